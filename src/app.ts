@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyServerOptions } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import databasePlugin from "./plugins/database.ts";
+import errorsPlugin from "./plugins/errors.ts";
+import httpPlugin from "./plugins/http.ts";
+import idempotencyPlugin from "./plugins/idempotency.ts";
+import swaggerPlugin from "./plugins/swagger.ts";
+import healthRoutes from "./modules/health/health-routes.ts";
+import problemsRoutes from "./modules/problems/problems-routes.ts";
+import coordinatorsRoutes from "./modules/coordinators/coordinators-routes.ts";
+import clustersRoutes from "./modules/clusters/clusters-routes.ts";
+
+export type AppOptions = {
+  database: Database;
+  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel">;
+  logger?: FastifyServerOptions["logger"];
+  /** Close the database when the app closes (the server does; tests share one database across apps). */
+  closeDatabase?: boolean;
+};
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Builds the whole service; never listens. Tests call it and use `inject`; src/server.ts adds the port. */
+export async function buildApp(options: AppOptions) {
+  const config = options.config ?? { bodyLimit: 1_048_576, trustProxy: false, logLevel: "info" };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // A client's X-Request-Id is echoed if it is reasonable; otherwise we make one.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const sent = request.headers["x-request-id"];
+      return typeof sent === "string" && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Infrastructure, shared by every route.
+  await app.register(errorsPlugin);
+  await app.register(httpPlugin);
+  await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  await app.register(swaggerPlugin);
+  await app.register(idempotencyPlugin);
+
+  // Operations.
+  await app.register(healthRoutes);
+  await app.register(problemsRoutes);
+
+  // The versioned API.
+  await app.register(
+    async (v1) => {
+      await v1.register(coordinatorsRoutes);
+      await v1.register(clustersRoutes);
+    },
+    { prefix: "/v1" },
+  );
+
+  return app;
+}

@@ -1,0 +1,22 @@
+// Writes the committed openapi.yaml from the routes and zod schemas (`npm run openapi`).
+// test/app/openapi.test.ts fails when the committed file differs from what the code generates.
+import fs from "node:fs";
+import path from "node:path";
+import { buildApp } from "../app.ts";
+import { detachedDatabase } from "../db/database.ts";
+
+export const OPENAPI_FILE = path.resolve(import.meta.dirname, "../../openapi.yaml");
+
+export async function generateOpenApiYaml(): Promise<string> {
+  const app = await buildApp({ database: detachedDatabase(), closeDatabase: true });
+  await app.ready();
+  const yaml = app.swagger({ yaml: true }) as unknown as string;
+  await app.close();
+  return yaml;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const yaml = await generateOpenApiYaml();
+  fs.writeFileSync(OPENAPI_FILE, yaml);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), OPENAPI_FILE)} (${yaml.split("\n").length} lines)\n`);
+}

@@ -1,0 +1,161 @@
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
+import type { DatabaseConfig } from "../config.ts";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
+import { openPglite } from "./pglite.ts";
+
+export { PrismaClient };
+
+/** One database behind the app: PostgreSQL through node-postgres, or embedded PGlite; the same Prisma client for both. */
+export type Database = {
+  kind: DatabaseConfig["kind"];
+  /** For logs: where the data lives, without credentials. */
+  description: string;
+  prisma: PrismaClient;
+  /** True when this process created the (embedded) database, i.e. it started empty. */
+  createdNow: boolean;
+  migrate(): Promise<MigrationResult>;
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+};
+
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+}
+
+export function describePostgresUrl(url: string): string {
+  const u = new URL(url);
+  return `PostgreSQL at ${u.hostname}:${u.port || 5432}/${decodeURIComponent(u.pathname.slice(1))}`;
+}
+
+const reason = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return e.code === "ECONNREFUSED" ? "connection refused" : (e.message ?? String(error)).split("\n")[0];
+};
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === "postgres" ? openPostgres(config.url, config.poolSize) : openEmbedded(config.dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const description = describePostgresUrl(url);
+  // Connect once up front so a wrong URL or a server that is down fails start-up with one clear line.
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await probe.connect();
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`cannot connect to ${description}: ${reason(error)}`);
+  }
+  await probe.end();
+
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }) });
+  return {
+    kind: "postgres",
+    description,
+    prisma,
+    createdNow: false,
+    async migrate() {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+      await client.connect();
+      try {
+        return await migrate({
+          exec: async (sql) => void (await client.query(sql)),
+          query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    ping: (timeoutMs) => ping(prisma, timeoutMs),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  const inMemory = dataDir.startsWith("memory://");
+  const createdNow = inMemory || !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+  const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await openPglite(dataDir);
+  } catch (error) {
+    releaseLock();
+    throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${reason(error)}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const session: SqlSession = {
+    exec: async (sql) => void (await pglite.exec(sql)),
+    query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+  };
+  return {
+    kind: "pglite",
+    description: inMemory ? "embedded PGlite in memory" : `embedded PGlite in ${dataDir}`,
+    prisma,
+    createdNow,
+    migrate: () => migrate(session),
+    ping: (timeoutMs) => ping(prisma, timeoutMs),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      releaseLock();
+    },
+  };
+}
+
+async function ping(prisma: PrismaClient, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([prisma.$queryRawUnsafe("SELECT 1"), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * PGlite is single-process: two processes on one data folder would corrupt it. A pid file guards the folder;
+ * a stale one (its process gone) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.lock`);
+  try {
+    const pid = Number(fs.readFileSync(lockFile, "utf8"));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new DatabaseUnavailableError(`the embedded database in ${dataDir} is in use by process ${pid}`);
+    }
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  return () => fs.rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A database that is never connected to: for building the app only to read its OpenAPI document.
+ * Any query fails as "database unavailable".
+ */
+export function detachedDatabase(): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: "postgresql://detached@127.0.0.1:1/none", connectionTimeoutMillis: 1 }) });
+  const unavailable = async () => {
+    throw new DatabaseUnavailableError("no database: this app instance only describes the API");
+  };
+  return { kind: "postgres", description: "no database", prisma, createdNow: false, migrate: unavailable, ping: unavailable, close: () => prisma.$disconnect() };
+}

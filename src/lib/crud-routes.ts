@@ -1,0 +1,210 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { etagOf, ifNoneMatchHits, requireIfMatch } from "./etag.ts";
+import { nextLink } from "./pagination.ts";
+import { IdParams, jsonResponse, problemResponse } from "./schemas.ts";
+
+/**
+ * The five routes of a collection resource, declared the same way for every resource: list (cursor pages,
+ * Link header), create (201 + Location + ETag, Idempotency-Key), get (ETag, If-None-Match -> 304),
+ * patch (JSON Merge Patch, If-Match) and delete (If-Match). Every status a route can answer is declared.
+ */
+
+type Versioned = { id: string; version: number };
+
+export type CrudService<Dto extends Versioned, Create, Patch, ListQuery, GetQuery = Record<string, never>> = {
+  list(query: ListQuery): Promise<{ data: Dto[]; nextCursor: string | null }>;
+  get(id: string, query: GetQuery): Promise<Dto>;
+  create(input: Create): Promise<Dto>;
+  update(id: string, patch: Patch, ifMatch: string): Promise<Dto>;
+  remove(id: string, ifMatch: string): Promise<void>;
+};
+
+export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType> = {
+  /** URL segment, plural kebab-case: "grant-applications". */
+  path: string;
+  tag: string;
+  /** For operation ids and texts: { one: "Coordinator", many: "Coordinators", noun: "coordinator" }. */
+  names: { one: string; many: string; noun: string };
+  /** `getQuery`: query parameters of GET /{id} (e.g. `include`); none when omitted. */
+  schemas: { record: R; create: C; patch: P; listQuery: Q; page: Pg; getQuery?: z.ZodType };
+  service: CrudService<z.output<R> & Versioned, z.output<C>, z.output<P>, z.output<Q>, never>;
+  descriptions?: { list?: string; create?: string; delete?: string };
+};
+
+const IfMatchHeader = z.object({
+  "if-match": z.string().optional().meta({ description: "The ETag from your last read of this record. Required: missing -> 428, stale -> 412." }),
+});
+const IfNoneMatchHeader = z.object({
+  "if-none-match": z.string().optional().meta({ description: "An ETag you hold; if it is current the answer is 304 with no body." }),
+});
+const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .meta({ description: "Any unique string (1–255 chars), e.g. a UUID. Retrying with the same key and body replays the first answer for 24 h." }),
+});
+
+const NoQuery = z.strictObject({});
+
+const common = {
+  400: problemResponse("The request is not valid: `errors` names each field and rule."),
+  406: problemResponse("The Accept header allows no JSON."),
+  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
+};
+
+export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType>(
+  appIn: FastifyInstance,
+  resource: CrudResource<R, C, P, Q, Pg>,
+) {
+  // Generic over the resource's schemas, so request/reply are typed here by hand; validation and serialization
+  // still run through the zod compilers the app installs.
+  const app = appIn;
+  const { path, tag, names, schemas, service } = resource;
+  const collection = `/${path}`;
+  const item = `/${path}/:id`;
+  type Dto = z.output<R> & Versioned;
+
+  app.get(
+    collection,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `list${names.many}`,
+        summary: `List ${names.many.toLowerCase()}`,
+        description: resource.descriptions?.list,
+        querystring: schemas.listQuery,
+        response: {
+          200: jsonResponse(schemas.page, `One page of ${names.many.toLowerCase()}; follow \`nextCursor\` or the Link header for the next.`),
+          ...common,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await service.list(request.query as z.output<Q>);
+      if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));
+      return result;
+    },
+  );
+
+  app.post(
+    collection,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `create${names.one}`,
+        summary: `Create a ${names.noun}`,
+        description: resource.descriptions?.create,
+        headers: IdempotencyHeader,
+        body: schemas.create,
+        response: {
+          201: jsonResponse(schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
+          ...common,
+          409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
+          413: problemResponse("The body is too large."),
+          415: problemResponse("The body is not JSON."),
+          422: problemResponse("A referenced record does not exist, or the idempotency key was used with another body."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = (await service.create(request.body as z.output<C>)) as Dto;
+      return reply
+        .code(201)
+        .header("location", `${request.url.split("?")[0]}/${created.id}`)
+        .header("etag", etagOf(created))
+        .send(created as never);
+    },
+  );
+
+  app.get(
+    item,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `get${names.one}`,
+        summary: `Get a ${names.noun}`,
+        params: IdParams,
+        querystring: schemas.getQuery ?? NoQuery,
+        headers: IfNoneMatchHeader,
+        response: {
+          200: jsonResponse(schemas.record, `The ${names.noun}, with its ETag in the ETag header.`),
+          304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+          ...common,
+          404: problemResponse(`No ${names.noun} has this id.`),
+        },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Record<string, unknown>;
+      const record = (await service.get((request.params as { id: string }).id, query as never)) as Dto;
+      // The ETag names the record's own version (usable in If-Match); embedded relations can change without it,
+      // so a 304 is only given for the plain representation.
+      const etag = etagOf(record);
+      reply.header("etag", etag);
+      const plain = Object.values(query).every((value) => value === undefined);
+      if (plain && ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      return record;
+    },
+  );
+
+  app.patch(
+    item,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `update${names.one}`,
+        summary: `Update a ${names.noun} (JSON Merge Patch)`,
+        description:
+          "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
+          "The result must be valid as a whole. Requires `If-Match` with the current ETag.",
+        params: IdParams,
+        headers: IfMatchHeader,
+        body: schemas.patch,
+        response: {
+          200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
+          ...common,
+          404: problemResponse(`No ${names.noun} has this id.`),
+          409: problemResponse("A unique value is already taken."),
+          412: problemResponse("If-Match does not name the current version; `currentVersion` says which is."),
+          413: problemResponse("The body is too large."),
+          415: problemResponse("The body is not JSON or JSON Merge Patch."),
+          422: problemResponse("A referenced record does not exist."),
+          428: problemResponse("If-Match is missing."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = requireIfMatch(request.headers["if-match"]);
+      const updated = (await service.update((request.params as { id: string }).id, request.body as z.output<P>, ifMatch)) as Dto;
+      return reply.header("etag", etagOf(updated)).send(updated as never);
+    },
+  );
+
+  app.delete(
+    item,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `delete${names.one}`,
+        summary: `Delete a ${names.noun}`,
+        description: resource.descriptions?.delete,
+        params: IdParams,
+        headers: IfMatchHeader,
+        response: {
+          204: z.undefined().describe("Deleted."),
+          ...common,
+          404: problemResponse(`No ${names.noun} has this id.`),
+          409: problemResponse("Other records still reference this one; the problem names them."),
+          412: problemResponse("If-Match does not name the current version."),
+          428: problemResponse("If-Match is missing."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = requireIfMatch(request.headers["if-match"]);
+      await service.remove((request.params as { id: string }).id, ifMatch);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,115 @@
+import type { FastifyRequest } from "fastify";
+import { ApiError } from "./problem.ts";
+
+/**
+ * Keyset (cursor) pagination over any sort order. The cursor carries the sort order and the sort values of
+ * the last row served, so the next page is "rows after that one" — an index range scan, as cheap deep in a
+ * million rows as on the first page, with no duplicates or gaps when rows are inserted meanwhile.
+ */
+
+export type SortFieldType = "string" | "number" | "date" | "datetime";
+export type SortableFields = Record<string, { type: SortFieldType; nullable?: boolean }>;
+export type SortTerm<F extends string = string> = { field: F; direction: "asc" | "desc" };
+
+type CursorValue = string | number | null;
+type Cursor = { s: string; v: CursorValue[] };
+
+const sortKey = (sort: SortTerm[]) => sort.map((term) => (term.direction === "desc" ? "-" : "") + term.field).join(",");
+
+export function encodeCursor(sort: SortTerm[], values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify({ s: sortKey(sort), v: values } satisfies Cursor)).toString("base64url");
+}
+
+function decodeCursor(cursor: string, sort: SortTerm[]): CursorValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const c = parsed as Partial<Cursor> | undefined;
+  if (!c || typeof c !== "object" || !Array.isArray(c.v) || c.v.length !== sort.length + 1) {
+    throw new ApiError("invalid_cursor", "The cursor is not one this service issued. Start again without `cursor`.", {
+      errors: [{ path: "/cursor", message: "is not a valid cursor", location: "query" }],
+    });
+  }
+  if (c.s !== sortKey(sort)) {
+    throw new ApiError("invalid_cursor", `The cursor belongs to sort=${c.s}; keep the same sort while paging.`, {
+      errors: [{ path: "/cursor", message: "was issued for a different sort order", location: "query" }],
+    });
+  }
+  return c.v as CursorValue[];
+}
+
+const toDbValue = (value: CursorValue, type: SortFieldType | "uuid") => {
+  if (value === null) return null;
+  if (type === "date" || type === "datetime") {
+    const date = new Date(value as string);
+    if (Number.isNaN(date.getTime())) throw new ApiError("invalid_cursor", "The cursor is damaged. Start again without `cursor`.");
+    return date;
+  }
+  return value;
+};
+
+const toCursorValue = (value: unknown): CursorValue => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number" || typeof value === "string") return value;
+  return String(value);
+};
+
+/**
+ * Prisma `orderBy` and the `where` condition selecting rows after the cursor.
+ * Nulls sort last ascending and first descending (PostgreSQL's default), and the condition follows suit.
+ */
+export function keyset(fields: SortableFields, sort: SortTerm[], cursor: string | undefined) {
+  const orderBy: Array<Record<string, unknown>> = sort.map(({ field, direction }) => ({
+    [field]: fields[field]?.nullable ? { sort: direction, nulls: direction === "asc" ? "last" : "first" } : direction,
+  }));
+  orderBy.push({ id: "asc" });
+  if (!cursor) return { orderBy, where: {} };
+
+  const values = decodeCursor(cursor, sort);
+  const terms = [...sort.map((term) => ({ ...term, type: fields[term.field]?.type ?? "string" })), { field: "id", direction: "asc" as const, type: "uuid" as const }];
+  const or: Array<Record<string, unknown>> = [];
+  terms.forEach((term, i) => {
+    const equalBefore = terms.slice(0, i).map((previous, j) => ({ [previous.field]: toDbValue(values[j] ?? null, previous.type) }));
+    const value = toDbValue(values[i] ?? null, term.type);
+    const nullable = term.field !== "id" && fields[term.field]?.nullable;
+    let after: Record<string, unknown> | undefined;
+    if (term.direction === "asc") {
+      if (value !== null) after = nullable ? { OR: [{ [term.field]: { gt: value } }, { [term.field]: null }] } : { [term.field]: { gt: value } };
+    } else if (value === null) {
+      after = { [term.field]: { not: null } };
+    } else {
+      after = { [term.field]: { lt: value } };
+    }
+    if (after) or.push({ AND: [...equalBefore, after] });
+  });
+  return { orderBy, where: or.length > 0 ? { OR: or } : { id: { in: [] } } };
+}
+
+/** Runs one page of a keyset query: fetches limit+1 rows to learn whether there is a next page. */
+export async function paginate<Row extends { id: string }>(options: {
+  fields: SortableFields;
+  sort: SortTerm[];
+  limit: number;
+  cursor: string | undefined;
+  where: Record<string, unknown>;
+  findMany: (args: { where: Record<string, unknown>; orderBy: Array<Record<string, unknown>>; take: number }) => Promise<Row[]>;
+}): Promise<{ rows: Row[]; nextCursor: string | null }> {
+  const { orderBy, where } = keyset(options.fields, options.sort, options.cursor);
+  const rows = await options.findMany({ where: { AND: [options.where, where] }, orderBy, take: options.limit + 1 });
+  if (rows.length <= options.limit) return { rows, nextCursor: null };
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1] as Row & Record<string, unknown>;
+  const values = [...options.sort.map((term) => toCursorValue(last[term.field])), last.id];
+  return { rows: page, nextCursor: encodeCursor(options.sort, values) };
+}
+
+/** RFC 8288 `Link: <...>; rel="next"` pointing at the same list with the next cursor. */
+export function nextLink(request: FastifyRequest, nextCursor: string): string {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  url.searchParams.set("cursor", nextCursor);
+  return `<${url.toString()}>; rel="next"`;
+}

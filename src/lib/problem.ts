@@ -1,0 +1,98 @@
+/**
+ * RFC 9457 problem details. Every error the service sends is one of these, with a stable `code`.
+ */
+
+export type FieldError = {
+  /** JSON Pointer (RFC 6901) into the request part named by `location`. */
+  path: string;
+  message: string;
+  location?: "body" | "query" | "path" | "header";
+};
+
+export type ProblemBody = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+};
+
+/** The catalogue of problem codes: one title each, documented at /problems/{code}. */
+export const PROBLEM_TYPES = {
+  validation_failed: { status: 400, title: "The request is not valid" },
+  malformed_request: { status: 400, title: "The request could not be parsed" },
+  invalid_cursor: { status: 400, title: "The pagination cursor is not valid" },
+  unauthorized: { status: 401, title: "Authentication is required" },
+  forbidden: { status: 403, title: "Not allowed" },
+  not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  not_acceptable: { status: 406, title: "No acceptable representation" },
+  conflict: { status: 409, title: "Conflict with an existing record" },
+  still_referenced: { status: 409, title: "The record is still referenced" },
+  idempotency_key_in_use: { status: 409, title: "A request with this idempotency key is still in progress" },
+  version_mismatch: { status: 412, title: "The record has changed since you read it" },
+  payload_too_large: { status: 413, title: "The request body is too large" },
+  unsupported_media_type: { status: 415, title: "Unsupported media type" },
+  idempotency_key_reused: { status: 422, title: "The idempotency key was used with a different request" },
+  reference_not_found: { status: 422, title: "A referenced record does not exist" },
+  precondition_required: { status: 428, title: "A precondition header is required" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  internal_error: { status: 500, title: "Internal server error" },
+  database_unavailable: { status: 503, title: "The database is unavailable" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_TYPES;
+
+export const problemTypeUri = (code: ProblemCode) => `/problems/${code}`;
+
+/** An error that becomes a problem response. Thrown by services and plugins; mapped in one place. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly errors?: FieldError[];
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    options: { errors?: FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string>; status?: number } = {},
+  ) {
+    super(detail);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = options.status ?? PROBLEM_TYPES[code].status;
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  context: { status?: number; instance?: string; requestId?: string; errors?: FieldError[]; extensions?: Record<string, unknown> } = {},
+): ProblemBody {
+  return {
+    type: problemTypeUri(code),
+    title: PROBLEM_TYPES[code].title,
+    status: context.status ?? PROBLEM_TYPES[code].status,
+    detail,
+    instance: context.instance,
+    code,
+    requestId: context.requestId,
+    ...(context.errors && context.errors.length > 0 ? { errors: context.errors } : {}),
+    ...context.extensions,
+  };
+}
+
+export const notFound = (resource: string, id: string) => new ApiError("not_found", `No ${resource} with id ${id}.`);
+
+/** RFC 6901: escape a property name for use as one JSON Pointer segment. */
+export const pointerSegment = (segment: string | number) => String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
+export const toPointer = (path: ReadonlyArray<PropertyKey>) =>
+  path.length === 0 ? "" : "/" + path.map((p) => pointerSegment(typeof p === "symbol" ? p.toString() : p)).join("/");

@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { PROBLEM_TYPES } from "./problem.ts";
+
+/** Text as the API stores it: Unicode NFC, trimmed, never empty. */
+export const text = (max: number) =>
+  z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+export const Uuid = z.uuid({ error: "must be a UUID" });
+
+export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-DD" });
+
+export const Timestamp = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with offset" });
+
+export const Email = z.email({ error: "must be an e-mail address" }).max(254);
+
+export const WebUrl = z
+  .url({ protocol: /^https?$/, hostname: z.regexes.domain, error: "must be an http(s) URL such as https://example.pl" })
+  .max(2048);
+
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, "must be a phone number such as +48 58 123 45 67");
+
+/** Fields every record carries. */
+export const recordMeta = {
+  id: Uuid.meta({ description: "Time-ordered UUID (v7), assigned by the service." }),
+  version: z.number().int().min(1).meta({ description: "Starts at 1 and grows by one with every change; the ETag is derived from it." }),
+  createdAt: z.string().meta({ format: "date-time", description: "When the record was created (UTC)." }),
+  updatedAt: z.string().meta({ format: "date-time", description: "When the record last changed (UTC)." }),
+};
+
+export const IdParams = z.strictObject({ id: Uuid });
+
+export const FieldError = z
+  .object({
+    path: z.string().meta({ description: "JSON Pointer to the offending field.", example: "/nip" }),
+    message: z.string().meta({ example: "must be a valid NIP (10 digits with a correct check digit)" }),
+    location: z.enum(["body", "query", "path", "header"]).optional(),
+  })
+  .meta({ id: "FieldError" });
+
+export const Problem = z
+  .looseObject({
+    type: z.string().meta({ description: "URI reference identifying the problem type.", example: "/problems/validation_failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    code: z.enum(Object.keys(PROBLEM_TYPES) as [keyof typeof PROBLEM_TYPES, ...Array<keyof typeof PROBLEM_TYPES>]),
+    requestId: z.string().optional(),
+    errors: z.array(FieldError).optional(),
+  })
+  .meta({
+    id: "Problem",
+    description: "RFC 9457 problem details, sent as application/problem+json.",
+    example: {
+      type: "/problems/validation_failed",
+      title: "The request is not valid",
+      status: 400,
+      detail: "1 field is not valid.",
+      instance: "/v1/coordinators",
+      code: "validation_failed",
+      requestId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      errors: [{ path: "/nip", message: "must be a valid NIP (10 digits with a correct check digit)", location: "body" }],
+    },
+  });
+
+/** `{ data, nextCursor }`: one page of a list. */
+export const page = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+    })
+    .meta({ id });
+
+export const paginationQuery = {
+  limit: z.coerce
+    .number({ error: "must be a whole number from 1 to 100" })
+    .int("must be a whole number from 1 to 100")
+    .min(1, "must be a whole number from 1 to 100")
+    .max(100, "must be a whole number from 1 to 100")
+    .default(25)
+    .meta({ description: "Page size (1–100)." }),
+  cursor: z.string().max(2000).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
+};
+
+export const searchQuery = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .optional()
+  .meta({ description: "Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match." });
+
+/** `?sort=name,-createdAt` over the listed fields; `-` means descending. */
+export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parts = value.split(",").map((part) => part.trim()).filter(Boolean);
+      const seen = new Set<string>();
+      const sort: Array<{ field: F; direction: "asc" | "desc" }> = [];
+      for (const part of parts) {
+        const descending = part.startsWith("-");
+        const field = (descending ? part.slice(1) : part) as F;
+        if (!fields.includes(field) || seen.has(field)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${part}" is not a sortable field here; use ${fields.join(", ")} (prefix - for descending), each once`,
+          });
+          return z.NEVER;
+        }
+        seen.add(field);
+        sort.push({ field, direction: descending ? "desc" : "asc" });
+      }
+      return sort;
+    })
+    .meta({ description: `Comma-separated fields: ${fields.join(", ")}; prefix with - for descending. Ties are broken by id.` });
+
+/** Headers of single-record writes. */
+export const IfMatchHeaders = z.object({
+  "if-match": z.string().optional().meta({ description: "Required: the ETag from your last read. Missing -> 428, stale -> 412." }),
+});
+
+export const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

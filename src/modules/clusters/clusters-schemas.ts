@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { DateOnly, Uuid, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Coordinator } from "../coordinators/coordinators-schemas.ts";
+
+const Sectors = z
+  .array(text(100))
+  .max(30, "must list at most 30 sectors")
+  .refine((sectors) => new Set(sectors.map((s) => s.toLowerCase())).size === sectors.length, "must not repeat a sector")
+  .meta({ description: "Industry sectors, in the cluster's own words.", example: ["logistyka", "transport", "dystrybucja"] });
+
+const clusterFields = {
+  name: text(300).meta({ example: "Klaster LTPP" }),
+  shortName: text(50).nullish().meta({ description: "Unique short name.", example: "LTPP" }),
+  sectors: Sectors.default([]),
+  description: text(10_000)
+    .nullish()
+    .meta({ example: "Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja." }),
+  foundingAgreementDate: DateOnly.nullish().meta({ description: "Date of the cluster agreement (porozumienie klastra).", example: "2012-06-01" }),
+  coordinatorId: Uuid.meta({ description: "The coordinator that runs the cluster." }),
+};
+
+export const ClusterCreate = z.strictObject(clusterFields).meta({
+  id: "ClusterCreate",
+  example: {
+    name: "Klaster LTPP",
+    shortName: "LTPP",
+    sectors: ["logistyka", "transport", "dystrybucja"],
+    description: "Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja.",
+    coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+  },
+});
+
+export const ClusterPatch = z
+  .strictObject({
+    ...clusterFields,
+    name: clusterFields.name.optional(),
+    sectors: Sectors.optional(),
+    coordinatorId: clusterFields.coordinatorId.optional(),
+  })
+  .meta({ id: "ClusterPatch", example: { sectors: ["logistyka", "transport", "dystrybucja", "porty"] } });
+
+export const Cluster = z
+  .object({
+    id: recordMeta.id,
+    name: z.string(),
+    shortName: z.string().nullable(),
+    sectors: z.array(z.string()),
+    description: z.string().nullable(),
+    foundingAgreementDate: z.string().nullable().meta({ format: "date" }),
+    coordinatorId: z.string(),
+    coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "Cluster",
+    example: {
+      id: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      name: "Klaster LTPP",
+      shortName: "LTPP",
+      sectors: ["logistyka", "transport", "dystrybucja"],
+      description: "Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja.",
+      foundingAgreementDate: null,
+      coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const CLUSTER_SORT_FIELDS = ["name", "shortName", "foundingAgreementDate", "createdAt", "updatedAt"] as const;
+
+export const ClusterInclude = z
+  .enum(["coordinator"], { error: "must be: coordinator" })
+  .optional()
+  .meta({ description: "Embed related records: `coordinator`." });
+
+export const ClusterListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(CLUSTER_SORT_FIELDS, "name"),
+  q: searchQuery,
+  coordinatorId: Uuid.optional(),
+  sector: text(100).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),
+  shortName: text(50).optional(),
+  foundingAgreementDateFrom: DateOnly.optional(),
+  foundingAgreementDateTo: DateOnly.optional(),
+  include: ClusterInclude,
+});
+
+export const ClusterGetQuery = z.strictObject({ include: ClusterInclude });
+
+export const ClusterPage = page(Cluster, "ClusterPage");
+
+export type ClusterDto = z.output<typeof Cluster>;
+export type ClusterCreateInput = z.output<typeof ClusterCreate>;
+export type ClusterPatchInput = z.output<typeof ClusterPatch>;
+export type ClusterListQueryInput = z.output<typeof ClusterListQuery>;
+export type ClusterGetQueryInput = z.output<typeof ClusterGetQuery>;

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { PROBLEM_TYPES, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
+import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
+
+/** The `type` URI of every problem resolves here, so a client (or a person) can look a code up. */
+const ProblemType = z
+  .object({ type: z.string(), code: z.string(), status: z.number().int(), title: z.string() })
+  .meta({ id: "ProblemType", example: { type: "/problems/version_mismatch", code: "version_mismatch", status: 412, title: PROBLEM_TYPES.version_mismatch.title } });
+
+const describe = (code: ProblemCode) => ({ type: problemTypeUri(code), code, status: PROBLEM_TYPES[code].status, title: PROBLEM_TYPES[code].title });
+
+export default async function problemsRoutes(appIn: FastifyInstance) {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    "/problems",
+    {
+      schema: {
+        tags: ["Problems"],
+        operationId: "listProblemTypes",
+        summary: "Every problem code the API can answer with",
+        response: { 200: jsonResponse(z.object({ data: z.array(ProblemType) }), "The catalogue of problem types.") },
+      },
+    },
+    async () => ({ data: (Object.keys(PROBLEM_TYPES) as ProblemCode[]).map(describe) }),
+  );
+  app.get(
+    "/problems/:code",
+    {
+      schema: {
+        tags: ["Problems"],
+        operationId: "getProblemType",
+        summary: "One problem type",
+        params: z.strictObject({ code: z.string().max(64) }),
+        response: { 200: jsonResponse(ProblemType, "The problem type."), 404: problemResponse("No such problem code.") },
+      },
+    },
+    async (request, reply) => {
+      const code = request.params.code as ProblemCode;
+      if (!Object.hasOwn(PROBLEM_TYPES, code)) return reply.callNotFound();
+      return describe(code);
+    },
+  );
+}

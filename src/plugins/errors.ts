@@ -1,0 +1,140 @@
+import fp from "fastify-plugin";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { ApiError, problemBody, type FieldError, type ProblemBody, type ProblemCode } from "../lib/problem.ts";
+import { problemFromDatabaseError } from "../lib/prisma-errors.ts";
+import { pointerSegment } from "../lib/problem.ts";
+import FindMyWay from "find-my-way";
+
+/**
+ * One place turns every error into RFC 9457 problem+json: the app's own ApiErrors, Fastify's (body parsing,
+ * limits, media types), zod validation, database errors. Anything else is logged and masked as a 500 that
+ * carries only the request id.
+ */
+
+const LOCATIONS: Record<string, FieldError["location"]> = { body: "body", querystring: "query", params: "path", headers: "header" };
+
+function validationErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> }> }): FieldError[] {
+  const location = LOCATIONS[(error as { validationContext?: string }).validationContext ?? "body"] ?? "body";
+  return error.validation.flatMap((issue) => {
+    const path = issue.instancePath === "/" ? "" : issue.instancePath;
+    if (issue.keyword === "unrecognized_keys" && Array.isArray(issue.params?.keys)) {
+      return (issue.params.keys as string[]).map((key) => ({
+        path: `${path}/${pointerSegment(key)}`,
+        message: location === "query" ? "is not a known query parameter here" : "is not a known field (unknown fields are rejected)",
+        location,
+      }));
+    }
+    if (issue.keyword === "invalid_type" && issue.params?.input === undefined) {
+      return [{ path, message: "is required", location }];
+    }
+    return [{ path, message: issue.message ?? "is not valid", location }];
+  });
+}
+
+/** Fastify's own errors, by code. */
+const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: "payload_too_large", detail: "The request body is larger than this service accepts." },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: "unsupported_media_type", detail: "Send JSON: Content-Type application/json (or application/merge-patch+json for PATCH)." },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "malformed_request", detail: "The body is empty but Content-Type says JSON." },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "malformed_request", detail: "The body is not valid JSON." },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: "Content-Length does not match the body." },
+  FST_ERR_BAD_URL: { code: "malformed_request", detail: "The URL is not valid." },
+};
+
+const STATUS_CODES: Record<number, ProblemCode> = {
+  400: "malformed_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  406: "not_acceptable",
+  409: "conflict",
+  412: "version_mismatch",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  428: "precondition_required",
+  429: "rate_limited",
+  503: "database_unavailable",
+};
+
+export function toApiError(error: unknown, request: FastifyRequest): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = validationErrors(error as never);
+    return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
+  }
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return new ApiError(known.code, known.detail);
+  const fromDatabase = problemFromDatabaseError(error, request.method === "DELETE" ? "delete" : "write");
+  if (fromDatabase) return fromDatabase;
+  const status = fastifyError.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    // Fastify's client errors (e.g. JSON with __proto__, bad Content-Length): their messages are safe to show.
+    const code = STATUS_CODES[status] ?? "malformed_request";
+    return new ApiError(code, fastifyError.message || "The request could not be processed.", { status });
+  }
+  return undefined;
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemBody, headers: Record<string, string> = {}) {
+  return reply
+    .code(problem.status)
+    .headers(headers)
+    .type("application/problem+json; charset=utf-8")
+    .serializer((payload) => JSON.stringify(payload))
+    .send(problem);
+}
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+async function errorsPlugin(app: FastifyInstance) {
+  // A second router holding every route's path, to tell "wrong method" (405 + Allow) from "no such path" (404).
+  const known = FindMyWay({ ignoreTrailingSlash: true });
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (METHODS.includes(method as (typeof METHODS)[number]) && !known.hasRoute(method as never, route.url)) {
+        known.on(method as never, route.url, () => undefined);
+      }
+    }
+  });
+  const allowedMethods = (path: string) => METHODS.filter((method) => known.find(method as never, path) !== null);
+
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error, request);
+    const context = { instance: request.url.split("?")[0], requestId: String(request.id) };
+    if (!apiError) {
+      request.log.error({ err: error }, "unexpected error");
+      return sendProblem(
+        reply,
+        request,
+        problemBody("internal_error", `Something went wrong on our side. Quote request id ${request.id} when reporting it.`, context),
+      );
+    }
+    if (apiError.status >= 500) request.log.warn({ err: error, code: apiError.code }, apiError.message);
+    return sendProblem(
+      reply,
+      request,
+      problemBody(apiError.code, apiError.message, { ...context, status: apiError.status, errors: apiError.errors, extensions: apiError.extensions }),
+      apiError.headers,
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const context = { instance: path, requestId: String(request.id) };
+    const allow = allowedMethods(path);
+    if (allow.length > 0) {
+      return sendProblem(
+        reply,
+        request,
+        problemBody("method_not_allowed", `${request.method} is not supported on ${path}; use ${allow.join(", ")}.`, context),
+        { allow: allow.join(", ") },
+      );
+    }
+    return sendProblem(reply, request, problemBody("not_found", `There is nothing at ${request.method} ${path}.`, context));
+  });
+}
+
+export default fp(errorsPlugin, { name: "errors" });

@@ -1,0 +1,89 @@
+import { buildApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { seedDemoData } from "./db/seed.ts";
+
+/**
+ * The entry point: configuration -> database (migrated, seeded when new) -> app -> port.
+ * Any start-up failure is one line on stderr and exit code 1; SIGTERM/SIGINT close gracefully.
+ */
+
+const fail = (message: string): never => {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+};
+
+if (typeof process.loadEnvFile === "function") {
+  try {
+    process.loadEnvFile(); // .env, if there is one; real environment variables win
+  } catch {
+    /* no .env file */
+  }
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : String(error));
+}
+config = config!;
+
+let database: Database | undefined;
+try {
+  database = await openDatabase(config.database);
+  if (config.migrateOnStart) {
+    const { applied, checksumMismatches } = await database.migrate();
+    if (applied.length > 0) process.stdout.write(`applied migrations: ${applied.join(", ")}\n`);
+    if (checksumMismatches.length > 0) process.stderr.write(`warning: migrations changed after they were applied: ${checksumMismatches.join(", ")}\n`);
+  }
+  if (config.seedDemoData && database.kind === "pglite" && database.createdNow) {
+    const summary = await seedDemoData(database.prisma);
+    process.stdout.write(`new embedded database: loaded the demo data (${summary})\n`);
+  }
+} catch (error) {
+  await database?.close().catch(() => undefined);
+  fail((error as Error).message.split("\n")[0] ?? String(error));
+}
+database = database!;
+
+const app = await buildApp({
+  database,
+  config,
+  closeDatabase: true,
+  logger: {
+    level: config.logLevel,
+    redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
+  },
+});
+
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  await app.close().catch(() => undefined);
+  const e = error as NodeJS.ErrnoException;
+  fail(e.code === "EADDRINUSE" ? `port ${config.port} on ${config.host} is already in use (set PORT to another one)` : e.message);
+}
+
+const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+const address = app.server.address();
+const port = typeof address === "object" && address ? address.port : config.port;
+process.stdout.write(`Cluster Records API on ${database.description}\nAPI docs: http://${shownHost}:${port}/docs\n`);
+
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while shutting down: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}
