@@ -7,6 +7,7 @@ import databasePlugin from "./plugins/database.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
+import metricsPlugin from "./plugins/metrics.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import healthRoutes from "./modules/health/health-routes.ts";
 import problemsRoutes from "./modules/problems/problems-routes.ts";
@@ -46,6 +47,7 @@ export async function buildApp(options: AppOptions) {
   // Infrastructure, shared by every route.
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
+  await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(swaggerPlugin);
   await app.register(idempotencyPlugin);
