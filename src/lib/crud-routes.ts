@@ -2,27 +2,31 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { etagOf, ifNoneMatchHits, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
-import { IdParams, jsonResponse, problemResponse } from "./schemas.ts";
+import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
 
 /**
  * The five routes of a collection resource, declared the same way for every resource: list (cursor pages,
  * Link header), create (201 + Location + ETag, Idempotency-Key), get (ETag, If-None-Match -> 304),
  * patch (JSON Merge Patch, If-Match) and delete (If-Match). Every status a route can answer is declared.
+ * A sub-resource (`/meetings/{meetingId}/participants`) names its parent; its service then receives the
+ * parent's id as the last argument of every method and answers 404 when the parent does not exist.
  */
 
 type Versioned = { id: string; version: number };
 
 export type CrudService<Dto extends Versioned, Create, Patch, ListQuery, GetQuery = Record<string, never>> = {
-  list(query: ListQuery): Promise<{ data: Dto[]; nextCursor: string | null }>;
-  get(id: string, query: GetQuery): Promise<Dto>;
-  create(input: Create): Promise<Dto>;
-  update(id: string, patch: Patch, ifMatch: string): Promise<Dto>;
-  remove(id: string, ifMatch: string): Promise<void>;
+  list(query: ListQuery, parentId: string): Promise<{ data: Dto[]; nextCursor: string | null }>;
+  get(id: string, query: GetQuery, parentId: string): Promise<Dto>;
+  create(input: Create, parentId: string): Promise<Dto>;
+  update(id: string, patch: Patch, ifMatch: string, parentId: string): Promise<Dto>;
+  remove(id: string, ifMatch: string, parentId: string): Promise<void>;
 };
 
 export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType> = {
   /** URL segment, plural kebab-case: "grant-applications". */
   path: string;
+  /** For a sub-resource: the parent collection, its id parameter and noun ({ path: "meetings", param: "meetingId", noun: "meeting" }). */
+  parent?: { path: string; param: string; noun: string };
   tag: string;
   /** For operation ids and texts: { one: "Coordinator", many: "Coordinators", noun: "coordinator" }. */
   names: { one: string; many: string; noun: string };
@@ -60,9 +64,14 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
   // Generic over the resource's schemas, so request/reply are typed here by hand; validation and serialization
   // still run through the zod compilers the app installs.
   const app = appIn;
-  const { path, tag, names, schemas, service } = resource;
-  const collection = `/${path}`;
-  const item = `/${path}/:id`;
+  const { path, tag, names, schemas, service, parent } = resource;
+  const collection = parent ? `/${parent.path}/:${parent.param}/${path}` : `/${path}`;
+  const item = `${collection}/:id`;
+  const CollectionParams = parent ? z.strictObject({ [parent.param]: Uuid }) : undefined;
+  const ItemParams = parent ? z.strictObject({ [parent.param]: Uuid, id: Uuid }) : IdParams;
+  const parentIdOf = (request: { params: unknown }) => (parent ? (request.params as Record<string, string>)[parent.param]! : "");
+  const notFoundText = parent ? `No ${parent.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
+  const parentNotFound = parent ? { 404: problemResponse(`No ${parent.noun} has this id.`) } : {};
   type Dto = z.output<R> & Versioned;
 
   app.get(
@@ -73,15 +82,17 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         operationId: `list${names.many}`,
         summary: `List ${names.many.toLowerCase()}`,
         description: resource.descriptions?.list,
+        ...(CollectionParams ? { params: CollectionParams } : {}),
         querystring: schemas.listQuery,
         response: {
           200: jsonResponse(schemas.page, `One page of ${names.many.toLowerCase()}; follow \`nextCursor\` or the Link header for the next.`),
           ...common,
+          ...parentNotFound,
         },
       },
     },
     async (request, reply) => {
-      const result = await service.list(request.query as z.output<Q>);
+      const result = await service.list(request.query as z.output<Q>, parentIdOf(request));
       if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));
       return result;
     },
@@ -95,11 +106,13 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         operationId: `create${names.one}`,
         summary: `Create a ${names.noun}`,
         description: resource.descriptions?.create,
+        ...(CollectionParams ? { params: CollectionParams } : {}),
         headers: IdempotencyHeader,
         body: schemas.create,
         response: {
           201: jsonResponse(schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
           ...common,
+          ...parentNotFound,
           409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
           413: problemResponse("The body is too large."),
           415: problemResponse("The body is not JSON."),
@@ -108,7 +121,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       },
     },
     async (request, reply) => {
-      const created = (await service.create(request.body as z.output<C>)) as Dto;
+      const created = (await service.create(request.body as z.output<C>, parentIdOf(request))) as Dto;
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
@@ -124,20 +137,20 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         tags: [tag],
         operationId: `get${names.one}`,
         summary: `Get a ${names.noun}`,
-        params: IdParams,
+        params: ItemParams,
         querystring: schemas.getQuery ?? NoQuery,
         headers: IfNoneMatchHeader,
         response: {
           200: jsonResponse(schemas.record, `The ${names.noun}, with its ETag in the ETag header.`),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...common,
-          404: problemResponse(`No ${names.noun} has this id.`),
+          404: problemResponse(notFoundText),
         },
       },
     },
     async (request, reply) => {
       const query = request.query as Record<string, unknown>;
-      const record = (await service.get((request.params as { id: string }).id, query as never)) as Dto;
+      const record = (await service.get((request.params as { id: string }).id, query as never, parentIdOf(request))) as Dto;
       // The ETag names the record's own version (usable in If-Match); embedded relations can change without it,
       // so a 304 is only given for the plain representation.
       const etag = etagOf(record);
@@ -158,13 +171,13 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         description:
           "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
           "The result must be valid as a whole. Requires `If-Match` with the current ETag.",
-        params: IdParams,
+        params: ItemParams,
         headers: IfMatchHeader,
         body: schemas.patch,
         response: {
           200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
           ...common,
-          404: problemResponse(`No ${names.noun} has this id.`),
+          404: problemResponse(notFoundText),
           409: problemResponse("A unique value is already taken."),
           412: problemResponse("If-Match does not name the current version; `currentVersion` says which is."),
           413: problemResponse("The body is too large."),
@@ -176,7 +189,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      const updated = (await service.update((request.params as { id: string }).id, request.body as z.output<P>, ifMatch)) as Dto;
+      const updated = (await service.update((request.params as { id: string }).id, request.body as z.output<P>, ifMatch, parentIdOf(request))) as Dto;
       return reply.header("etag", etagOf(updated)).send(updated as never);
     },
   );
@@ -189,12 +202,12 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         operationId: `delete${names.one}`,
         summary: `Delete a ${names.noun}`,
         description: resource.descriptions?.delete,
-        params: IdParams,
+        params: ItemParams,
         headers: IfMatchHeader,
         response: {
           204: z.undefined().describe("Deleted."),
           ...common,
-          404: problemResponse(`No ${names.noun} has this id.`),
+          404: problemResponse(notFoundText),
           409: problemResponse("Other records still reference this one; the problem names them."),
           412: problemResponse("If-Match does not name the current version."),
           428: problemResponse("If-Match is missing."),
@@ -203,7 +216,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      await service.remove((request.params as { id: string }).id, ifMatch);
+      await service.remove((request.params as { id: string }).id, ifMatch, parentIdOf(request));
       return reply.code(204).send();
     },
   );
