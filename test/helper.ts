@@ -61,7 +61,11 @@ export async function testApp(t: Test, database?: Database) {
 
 /** Empties every table the API writes, between tests that need a clean slate. */
 export async function resetDatabase(db: Database) {
-  await db.prisma.$executeRawUnsafe(`TRUNCATE clusters, coordinators, idempotency_keys CASCADE`);
+  await db.prisma.$executeRawUnsafe(
+    `TRUNCATE media_publications, activity_media_partners, media_partners, grant_application_status_changes,
+       grant_application_partners, grant_applications, meeting_participants, meetings, activities,
+       cluster_memberships, organizations, clusters, coordinators, idempotency_keys CASCADE`,
+  );
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>["app"];

@@ -155,7 +155,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       // so a 304 is only given for the plain representation.
       const etag = etagOf(record);
       reply.header("etag", etag);
-      const plain = Object.values(query).every((value) => value === undefined);
+      const plain = Object.values(query).every((value) => value === undefined || (Array.isArray(value) && value.length === 0));
       if (plain && ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
       return record;
     },

@@ -73,3 +73,15 @@ export async function deleteRecord<Row extends Versioned>(options: {
     if ((await options.remove(tx, row)) === 0) throw lostRace(options.resource);
   });
 }
+
+/**
+ * A foreign id in a request body must name an existing record: 422 naming the field otherwise
+ * (checked inside the write's transaction; the foreign key is the backstop).
+ */
+export function assertReference(found: number | boolean | null | undefined | object, field: string, noun: string, id: string): void {
+  if (found === 0 || found === false || found === null || found === undefined) {
+    throw new ApiError("reference_not_found", `No ${noun} with id ${id}.`, {
+      errors: [{ path: `/${field}`, message: `refers to a ${noun} that does not exist`, location: "body" }],
+    });
+  }
+}

@@ -134,3 +134,58 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   description,
   content: { "application/json": { schema } },
 });
+
+/** Money (Stripe-like, but decimal): `{ "amount": "99.50", "currency": "PLN" }`; the amount is a string so it never rounds. */
+export const Money = z
+  .strictObject({
+    amount: z
+      .union([z.string(), z.number()])
+      .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
+      .refine((value) => /^\d{1,14}(\.\d{1,2})?$/.test(value), "must be a non-negative decimal with at most 2 decimal places, e.g. \"125000.00\"")
+      .transform((value) => normalizeDecimal(value, 2)),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as PLN or EUR")
+      .default("PLN"),
+  })
+  .meta({ id: "Money", example: { amount: "125000.00", currency: "PLN" } });
+
+/** Fixed-point text with exactly `scale` decimals, without going through binary floating point. */
+export function normalizeDecimal(value: string, scale: number): string {
+  const [whole = "0", fraction = ""] = value.split(".");
+  return scale === 0 ? whole.replace(/^0+(?=\d)/, "") : `${whole.replace(/^0+(?=\d)/, "")}.${fraction.padEnd(scale, "0")}`;
+}
+
+/** A decimal such as a score (99.5 points): sent as a string or a JSON number, stored as numeric, returned as a string. */
+export const Decimal = (options: { integerDigits: number; scale: number; example: string }) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
+    .refine(
+      (value) => new RegExp(`^\\d{1,${options.integerDigits}}(\\.\\d{1,${options.scale}})?$`).test(value),
+      `must be a non-negative decimal with at most ${options.integerDigits} digits before and ${options.scale} after the point, e.g. "${options.example}"`,
+    )
+    .meta({ example: options.example });
+
+export const Year = z.coerce
+  .number({ error: "must be a year such as 2013" })
+  .int("must be a year such as 2013")
+  .min(1900, "must be a year from 1900 to 2200")
+  .max(2200, "must be a year from 1900 to 2200");
+
+/** `?include=a,b`: embed the named relations; each name must be one of `allowed`. */
+export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return [] as N[];
+      const names = [...new Set(value.split(",").map((name) => name.trim()).filter(Boolean))];
+      const unknown = names.filter((name) => !allowed.includes(name as N));
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: "custom", message: `cannot include ${unknown.join(", ")}; choose from ${allowed.join(", ")}` });
+        return z.NEVER;
+      }
+      return names as N[];
+    })
+    .meta({ description: `Comma-separated relations to embed: ${allowed.join(", ")}.` });

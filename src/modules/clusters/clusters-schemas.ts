@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateOnly, Uuid, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 
 const Sectors = z
@@ -71,10 +71,7 @@ export const Cluster = z
 
 export const CLUSTER_SORT_FIELDS = ["name", "shortName", "foundingAgreementDate", "createdAt", "updatedAt"] as const;
 
-export const ClusterInclude = z
-  .enum(["coordinator"], { error: "must be: coordinator" })
-  .optional()
-  .meta({ description: "Embed related records: `coordinator`." });
+export const ClusterInclude = includeQuery(["coordinator"]);
 
 export const ClusterListQuery = z.strictObject({
   ...paginationQuery,

@@ -1,8 +1,8 @@
 import type { Cluster as ClusterRow, Coordinator as CoordinatorRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
-import { ApiError, notFound } from "../../lib/problem.ts";
-import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { notFound } from "../../lib/problem.ts";
+import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
 import { searchTerms, searchText } from "../../lib/search-text.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
 import {
@@ -57,15 +57,11 @@ function toData(input: ClusterCreateInput) {
   } satisfies Prisma.ClusterUncheckedCreateInput;
 }
 
-async function assertCoordinatorExists(tx: Tx | PrismaClient, coordinatorId: string) {
-  if ((await tx.coordinator.count({ where: { id: coordinatorId } })) === 0) {
-    throw new ApiError("reference_not_found", `No coordinator with id ${coordinatorId}.`, {
-      errors: [{ path: "/coordinatorId", message: "refers to a coordinator that does not exist", location: "body" }],
-    });
-  }
+async function assertCoordinatorExists(tx: Tx, coordinatorId: string) {
+  assertReference(await tx.coordinator.count({ where: { id: coordinatorId } }), "coordinatorId", "coordinator", coordinatorId);
 }
 
-const includeOf = (include: string | undefined) => (include === "coordinator" ? { coordinator: true } : undefined);
+const includeOf = (include: readonly string[] = []) => (include.includes("coordinator") ? { coordinator: true } : undefined);
 
 export function clustersService(prisma: PrismaClient) {
   return {
@@ -91,7 +87,7 @@ export function clustersService(prisma: PrismaClient) {
       return { data: rows.map(toClusterDto), nextCursor };
     },
 
-    async get(id: string, query: ClusterGetQueryInput = {}) {
+    async get(id: string, query: ClusterGetQueryInput = { include: [] }) {
       const row = await prisma.cluster.findUnique({ where: { id }, include: includeOf(query.include) });
       if (!row) throw notFound("cluster", id);
       return toClusterDto(row);
@@ -131,6 +127,11 @@ export function clustersService(prisma: PrismaClient) {
         id,
         ifMatch,
         load: (tx) => tx.cluster.findUnique({ where: { id } }),
+        references: async (tx) => [
+          { resource: "memberships", field: "clusterId", count: await tx.clusterMembership.count({ where: { clusterId: id } }) },
+          { resource: "activities", field: "clusterId", count: await tx.activity.count({ where: { clusterId: id } }) },
+          { resource: "grant-applications", field: "clusterId", count: await tx.grantApplication.count({ where: { clusterId: id } }) },
+        ],
         remove: async (tx, row) => (await tx.cluster.deleteMany({ where: atVersion(row) })).count,
       });
     },

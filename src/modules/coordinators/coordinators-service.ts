@@ -123,7 +123,12 @@ export function coordinatorsService(prisma: PrismaClient) {
         id,
         ifMatch,
         load: (tx) => tx.coordinator.findUnique({ where: { id } }),
-        references: async (tx) => [{ resource: "clusters", field: "coordinatorId", count: await tx.cluster.count({ where: { coordinatorId: id } }) }],
+        references: async (tx) => [
+          { resource: "clusters", field: "coordinatorId", count: await tx.cluster.count({ where: { coordinatorId: id } }) },
+          { resource: "activities", field: "coordinatorId", count: await tx.activity.count({ where: { coordinatorId: id } }) },
+          { resource: "grant-applications", field: "applicantId", count: await tx.grantApplication.count({ where: { applicantId: id } }) },
+          { resource: "media-partners", field: "coordinatorId", count: await tx.mediaPartner.count({ where: { coordinatorId: id } }) },
+        ],
         remove: async (tx, row) => (await tx.coordinator.deleteMany({ where: atVersion(row) })).count,
       });
     },
