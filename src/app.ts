@@ -4,7 +4,7 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
-import errorsPlugin from "./plugins/errors.ts";
+import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
 import metricsPlugin from "./plugins/metrics.ts";
@@ -13,6 +13,11 @@ import healthRoutes from "./modules/health/health-routes.ts";
 import problemsRoutes from "./modules/problems/problems-routes.ts";
 import coordinatorsRoutes from "./modules/coordinators/coordinators-routes.ts";
 import clustersRoutes from "./modules/clusters/clusters-routes.ts";
+import grantApplicationsRoutes from "./modules/grant-applications/grant-applications-routes.ts";
+import organizationsRoutes from "./modules/organizations/organizations-routes.ts";
+import mediaPartnersRoutes from "./modules/media-partners/media-partners-routes.ts";
+import meetingsRoutes from "./modules/meetings/meetings-routes.ts";
+import activitiesRoutes from "./modules/activities/activities-routes.ts";
 
 export type AppOptions = {
   database: Database;
@@ -36,6 +41,12 @@ export async function buildApp(options: AppOptions) {
     genReqId: (request) => {
       const sent = request.headers["x-request-id"];
       return typeof sent === "string" && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    // Errors Fastify raises before routing (a URL that does not decode, a path parameter over maxParamLength) are
+    // problems too; no hook has run for them, so the request id header is set here.
+    frameworkErrors: (error, request, reply) => {
+      reply.header("x-request-id", request.id);
+      return handleError(error, request, reply);
     },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
@@ -61,6 +72,11 @@ export async function buildApp(options: AppOptions) {
     async (v1) => {
       await v1.register(coordinatorsRoutes);
       await v1.register(clustersRoutes);
+      await v1.register(grantApplicationsRoutes);
+      await v1.register(organizationsRoutes);
+      await v1.register(mediaPartnersRoutes);
+      await v1.register(meetingsRoutes);
+      await v1.register(activitiesRoutes);
     },
     { prefix: "/v1" },
   );

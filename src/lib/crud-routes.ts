@@ -70,6 +70,9 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
   const CollectionParams = parent ? z.strictObject({ [parent.param]: Uuid }) : undefined;
   const ItemParams = parent ? z.strictObject({ [parent.param]: Uuid, id: Uuid }) : IdParams;
   const parentIdOf = (request: { params: unknown }) => (parent ? (request.params as Record<string, string>)[parent.param]! : "");
+  // "OrganizationMemberships" -> "organization memberships" in summaries.
+  const manyText = names.many.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
+  const aNoun = `${/^[aeiou]/i.test(names.noun) ? "an" : "a"} ${names.noun}`; // "an organization", "a cluster"
   const notFoundText = parent ? `No ${parent.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
   const parentNotFound = parent ? { 404: problemResponse(`No ${parent.noun} has this id.`) } : {};
   type Dto = z.output<R> & Versioned;
@@ -80,12 +83,12 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       schema: {
         tags: [tag],
         operationId: `list${names.many}`,
-        summary: `List ${names.many.toLowerCase()}`,
+        summary: `List ${manyText}`,
         description: resource.descriptions?.list,
         ...(CollectionParams ? { params: CollectionParams } : {}),
         querystring: schemas.listQuery,
         response: {
-          200: jsonResponse(schemas.page, `One page of ${names.many.toLowerCase()}; follow \`nextCursor\` or the Link header for the next.`),
+          200: jsonResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`),
           ...common,
           ...parentNotFound,
         },
@@ -104,7 +107,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       schema: {
         tags: [tag],
         operationId: `create${names.one}`,
-        summary: `Create a ${names.noun}`,
+        summary: `Create ${aNoun}`,
         description: resource.descriptions?.create,
         ...(CollectionParams ? { params: CollectionParams } : {}),
         headers: IdempotencyHeader,
@@ -136,7 +139,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       schema: {
         tags: [tag],
         operationId: `get${names.one}`,
-        summary: `Get a ${names.noun}`,
+        summary: `Get ${aNoun}`,
         params: ItemParams,
         querystring: schemas.getQuery ?? NoQuery,
         headers: IfNoneMatchHeader,
@@ -167,7 +170,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       schema: {
         tags: [tag],
         operationId: `update${names.one}`,
-        summary: `Update a ${names.noun} (JSON Merge Patch)`,
+        summary: `Update ${aNoun} (JSON Merge Patch)`,
         description:
           "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
           "The result must be valid as a whole. Requires `If-Match` with the current ETag.",
@@ -200,7 +203,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       schema: {
         tags: [tag],
         operationId: `delete${names.one}`,
-        summary: `Delete a ${names.noun}`,
+        summary: `Delete ${aNoun}`,
         description: resource.descriptions?.delete,
         params: ItemParams,
         headers: IfMatchHeader,

@@ -20,6 +20,34 @@ export function encodeCursor(sort: SortTerm[], values: CursorValue[]): string {
   return Buffer.from(JSON.stringify({ s: sortKey(sort), v: values } satisfies Cursor)).toString("base64url");
 }
 
+const damagedCursor = () =>
+  new ApiError("invalid_cursor", "The cursor is not one this service issued. Start again without `cursor`.", {
+    errors: [{ path: "/cursor", message: "is not a valid cursor", location: "query" }],
+  });
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A cursor is client input: each value must have its field's type (null only where the field is nullable), or a
+ * tampered cursor would reach the database as a malformed query and come back as a 500.
+ */
+function isCursorValue(value: unknown, type: SortFieldType | "uuid", nullable: boolean): boolean {
+  if (value === null) return nullable;
+  switch (type) {
+    case "uuid":
+      return typeof value === "string" && UUID.test(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "date":
+    case "datetime":
+      // As encoded: Date#toISOString() of a date PostgreSQL can hold.
+      return typeof value === "string" && ISO_INSTANT.test(value) && !Number.isNaN(new Date(value).getTime());
+    default:
+      return typeof value === "string" && !value.includes("\u0000");
+  }
+}
+
 function decodeCursor(cursor: string, sort: SortTerm[]): CursorValue[] {
   let parsed: unknown;
   try {
@@ -28,11 +56,7 @@ function decodeCursor(cursor: string, sort: SortTerm[]): CursorValue[] {
     parsed = undefined;
   }
   const c = parsed as Partial<Cursor> | undefined;
-  if (!c || typeof c !== "object" || !Array.isArray(c.v) || c.v.length !== sort.length + 1) {
-    throw new ApiError("invalid_cursor", "The cursor is not one this service issued. Start again without `cursor`.", {
-      errors: [{ path: "/cursor", message: "is not a valid cursor", location: "query" }],
-    });
-  }
+  if (!c || typeof c !== "object" || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw damagedCursor();
   if (c.s !== sortKey(sort)) {
     throw new ApiError("invalid_cursor", `The cursor belongs to sort=${c.s}; keep the same sort while paging.`, {
       errors: [{ path: "/cursor", message: "was issued for a different sort order", location: "query" }],
@@ -44,9 +68,7 @@ function decodeCursor(cursor: string, sort: SortTerm[]): CursorValue[] {
 const toDbValue = (value: CursorValue, type: SortFieldType | "uuid") => {
   if (value === null) return null;
   if (type === "date" || type === "datetime") {
-    const date = new Date(value as string);
-    if (Number.isNaN(date.getTime())) throw new ApiError("invalid_cursor", "The cursor is damaged. Start again without `cursor`.");
-    return date;
+    return new Date(value as string);
   }
   return value;
 };
@@ -71,6 +93,7 @@ export function keyset(fields: SortableFields, sort: SortTerm[], cursor: string 
 
   const values = decodeCursor(cursor, sort);
   const terms = [...sort.map((term) => ({ ...term, type: fields[term.field]?.type ?? "string" })), { field: "id", direction: "asc" as const, type: "uuid" as const }];
+  if (!terms.every((term, i) => isCursorValue(values[i], term.type, term.field !== "id" && Boolean(fields[term.field]?.nullable)))) throw damagedCursor();
   const or: Array<Record<string, unknown>> = [];
   terms.forEach((term, i) => {
     const equalBefore = terms.slice(0, i).map((previous, j) => ({ [previous.field]: toDbValue(values[j] ?? null, previous.type) }));

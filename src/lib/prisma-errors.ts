@@ -72,5 +72,11 @@ export function problemFromDatabaseError(error: unknown, operation: "write" | "d
     });
   }
   if (e.code === "P2025") return new ApiError("not_found", "The record does not exist (it may just have been deleted).");
+  // PostgreSQL data exceptions (SQLSTATE class 22: a date out of its range, a value too long for its column) come
+  // from input the schemas let through: a 400, never a 500.
+  const sqlState = e.meta?.driverAdapterError?.cause?.originalCode;
+  if (e.code === "P2000" || kind === "LengthMismatch" || (typeof sqlState === "string" && sqlState.startsWith("22"))) {
+    return new ApiError("validation_failed", "A value in the request is outside what can be stored (for example a date before the year 1, or text too long for its field).");
+  }
   return undefined;
 }

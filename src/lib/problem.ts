@@ -33,6 +33,7 @@ export const PROBLEM_TYPES = {
   not_acceptable: { status: 406, title: "No acceptable representation" },
   conflict: { status: 409, title: "Conflict with an existing record" },
   still_referenced: { status: 409, title: "The record is still referenced" },
+  transition_not_allowed: { status: 409, title: "The status change is not allowed from the current status" },
   idempotency_key_in_use: { status: 409, title: "A request with this idempotency key is still in progress" },
   version_mismatch: { status: 412, title: "The record has changed since you read it" },
   payload_too_large: { status: 413, title: "The request body is too large" },
@@ -77,7 +78,9 @@ export function problemBody(
   detail: string,
   context: { status?: number; instance?: string; requestId?: string; errors?: FieldError[]; extensions?: Record<string, unknown> } = {},
 ): ProblemBody {
+  // Extensions first: a member such as `status` in them must never override the problem's own fields.
   return {
+    ...context.extensions,
     type: problemTypeUri(code),
     title: PROBLEM_TYPES[code].title,
     status: context.status ?? PROBLEM_TYPES[code].status,
@@ -86,7 +89,6 @@ export function problemBody(
     code,
     requestId: context.requestId,
     ...(context.errors && context.errors.length > 0 ? { errors: context.errors } : {}),
-    ...context.extensions,
   };
 }
 

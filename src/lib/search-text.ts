@@ -26,3 +26,10 @@ export function searchText(...parts: Array<string | null | undefined | readonly 
 export function searchTerms(q: string): string[] {
   return foldText(q).split(" ").filter((term) => term.length > 0).slice(0, 10);
 }
+
+/**
+ * Prisma passes `contains` (and `equals` with `mode: "insensitive"`, which becomes ILIKE) to PostgreSQL as a LIKE
+ * pattern without escaping it, so `%` and `_` in user input would act as wildcards (`q=%` matching everything).
+ * This escapes them (and the escape character itself) so that user input is always matched literally.
+ */
+export const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, "\\$&");

@@ -14,8 +14,30 @@ import FindMyWay from "find-my-way";
 
 const LOCATIONS: Record<string, FieldError["location"]> = { body: "body", querystring: "query", params: "path", headers: "header" };
 
-function validationErrors(error: FastifyError & { validation: Array<{ instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> }> }): FieldError[] {
-  const location = LOCATIONS[(error as { validationContext?: string }).validationContext ?? "body"] ?? "body";
+/** The value at a (validator's, unescaped) instance path; undefined when absent. */
+function valueAt(data: unknown, path: string): unknown {
+  let node = data;
+  for (const segment of path === "" ? [] : path.split("/").slice(1)) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, segment)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+const INPUTS: Record<string, (request: FastifyRequest) => unknown> = {
+  body: (request) => request.body,
+  querystring: (request) => request.query,
+  params: (request) => request.params,
+  headers: (request) => request.headers,
+};
+
+function validationErrors(
+  error: FastifyError & { validation: Array<{ instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> }> },
+  request: FastifyRequest,
+): FieldError[] {
+  const context = (error as { validationContext?: string }).validationContext ?? "body";
+  const location = LOCATIONS[context] ?? "body";
+  const input = INPUTS[context]?.(request);
   return error.validation.flatMap((issue) => {
     const path = issue.instancePath === "/" ? "" : issue.instancePath;
     if (issue.keyword === "unrecognized_keys" && Array.isArray(issue.params?.keys)) {
@@ -25,7 +47,8 @@ function validationErrors(error: FastifyError & { validation: Array<{ instancePa
         location,
       }));
     }
-    if (issue.keyword === "invalid_type" && issue.params?.input === undefined) {
+    // zod 4 leaves the input out of its issues, so look at what was sent: absent -> "is required".
+    if (issue.keyword === "invalid_type" && valueAt(input, path) === undefined) {
       return [{ path, message: "is required", location }];
     }
     return [{ path, message: issue.message ?? "is not valid", location }];
@@ -40,6 +63,7 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: "malformed_request", detail: "The body is not valid JSON." },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: "Content-Length does not match the body." },
   FST_ERR_BAD_URL: { code: "malformed_request", detail: "The URL is not valid." },
+  FST_ERR_MAX_PARAM_LENGTH: { code: "malformed_request", detail: "A path segment of the URL is too long." },
 };
 
 const STATUS_CODES: Record<number, ProblemCode> = {
@@ -62,7 +86,7 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
   if (error instanceof ApiError) return error;
   const fastifyError = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = validationErrors(error as never);
+    const errors = validationErrors(error as never, request);
     return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
   }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
@@ -87,6 +111,27 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
     .send(problem);
 }
 
+/** Turns any error into a problem response (the app's error handler, and the handler of Fastify's framework errors). */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const apiError = toApiError(error, request);
+  const context = { instance: request.url.split("?")[0], requestId: String(request.id) };
+  if (!apiError) {
+    request.log.error({ err: error }, "unexpected error");
+    return sendProblem(
+      reply,
+      request,
+      problemBody("internal_error", `Something went wrong on our side. Quote request id ${request.id} when reporting it.`, context),
+    );
+  }
+  if (apiError.status >= 500) request.log.warn({ err: error, code: apiError.code }, apiError.message);
+  return sendProblem(
+    reply,
+    request,
+    problemBody(apiError.code, apiError.message, { ...context, status: apiError.status, errors: apiError.errors, extensions: apiError.extensions }),
+    apiError.headers,
+  );
+}
+
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 async function errorsPlugin(app: FastifyInstance) {
@@ -101,31 +146,14 @@ async function errorsPlugin(app: FastifyInstance) {
   });
   const allowedMethods = (path: string) => METHODS.filter((method) => known.find(method as never, path) !== null);
 
-  app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error, request);
-    const context = { instance: request.url.split("?")[0], requestId: String(request.id) };
-    if (!apiError) {
-      request.log.error({ err: error }, "unexpected error");
-      return sendProblem(
-        reply,
-        request,
-        problemBody("internal_error", `Something went wrong on our side. Quote request id ${request.id} when reporting it.`, context),
-      );
-    }
-    if (apiError.status >= 500) request.log.warn({ err: error, code: apiError.code }, apiError.message);
-    return sendProblem(
-      reply,
-      request,
-      problemBody(apiError.code, apiError.message, { ...context, status: apiError.status, errors: apiError.errors, extensions: apiError.extensions }),
-      apiError.headers,
-    );
-  });
+  app.setErrorHandler(handleError);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "/";
     const context = { instance: path, requestId: String(request.id) };
     const allow = allowedMethods(path);
-    if (allow.length > 0) {
+    // A route that exists for this method but found nothing (reply.callNotFound()) is a 404, not a 405.
+    if (allow.length > 0 && !allow.includes(request.method as (typeof METHODS)[number])) {
       return sendProblem(
         reply,
         request,

@@ -1,8 +1,31 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "../lib/problem.ts";
+import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
 
 const ACCEPTABLE = ["application/json", "application/problem+json", "application/merge-patch+json", "application/*", "*/*"];
+
+/**
+ * Far deeper than any schema goes. Walking JSON nested thousands of levels deep (here, and in the idempotency
+ * fingerprint, which runs after this hook) would overflow the stack and answer 500.
+ */
+const MAX_DEPTH = 64;
+
+/** JSON Pointers of the strings under `value` that contain U+0000. */
+function nulPaths(value: unknown, path: string, into: string[] = [], depth = 0): string[] {
+  if (depth > MAX_DEPTH) {
+    throw new ApiError("validation_failed", `The JSON is nested more than ${MAX_DEPTH} levels deep.`, {
+      errors: [{ path, message: `is nested more than ${MAX_DEPTH} levels deep`, location: "body" }],
+    });
+  }
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) into.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => nulPaths(item, `${path}/${i}`, into, depth + 1));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) nulPaths(item, `${path}/${pointerSegment(key)}`, into, depth + 1);
+  }
+  return into;
+}
 
 /** HTTP details every route shares: request id echo, JSON Merge Patch bodies, content negotiation. */
 async function httpPlugin(app: FastifyInstance) {
@@ -15,6 +38,22 @@ async function httpPlugin(app: FastifyInstance) {
       if (!types.some((type) => ACCEPTABLE.includes(type) || type.endsWith("+json"))) {
         throw new ApiError("not_acceptable", `This endpoint answers with application/json; Accept was "${accept}".`);
       }
+    }
+  });
+
+  // The API takes JSON only: Fastify's built-in text/plain parser would hand a string to the JSON schemas (400
+  // instead of 415).
+  app.removeContentTypeParser("text/plain");
+
+  // PostgreSQL text cannot hold U+0000 (JSON "\u0000", query "%00"): such a value would fail in the database as a
+  // 500, so it is rejected up front for every route, naming each field.
+  app.addHook("preValidation", async (request) => {
+    const errors: FieldError[] = [
+      ...nulPaths(request.query, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "query" as const })),
+      ...nulPaths(request.body, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "body" as const })),
+    ];
+    if (errors.length > 0) {
+      throw new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
     }
   });
 

@@ -20,6 +20,11 @@ Conventions used by every endpoint:
 export const TAGS = [
   { name: "Coordinators", description: "Companies that run a cluster (koordynator klastra)." },
   { name: "Clusters", description: "Industry clusters and the coordinator that runs each." },
+  { name: "Organizations", description: "Cluster members and partners (business, science, government: the triple helix) and their cluster memberships." },
+  { name: "Meetings", description: "Strategy meetings and workshops, and who took part (business, science, government)." },
+  { name: "Activities", description: "The coordinator's activity log: what was done, for which cluster, when, and what belongs to it." },
+  { name: "Media partners", description: "Portals and other outlets the coordinator works with, and what they published (promotion)." },
+  { name: "Grant applications", description: "Applications for grants and support in kind, with their evaluation, decision and status lifecycle." },
   { name: "Health", description: "Liveness and readiness probes." },
   { name: "Problems", description: "The problem types (error codes) the API answers with." },
 ];

@@ -3,7 +3,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { searchTerms, searchText } from "../../lib/search-text.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
 import {
   ClusterCreate,
@@ -68,7 +68,7 @@ export function clustersService(prisma: PrismaClient) {
     async list(query: ClusterListQueryInput) {
       const where: Prisma.ClusterWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: term } })) : []),
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
           query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},
           query.sector ? { sectors: { has: query.sector } } : {},
           query.shortName ? { shortName: query.shortName } : {},

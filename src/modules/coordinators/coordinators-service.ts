@@ -4,7 +4,7 @@ import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { notFound } from "../../lib/problem.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
-import { searchTerms, searchText } from "../../lib/search-text.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
 import {
   CoordinatorCreate,
   type CoordinatorCreateInput,
@@ -68,11 +68,11 @@ export function coordinatorsService(prisma: PrismaClient) {
     async list(query: CoordinatorListQueryInput) {
       const where: Prisma.CoordinatorWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: term } })) : []),
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
           query.nip ? { nip: query.nip } : {},
           query.regon ? { regon: query.regon } : {},
           query.krs ? { krs: query.krs } : {},
-          query.city ? { city: { equals: query.city, mode: "insensitive" as const } } : {},
+          query.city ? { city: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},
           query.legalForm ? { legalForm: query.legalForm } : {},
         ],
       };

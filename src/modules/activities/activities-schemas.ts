@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { DateOnly, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
+import { Coordinator } from "../coordinators/coordinators-schemas.ts";
+import { Cluster } from "../clusters/clusters-schemas.ts";
+
+export const ActivityCategory = z
+  .enum(Object.values(ActivityCategoryValues) as [ActivityCategoryValues, ...ActivityCategoryValues[]])
+  .meta({ id: "ActivityCategory", description: "What kind of work the activity is.", example: "strategy" });
+
+export const ActivityStatus = z
+  .enum(Object.values(ActivityStatusValues) as [ActivityStatusValues, ...ActivityStatusValues[]])
+  .meta({ id: "ActivityStatus", example: "completed" });
+
+const yearOf = (date: string) => Number(date.slice(0, 4));
+
+// Postgres compares UUIDs ignoring case and returns them in lower case; so do we, so that duplicates are caught.
+const MediaPartnerIds = z
+  .array(Uuid.transform((id) => id.toLowerCase()))
+  .max(100, "must list at most 100 media partners")
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) ctx.addIssue({ code: "custom", path: [index], message: "repeats a media partner already listed" });
+    });
+  })
+  .meta({ description: "Media partners that took part in the activity (e.g. the portals that promoted it). PATCH replaces the whole list." });
+
+const activityFields = {
+  coordinatorId: Uuid.meta({ description: "The coordinator whose log the activity belongs to." }),
+  clusterId: Uuid.nullish().meta({ description: "The cluster the work was for." }),
+  title: text(500).meta({ example: "Rozpoczęto i zakończono prace nad Strategią dla Klastra" }),
+  description: text(20_000)
+    .nullish()
+    .meta({ example: "Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów." }),
+  category: ActivityCategory,
+  status: ActivityStatus,
+  year: Year.nullish().meta({
+    description: "The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.",
+    example: 2013,
+  }),
+  startDate: DateOnly.nullish().meta({ example: "2013-05-10" }),
+  endDate: DateOnly.nullish().meta({ description: "Not before `startDate`.", example: "2013-09-20" }),
+  mediaPartnerIds: MediaPartnerIds.default([]),
+};
+
+/**
+ * Cross-field rules, also applied to the merged result of a PATCH: `year` is required without `startDate` (and
+ * then defaults to its year); `endDate` is not before `startDate`; `year` lies between the start and end years.
+ */
+export const ActivityCreate = z
+  .strictObject(activityFields)
+  .superRefine(({ year, startDate, endDate }, ctx) => {
+    if (year == null && startDate == null) {
+      ctx.addIssue({ code: "custom", path: ["year"], message: "is required when startDate is not given" });
+      return;
+    }
+    if (startDate != null && endDate != null && endDate < startDate) {
+      ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
+      return;
+    }
+    if (year == null) return;
+    const from = startDate != null ? yearOf(startDate) : undefined;
+    const to = endDate != null ? yearOf(endDate) : undefined;
+    if ((from !== undefined && year < from) || (to !== undefined && year > to)) {
+      ctx.addIssue({ code: "custom", path: ["year"], message: `must lie between the years of startDate and endDate (${from ?? "…"}–${to ?? "…"})` });
+    }
+  })
+  .transform((value) => ({ ...value, year: value.year ?? yearOf(value.startDate!) }))
+  .meta({
+    id: "ActivityCreate",
+    example: {
+      coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      title: "Rozpoczęto i zakończono prace nad Strategią dla Klastra",
+      category: "strategy",
+      status: "completed",
+      startDate: "2013-05-10",
+      endDate: "2013-09-20",
+    },
+  });
+
+/** JSON Merge Patch: every field optional; `null` clears an optional field (`year: null` re-derives it from `startDate`). */
+export const ActivityPatch = z
+  .strictObject({
+    ...activityFields,
+    coordinatorId: activityFields.coordinatorId.optional(),
+    title: activityFields.title.optional(),
+    category: activityFields.category.optional(),
+    status: activityFields.status.optional(),
+    mediaPartnerIds: MediaPartnerIds.nullish(),
+  })
+  .meta({ id: "ActivityPatch", example: { status: "completed", endDate: "2013-09-20" } });
+
+const Ids = (description: string) => z.array(z.string()).meta({ description });
+
+export const Activity = z
+  .object({
+    id: recordMeta.id,
+    coordinatorId: z.string(),
+    clusterId: z.string().nullable(),
+    title: z.string(),
+    description: z.string().nullable(),
+    category: ActivityCategory,
+    status: ActivityStatus,
+    year: z.number().int(),
+    startDate: z.string().nullable().meta({ format: "date" }),
+    endDate: z.string().nullable().meta({ format: "date" }),
+    mediaPartnerIds: Ids("Linked media partners (`/v1/media-partners/{id}`)."),
+    meetingIds: Ids("Read-only: meetings that belong to this activity (`/v1/meetings/{id}`), by date."),
+    grantApplicationIds: Ids("Read-only: grant applications that belong to this activity (`/v1/grant-applications/{id}`)."),
+    publicationIds: Ids("Read-only: media publications about this activity."),
+    coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
+    cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "Activity",
+    example: {
+      id: "0193b2a6-1b22-7e53-9c4d-3f6a7b8c9d0e",
+      coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      title: "Rozpoczęto i zakończono prace nad Strategią dla Klastra",
+      description: "Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów.",
+      category: "strategy",
+      status: "completed",
+      year: 2013,
+      startDate: "2013-05-10",
+      endDate: "2013-09-20",
+      mediaPartnerIds: [],
+      meetingIds: ["0193b2a7-2c33-7f64-8d5e-4a7b8c9d0e1f", "0193b2a7-3d44-7a75-9e6f-5b8c9d0e1f2a", "0193b2a7-4e55-7b86-af70-6c9d0e1f2a3b"],
+      grantApplicationIds: [],
+      publicationIds: [],
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const ACTIVITY_SORT_FIELDS = ["year", "startDate", "title", "createdAt", "updatedAt"] as const;
+
+export const ActivityInclude = includeQuery(["coordinator", "cluster"]);
+
+export const ActivityListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(ACTIVITY_SORT_FIELDS, "year,startDate"),
+  q: searchQuery,
+  year: Year.optional().meta({
+    description: "Activities recorded under this year or whose dates overlap it (a missing end date counts as the start date, and vice versa).",
+    example: 2013,
+  }),
+  category: ActivityCategory.optional(),
+  status: ActivityStatus.optional(),
+  coordinatorId: Uuid.optional(),
+  clusterId: Uuid.optional(),
+  startDateFrom: DateOnly.optional(),
+  startDateTo: DateOnly.optional(),
+  include: ActivityInclude,
+});
+
+export const ActivityGetQuery = z.strictObject({ include: ActivityInclude });
+
+export const ActivityPage = page(Activity, "ActivityPage");
+
+export type ActivityDto = z.output<typeof Activity>;
+export type ActivityCreateInput = z.output<typeof ActivityCreate>;
+export type ActivityPatchInput = z.output<typeof ActivityPatch>;
+export type ActivityListQueryInput = z.output<typeof ActivityListQuery>;
+export type ActivityGetQueryInput = z.output<typeof ActivityGetQuery>;

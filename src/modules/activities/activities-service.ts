@@ -1,0 +1,251 @@
+import type {
+  Activity as ActivityRow,
+  Cluster as ClusterRow,
+  Coordinator as CoordinatorRow,
+  Prisma,
+  PrismaClient,
+} from "../../generated/prisma/client.ts";
+import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { paginate, type SortableFields } from "../../lib/pagination.ts";
+import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
+import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { toClusterDto } from "../clusters/clusters-service.ts";
+import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
+import {
+  ActivityCreate,
+  type ActivityCreateInput,
+  type ActivityDto,
+  type ActivityGetQueryInput,
+  type ActivityListQueryInput,
+  type ActivityPatchInput,
+} from "./activities-schemas.ts";
+
+const SORTABLE: SortableFields = {
+  year: { type: "number" },
+  startDate: { type: "date", nullable: true },
+  title: { type: "string" },
+  createdAt: { type: "datetime" },
+  updatedAt: { type: "datetime" },
+};
+
+/**
+ * The ids of what belongs to an activity, which every Activity DTO carries. Load an activity with
+ * `include: ACTIVITY_LINKS` (e.g. `include: { activity: { include: ACTIVITY_LINKS } }`) before toActivityDto.
+ */
+export const ACTIVITY_LINKS = {
+  mediaPartners: { select: { mediaPartnerId: true }, orderBy: { mediaPartnerId: "asc" } },
+  meetings: { select: { id: true }, orderBy: [{ date: "asc" }, { id: "asc" }] },
+  grantApplications: { select: { id: true }, orderBy: { id: "asc" } },
+  publications: { select: { id: true }, orderBy: { id: "asc" } },
+} as const satisfies Prisma.ActivityInclude;
+
+export type ActivityWithLinks = ActivityRow & {
+  mediaPartners: Array<{ mediaPartnerId: string }>;
+  meetings: Array<{ id: string }>;
+  grantApplications: Array<{ id: string }>;
+  publications: Array<{ id: string }>;
+  coordinator?: CoordinatorRow;
+  cluster?: ClusterRow | null;
+};
+
+export function toActivityDto(row: ActivityWithLinks): ActivityDto {
+  return {
+    id: row.id,
+    coordinatorId: row.coordinatorId,
+    clusterId: row.clusterId,
+    title: row.title,
+    description: row.description,
+    category: row.category,
+    status: row.status,
+    year: row.year,
+    startDate: optionalDateFromDb(row.startDate),
+    endDate: optionalDateFromDb(row.endDate),
+    mediaPartnerIds: row.mediaPartners.map((link) => link.mediaPartnerId),
+    meetingIds: row.meetings.map((meeting) => meeting.id),
+    grantApplicationIds: row.grantApplications.map((application) => application.id),
+    publicationIds: row.publications.map((publication) => publication.id),
+    ...(row.coordinator ? { coordinator: toCoordinatorDto(row.coordinator) } : {}),
+    ...(row.cluster ? { cluster: toClusterDto(row.cluster) } : {}),
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The record as a create body would describe it: what a merge patch is applied to. */
+function toInput(row: ActivityWithLinks) {
+  const {
+    id: _id,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    meetingIds: _meetingIds,
+    grantApplicationIds: _grantApplicationIds,
+    publicationIds: _publicationIds,
+    coordinator: _coordinator,
+    cluster: _cluster,
+    ...input
+  } = toActivityDto(row);
+  return input;
+}
+
+function toData(input: ActivityCreateInput) {
+  return {
+    coordinatorId: input.coordinatorId,
+    clusterId: input.clusterId ?? null,
+    title: input.title,
+    description: input.description ?? null,
+    category: input.category,
+    status: input.status,
+    year: input.year,
+    startDate: optionalDateToDb(input.startDate),
+    endDate: optionalDateToDb(input.endDate),
+    searchText: searchText(input.title, input.description),
+  } satisfies Prisma.ActivityUncheckedCreateInput;
+}
+
+/**
+ * Every foreign id of the body must name an existing record: one 422 listing each one that does not
+ * (`/coordinatorId`, `/clusterId`, `/mediaPartnerIds/2`). Only ids that changed are checked on a PATCH.
+ */
+async function assertReferences(tx: Tx, input: ActivityCreateInput, current?: ActivityWithLinks) {
+  const errors: FieldError[] = [];
+  const details: string[] = [];
+  const missing = (path: string, noun: string, id: string) => {
+    errors.push({ path, message: `refers to a ${noun} that does not exist`, location: "body" });
+    details.push(`No ${noun} with id ${id}.`);
+  };
+  if (input.coordinatorId !== current?.coordinatorId && (await tx.coordinator.count({ where: { id: input.coordinatorId } })) === 0) {
+    missing("/coordinatorId", "coordinator", input.coordinatorId);
+  }
+  if (input.clusterId != null && input.clusterId !== current?.clusterId && (await tx.cluster.count({ where: { id: input.clusterId } })) === 0) {
+    missing("/clusterId", "cluster", input.clusterId);
+  }
+  const linked = new Set(current?.mediaPartners.map((link) => link.mediaPartnerId));
+  const toCheck = input.mediaPartnerIds.filter((id) => !linked.has(id));
+  if (toCheck.length > 0) {
+    const found = new Set((await tx.mediaPartner.findMany({ where: { id: { in: toCheck } }, select: { id: true } })).map((row) => row.id));
+    input.mediaPartnerIds.forEach((id, index) => {
+      if (!linked.has(id) && !found.has(id)) missing(`/mediaPartnerIds/${index}`, "media partner", id);
+    });
+  }
+  if (errors.length > 0) {
+    throw new ApiError("reference_not_found", details.join(" "), { errors });
+  }
+}
+
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+const includeOf = (include: readonly string[] = []) => ({
+  ...ACTIVITY_LINKS,
+  ...(include.includes("coordinator") ? { coordinator: true } : {}),
+  ...(include.includes("cluster") ? { cluster: true } : {}),
+});
+
+/** Year Y: recorded under Y, or its [startDate, endDate] overlaps Y (a missing end counts as the start, and vice versa). */
+function inYear(year: number): Prisma.ActivityWhereInput {
+  const first = dateOnlyToDb(`${String(year).padStart(4, "0")}-01-01`);
+  const last = dateOnlyToDb(`${String(year).padStart(4, "0")}-12-31`);
+  return {
+    OR: [
+      { year },
+      { startDate: { lte: last }, endDate: { gte: first } },
+      { startDate: { gte: first, lte: last }, endDate: null },
+      { startDate: null, endDate: { gte: first, lte: last } },
+    ],
+  };
+}
+
+export function activitiesService(prisma: PrismaClient) {
+  const load = (tx: Tx | PrismaClient, id: string, include: readonly string[] = []) =>
+    tx.activity.findUnique({ where: { id }, include: includeOf(include) }) as Promise<ActivityWithLinks | null>;
+
+  return {
+    async list(query: ActivityListQueryInput) {
+      const where: Prisma.ActivityWhereInput = {
+        AND: [
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          query.year !== undefined ? inYear(query.year) : {},
+          query.category ? { category: query.category } : {},
+          query.status ? { status: query.status } : {},
+          query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},
+          query.clusterId ? { clusterId: query.clusterId } : {},
+          query.startDateFrom ? { startDate: { gte: dateOnlyToDb(query.startDateFrom) } } : {},
+          query.startDateTo ? { startDate: { lte: dateOnlyToDb(query.startDateTo) } } : {},
+        ],
+      };
+      const { rows, nextCursor } = await paginate({
+        fields: SORTABLE,
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor,
+        where,
+        findMany: (args) =>
+          prisma.activity.findMany({ ...(args as Prisma.ActivityFindManyArgs), include: includeOf(query.include) }) as Promise<ActivityWithLinks[]>,
+      });
+      return { data: rows.map(toActivityDto), nextCursor };
+    },
+
+    async get(id: string, query: ActivityGetQueryInput = { include: [] }) {
+      const row = await load(prisma, id, query.include);
+      if (!row) throw notFound("activity", id);
+      return toActivityDto(row);
+    },
+
+    async create(input: ActivityCreateInput) {
+      return prisma.$transaction(async (tx) => {
+        await assertReferences(tx, input);
+        const row = await tx.activity.create({
+          data: { ...toData(input), mediaPartners: { createMany: { data: input.mediaPartnerIds.map((mediaPartnerId) => ({ mediaPartnerId })) } } },
+          include: ACTIVITY_LINKS,
+        });
+        return toActivityDto(row);
+      });
+    },
+
+    async update(id: string, patch: ActivityPatchInput, ifMatch: string) {
+      const row = await mergePatchRecord({
+        prisma,
+        resource: "activity",
+        id,
+        ifMatch,
+        patch,
+        load: (tx) => load(tx, id),
+        toInput,
+        schema: ActivityCreate,
+        save: async (tx, current, input) => {
+          await assertReferences(tx, input, current);
+          const { count } = await tx.activity.updateMany({ where: atVersion(current), data: { ...toData(input), version: { increment: 1 } } });
+          if (count === 0) throw lostRace("activity");
+          const linked = current.mediaPartners.map((link) => link.mediaPartnerId);
+          if (!sameIds(linked, input.mediaPartnerIds)) {
+            await tx.activityMediaPartner.deleteMany({ where: { activityId: id } });
+            await tx.activityMediaPartner.createMany({ data: input.mediaPartnerIds.map((mediaPartnerId) => ({ activityId: id, mediaPartnerId })) });
+          }
+          return (await load(tx, id))!;
+        },
+      });
+      return toActivityDto(row);
+    },
+
+    async remove(id: string, ifMatch: string) {
+      // The media-partner links belong to the activity and go with it (ON DELETE CASCADE).
+      await deleteRecord({
+        prisma,
+        resource: "activity",
+        id,
+        ifMatch,
+        load: (tx) => tx.activity.findUnique({ where: { id } }),
+        references: async (tx) => [
+          { resource: "meetings", field: "activityId", count: await tx.meeting.count({ where: { activityId: id } }) },
+          { resource: "grant-applications", field: "activityId", count: await tx.grantApplication.count({ where: { activityId: id } }) },
+          { resource: "publications", field: "activityId", count: await tx.mediaPublication.count({ where: { activityId: id } }) },
+        ],
+        remove: async (tx, row) => (await tx.activity.deleteMany({ where: atVersion(row) })).count,
+      });
+    },
+  };
+}
+
+export type ActivitiesService = ReturnType<typeof activitiesService>;

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { DateOnly, Decimal, Money, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Cluster } from "../clusters/clusters-schemas.ts";
+import { Coordinator } from "../coordinators/coordinators-schemas.ts";
+import { GrantApplicationStatus } from "./grant-application-status-schemas.ts";
+
+const SEED_EXAMPLE = {
+  title: "Wniosek Klastra LTPP w konkursie „Strategia dla klastra”",
+  callName: "Strategia dla klastra",
+  inKindSupport: "Dostarczenie narzędzi na tworzenie strategii klastra",
+  evaluation: { score: "99.5", maxScore: null, rank: 2, rankOutOf: null, notes: "Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem." },
+  decision: { reference: "Uchwała nr 1486/205/12", date: "2012-12-20", body: "Zarząd Województwa Pomorskiego" },
+};
+
+const Partner = z.strictObject({
+  organizationId: Uuid.meta({ description: "An existing organization (422 otherwise)." }),
+  role: text(200).default("partner").meta({ description: "The organization's role in the application.", example: "partner" }),
+});
+
+const Partners = z
+  .array(Partner)
+  .max(100, "must list at most 100 partners")
+  .superRefine((partners, ctx) => {
+    const first = new Map<string, number>();
+    partners.forEach((partner, index) => {
+      const earlier = first.get(partner.organizationId.toLowerCase());
+      if (earlier === undefined) first.set(partner.organizationId.toLowerCase(), index);
+      else ctx.addIssue({ code: "custom", path: [index, "organizationId"], message: `repeats partner ${earlier}; list each organization once` });
+    });
+  })
+  .meta({ description: "Partner organizations, in the order given; PATCH replaces the whole list." });
+
+const Score = (example: string) => Decimal({ integerDigits: 6, scale: 2, example });
+const Rank = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000");
+
+const Evaluation = z
+  .strictObject({
+    score: Score("99.5").nullish().meta({ description: "Points awarded, a decimal string such as \"99.5\"." }),
+    maxScore: Score("100").nullish().meta({ description: "The most points the call allowed." }),
+    rank: Rank.nullish().meta({ description: "Place on the ranking list (1 = first).", example: 2 }),
+    rankOutOf: Rank.nullish().meta({ description: "How many applications were ranked.", example: 12 }),
+    notes: text(5000).nullish().meta({ example: SEED_EXAMPLE.evaluation.notes }),
+  })
+  .superRefine((evaluation, ctx) => {
+    if (evaluation.score != null && evaluation.maxScore != null && Number(evaluation.score) > Number(evaluation.maxScore)) {
+      ctx.addIssue({ code: "custom", path: ["score"], message: `must not exceed maxScore (${evaluation.maxScore})` });
+    }
+    if (evaluation.rank != null && evaluation.rankOutOf != null && evaluation.rank > evaluation.rankOutOf) {
+      ctx.addIssue({ code: "custom", path: ["rank"], message: `must not exceed rankOutOf (${evaluation.rankOutOf})` });
+    }
+  });
+
+const Decision = z.strictObject({
+  reference: text(300).nullish().meta({ description: "The decision's reference number.", example: "Uchwała nr 1486/205/12" }),
+  date: DateOnly.nullish().meta({ example: "2012-12-20" }),
+  body: text(300).nullish().meta({ description: "Who decided.", example: "Zarząd Województwa Pomorskiego" }),
+});
+
+const grantApplicationFields = {
+  title: text(500).meta({ example: SEED_EXAMPLE.title }),
+  callName: text(500).nullish().meta({ description: "The call or competition applied to.", example: SEED_EXAMPLE.callName }),
+  programme: text(500).nullish().meta({ description: "The funding programme the call belongs to." }),
+  fundingBodyId: Uuid.nullish().meta({ description: "The organization that funds or organises the call (422 if it does not exist)." }),
+  applicantId: Uuid.meta({ description: "The coordinator that applied (422 if it does not exist)." }),
+  clusterId: Uuid.nullish().meta({ description: "The cluster the application is for." }),
+  activityId: Uuid.nullish().meta({ description: "The activity-log entry the application belongs to." }),
+  partners: Partners.default([]),
+  submittedOn: DateOnly.nullish().meta({ description: "Filled by the `submitted` transition when empty.", example: "2012-11-16" }),
+  requestedAmount: Money.nullish(),
+  awardedAmount: Money.nullish(),
+  inKindSupport: text(2000).nullish().meta({ description: "Support given in kind instead of (or besides) money.", example: SEED_EXAMPLE.inKindSupport }),
+  evaluation: Evaluation.nullish(),
+  decision: Decision.nullish(),
+};
+
+export const GrantApplicationCreate = z.strictObject(grantApplicationFields).meta({
+  id: "GrantApplicationCreate",
+  description: "`status` is not set here: every application starts as `draft` and moves through POST …/transitions.",
+  example: {
+    title: SEED_EXAMPLE.title,
+    callName: SEED_EXAMPLE.callName,
+    fundingBodyId: "0193b2a5-3c44-7f75-8e6f-5a8b9c0d1e2f",
+    applicantId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+    clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+    submittedOn: "2012-11-16",
+    inKindSupport: SEED_EXAMPLE.inKindSupport,
+    evaluation: { score: "99.5", rank: 2, notes: SEED_EXAMPLE.evaluation.notes },
+    decision: SEED_EXAMPLE.decision,
+  },
+});
+
+/** In a merge patch a money value merges member by member, so neither member may be required or defaulted here. */
+const MoneyPatch = z.strictObject({
+  amount: z.union([z.string(), z.number()]).nullish(),
+  currency: z.string().nullish(),
+});
+
+export const GrantApplicationPatch = z
+  .strictObject({
+    ...grantApplicationFields,
+    title: grantApplicationFields.title.optional(),
+    applicantId: grantApplicationFields.applicantId.optional(),
+    partners: Partners.nullish(),
+    requestedAmount: MoneyPatch.nullish(),
+    awardedAmount: MoneyPatch.nullish(),
+  })
+  .meta({
+    id: "GrantApplicationPatch",
+    example: { evaluation: { score: "99.5", rank: 2 }, decision: SEED_EXAMPLE.decision },
+  });
+
+const MoneyValue = z.object({ amount: z.string(), currency: z.string() }).meta({ example: { amount: "125000.00", currency: "PLN" } });
+
+export const GrantApplicationPartner = z
+  .object({ organizationId: z.string(), role: z.string() })
+  .meta({ id: "GrantApplicationPartner", example: { organizationId: "0193b2a5-4d55-7a86-9f70-6b9c0d1e2f3a", role: "partner" } });
+
+export const GrantApplicationEvaluation = z
+  .object({
+    score: z.string().nullable(),
+    maxScore: z.string().nullable(),
+    rank: z.number().int().nullable(),
+    rankOutOf: z.number().int().nullable(),
+    notes: z.string().nullable(),
+  })
+  .meta({ id: "GrantApplicationEvaluation", example: SEED_EXAMPLE.evaluation });
+
+export const GrantApplicationDecision = z
+  .object({ reference: z.string().nullable(), date: z.string().nullable().meta({ format: "date" }), body: z.string().nullable() })
+  .meta({ id: "GrantApplicationDecision", example: SEED_EXAMPLE.decision });
+
+export const GrantApplication = z
+  .object({
+    id: recordMeta.id,
+    title: z.string(),
+    callName: z.string().nullable(),
+    programme: z.string().nullable(),
+    fundingBodyId: z.string().nullable(),
+    applicantId: z.string(),
+    applicant: Coordinator.optional().meta({ description: "Present with `include=applicant`." }),
+    clusterId: z.string().nullable(),
+    cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when there is no cluster)." }),
+    activityId: z.string().nullable(),
+    partners: z.array(GrantApplicationPartner),
+    submittedOn: z.string().nullable().meta({ format: "date" }),
+    requestedAmount: MoneyValue.nullable(),
+    awardedAmount: MoneyValue.nullable(),
+    inKindSupport: z.string().nullable(),
+    evaluation: GrantApplicationEvaluation.nullable().meta({ description: "null when nothing about the evaluation is known." }),
+    decision: GrantApplicationDecision.nullable().meta({ description: "null when nothing about the decision is known." }),
+    status: GrantApplicationStatus,
+    statusChangedOn: z.string().nullable().meta({ format: "date", description: "The `on` date of the latest status change, when given." }),
+    allowedTransitions: z.array(GrantApplicationStatus).meta({ description: "The statuses POST …/transitions accepts now." }),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "GrantApplication",
+    example: {
+      id: "0193b2a6-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      title: SEED_EXAMPLE.title,
+      callName: SEED_EXAMPLE.callName,
+      programme: null,
+      fundingBodyId: "0193b2a5-3c44-7f75-8e6f-5a8b9c0d1e2f",
+      applicantId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      activityId: null,
+      partners: [],
+      submittedOn: "2012-11-16",
+      requestedAmount: null,
+      awardedAmount: null,
+      inKindSupport: SEED_EXAMPLE.inKindSupport,
+      evaluation: SEED_EXAMPLE.evaluation,
+      decision: SEED_EXAMPLE.decision,
+      status: "approved",
+      statusChangedOn: "2012-12-20",
+      allowedTransitions: ["contracted", "withdrawn"],
+      version: 5,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const GRANT_APPLICATION_SORT_FIELDS = ["submittedOn", "title", "createdAt", "updatedAt"] as const;
+
+export const GrantApplicationInclude = includeQuery(["applicant", "cluster"]);
+
+export const GrantApplicationListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(GRANT_APPLICATION_SORT_FIELDS, "submittedOn"),
+  q: searchQuery,
+  status: GrantApplicationStatus.optional(),
+  applicantId: Uuid.optional(),
+  fundingBodyId: Uuid.optional(),
+  clusterId: Uuid.optional(),
+  activityId: Uuid.optional(),
+  submittedOnFrom: DateOnly.optional(),
+  submittedOnTo: DateOnly.optional(),
+  year: Year.optional().meta({ description: "Applications submitted in this year." }),
+  include: GrantApplicationInclude,
+});
+
+export const GrantApplicationGetQuery = z.strictObject({ include: GrantApplicationInclude });
+
+export const GrantApplicationPage = page(GrantApplication, "GrantApplicationPage");
+
+export type GrantApplicationDto = z.output<typeof GrantApplication>;
+export type GrantApplicationCreateInput = z.output<typeof GrantApplicationCreate>;
+export type GrantApplicationPatchInput = z.output<typeof GrantApplicationPatch>;
+export type GrantApplicationListQueryInput = z.output<typeof GrantApplicationListQuery>;
+export type GrantApplicationGetQueryInput = z.output<typeof GrantApplicationGetQuery>;

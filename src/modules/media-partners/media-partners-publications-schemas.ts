@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { DateOnly, Uuid, WebUrl, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+
+/** What a media partner published about the cluster's work: the evidence when promotion is reported. */
+
+const publicationFields = {
+  title: text(500).meta({ example: "Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate" }),
+  url: WebUrl.nullish().meta({ description: "Where the publication can be read (http or https)." }),
+  publishedOn: DateOnly.nullish().meta({ description: "Publication date (YYYY-MM-DD).", example: "2013-05-10" }),
+  activityId: Uuid.nullish().meta({ description: "The activity the publication covers; must exist (422 otherwise)." }),
+  notes: text(10_000).nullish().meta({ example: "Promocja w mediach: relacja ze spotkania warsztatowego." }),
+};
+
+export const MediaPublicationCreate = z.strictObject(publicationFields).meta({
+  id: "MediaPublicationCreate",
+  example: {
+    title: "Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate",
+    publishedOn: "2013-05-10",
+    notes: "Promocja w mediach: relacja ze spotkania warsztatowego.",
+  },
+});
+
+/** JSON Merge Patch: every field optional; `null` clears an optional field. */
+export const MediaPublicationPatch = z
+  .strictObject({ ...publicationFields, title: publicationFields.title.optional() })
+  .meta({ id: "MediaPublicationPatch", example: { title: "Drugie spotkanie strategiczne Klastra LTPP w Parku Naukowo-Technologicznym w Gdańsku", publishedOn: "2013-06-19" } });
+
+export const MediaPublication = z
+  .object({
+    id: recordMeta.id,
+    mediaPartnerId: Uuid.meta({ description: "The media partner that published it." }),
+    title: z.string(),
+    url: z.string().nullable(),
+    publishedOn: z.string().nullable().meta({ format: "date" }),
+    activityId: z.string().nullable(),
+    notes: z.string().nullable(),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "MediaPublication",
+    example: {
+      id: "0193b2a7-1c22-7e53-9a4d-3f6a7b8c9d0e",
+      mediaPartnerId: "0193b2a6-0b12-7d43-8c3d-2e5f6a7b8c9e",
+      title: "Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate",
+      url: null,
+      publishedOn: "2013-05-10",
+      activityId: null,
+      notes: "Promocja w mediach: relacja ze spotkania warsztatowego.",
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const MEDIA_PUBLICATION_SORT_FIELDS = ["publishedOn", "createdAt"] as const;
+
+export const MediaPublicationListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(MEDIA_PUBLICATION_SORT_FIELDS, "publishedOn"),
+  activityId: Uuid.optional().meta({ description: "Publications covering this activity." }),
+  publishedOnFrom: DateOnly.optional().meta({ description: "Published on or after this date." }),
+  publishedOnTo: DateOnly.optional().meta({ description: "Published on or before this date." }),
+});
+
+export const MediaPublicationPage = page(MediaPublication, "MediaPublicationPage");
+
+export type MediaPublicationDto = z.output<typeof MediaPublication>;
+export type MediaPublicationCreateInput = z.output<typeof MediaPublicationCreate>;
+export type MediaPublicationPatchInput = z.output<typeof MediaPublicationPatch>;
+export type MediaPublicationListQueryInput = z.output<typeof MediaPublicationListQuery>;

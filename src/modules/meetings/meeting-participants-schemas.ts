@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { Uuid, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { Helix as HelixValues } from "../../generated/prisma/enums.ts";
+
+export const Helix = z.enum(Object.values(HelixValues) as [HelixValues, ...HelixValues[]]).meta({
+  id: "Helix",
+  description: "Which side of the triple helix a participant represents: business, science, government, other.",
+});
+
+const participantFields = {
+  organizationId: Uuid.nullish().meta({ description: "The organization the participant represents (or is)." }),
+  personName: text(200).nullish().meta({ description: "The person, when known by name.", example: "Jan Kowalski" }),
+  role: text(200).nullish().meta({ description: "Role at the meeting, in the meeting's words.", example: "moderator" }),
+  helix: Helix.nullish(),
+  notes: text(2000).nullish().meta({ example: "W warsztacie symulacyjnym w roli przedstawiciela samorządu." }),
+};
+
+/** A participant is an organization, a person, or a person from an organization: never neither. */
+function checkWho(participant: { organizationId?: string | null; personName?: string | null }, ctx: z.RefinementCtx) {
+  if (participant.organizationId == null && participant.personName == null) {
+    for (const field of ["organizationId", "personName"]) {
+      ctx.addIssue({ code: "custom", path: [field], message: "give organizationId, personName or both" });
+    }
+  }
+}
+
+export const MeetingParticipantCreate = z
+  .strictObject(participantFields)
+  .superRefine(checkWho)
+  .meta({
+    id: "MeetingParticipantCreate",
+    example: { organizationId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f", role: "organizator", helix: "business" },
+  });
+
+/** JSON Merge Patch; the result must still name an organization or a person. */
+export const MeetingParticipantPatch = z
+  .strictObject(participantFields)
+  .meta({ id: "MeetingParticipantPatch", example: { role: "moderator" } });
+
+export const MeetingParticipant = z
+  .object({
+    id: recordMeta.id,
+    meetingId: z.string(),
+    organizationId: z.string().nullable(),
+    personName: z.string().nullable(),
+    role: z.string().nullable(),
+    helix: Helix.nullable(),
+    notes: z.string().nullable(),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "MeetingParticipant",
+    example: {
+      id: "0193b2a6-2d33-7f64-8d5e-4a7b8c9d0e1f",
+      meetingId: "0193b2a6-1c22-7e53-9c4d-3f6a7b8c9d0e",
+      organizationId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+      personName: null,
+      role: "organizator",
+      helix: "business",
+      notes: null,
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const MEETING_PARTICIPANT_SORT_FIELDS = ["createdAt", "personName", "updatedAt"] as const;
+
+export const MeetingParticipantListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(MEETING_PARTICIPANT_SORT_FIELDS, "createdAt"),
+  helix: Helix.optional(),
+  organizationId: Uuid.optional(),
+});
+
+export const MeetingParticipantPage = page(MeetingParticipant, "MeetingParticipantPage");
+
+export type MeetingParticipantDto = z.output<typeof MeetingParticipant>;
+export type MeetingParticipantCreateInput = z.output<typeof MeetingParticipantCreate>;
+export type MeetingParticipantPatchInput = z.output<typeof MeetingParticipantPatch>;
+export type MeetingParticipantListQueryInput = z.output<typeof MeetingParticipantListQuery>;

@@ -1,0 +1,227 @@
+import { z } from "zod";
+import { DateOnly, Timestamp, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
+import { MeetingParticipant } from "./meeting-participants-schemas.ts";
+
+export const MeetingFormat = z.enum(Object.values(MeetingFormatValues) as [MeetingFormatValues, ...MeetingFormatValues[]]).meta({
+  id: "MeetingFormat",
+  description: "What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.",
+});
+
+export const DEFAULT_TIME_ZONE = "Europe/Warsaw";
+
+/** The IANA name Intl knows the zone by ("europe/warsaw" -> "Europe/Warsaw"), or undefined when it knows none. */
+export function canonicalTimeZone(name: string): string | undefined {
+  // Intl also takes offsets such as "+02:00" on newer runtimes; those are not IANA names and lose DST rules.
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in a time zone. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+export const TimeZone = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const canonical = canonicalTimeZone(value);
+    if (canonical === undefined) {
+      ctx.addIssue({ code: "custom", message: "must be an IANA time zone name such as Europe/Warsaw" });
+      return z.NEVER;
+    }
+    return canonical;
+  })
+  .meta({ description: "IANA time zone the meeting's times and date are read in.", example: DEFAULT_TIME_ZONE });
+
+const Venue = z
+  .strictObject({
+    name: text(200).nullish().meta({ example: "Oliwia Gate" }),
+    street: text(200).nullish().meta({ example: "al. Grunwaldzka 472" }),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^\d{2}-\d{3}$/, "must be a Polish postal code NN-NNN, e.g. 80-309")
+      .nullish()
+      .meta({ example: "80-309" }),
+    city: text(100).nullish().meta({ example: "Gdańsk" }),
+    district: text(100).nullish().meta({ description: "District of the city (dzielnica).", example: "Oliwa" }),
+  })
+  .meta({ id: "MeetingVenue", description: "Where the meeting took place; every member optional. A venue with no members is stored as none." });
+
+const Agenda = z
+  .array(text(1000))
+  .max(100, "must list at most 100 agenda items")
+  .meta({
+    description: "Agenda items, in order.",
+    example: ["Metodologia tworzenia strategii", "Potencjał Klastra dla gospodarki Pomorza", "Analiza PEST"],
+  });
+
+const meetingFields = {
+  activityId: Uuid.nullish().meta({ description: "The activity (in the coordinator's activity log) the meeting belongs to." }),
+  title: text(300).meta({ example: "Pierwsze spotkanie strategiczne" }),
+  seriesName: text(200).nullish().meta({ description: "The series the meeting is part of.", example: "Spotkanie strategiczne" }),
+  sequenceNumber: z
+    .number({ error: "must be a whole number of at least 1" })
+    .int("must be a whole number of at least 1")
+    .min(1, "must be a whole number of at least 1")
+    .max(10_000, "must be at most 10000")
+    .nullish()
+    .meta({ description: "Place in the series: 1 for the first strategy meeting.", example: 1 }),
+  date: DateOnly.optional().meta({
+    description: "Calendar date in the meeting's time zone (YYYY-MM-DD). Required unless `startsAt` is given; then derived from it, and if both are sent they must agree.",
+    example: "2013-05-10",
+  }),
+  startsAt: Timestamp.nullish().meta({ description: "Start, RFC 3339 with offset; returned in UTC.", example: "2013-05-10T10:00:00+02:00" }),
+  endsAt: Timestamp.nullish().meta({ description: "End, after `startsAt` (which it requires).", example: "2013-05-10T14:00:00+02:00" }),
+  timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
+  format: MeetingFormat,
+  venue: Venue.nullish(),
+  agenda: Agenda.default([]),
+  outcomes: text(10_000).nullish().meta({
+    example: "Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie.",
+  }),
+};
+
+type TimeFields = { date?: string; startsAt?: string | null; endsAt?: string | null; timeZone: string };
+
+/** The rules that tie the time fields together; the date itself is derived from `startsAt` by the service. */
+function checkTimes(meeting: TimeFields, ctx: z.RefinementCtx) {
+  const startsAt = meeting.startsAt ? new Date(meeting.startsAt) : undefined;
+  if (meeting.date === undefined && startsAt === undefined) {
+    ctx.addIssue({ code: "custom", path: ["date"], message: "is required unless startsAt is given" });
+  }
+  if (startsAt && meeting.date !== undefined && typeof meeting.timeZone === "string") {
+    const local = localDateOf(startsAt, meeting.timeZone);
+    if (local !== meeting.date) {
+      ctx.addIssue({ code: "custom", path: ["date"], message: `must be the date of startsAt in ${meeting.timeZone} (${local})` });
+    }
+  }
+  if (meeting.endsAt) {
+    if (!startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "requires startsAt" });
+    else if (new Date(meeting.endsAt) <= startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
+  }
+}
+
+export const MeetingCreate = z
+  .strictObject(meetingFields)
+  .superRefine(checkTimes)
+  .meta({
+    id: "MeetingCreate",
+    example: {
+      title: "Pierwsze spotkanie strategiczne",
+      seriesName: "Spotkanie strategiczne",
+      sequenceNumber: 1,
+      date: "2013-05-10",
+      timeZone: "Europe/Warsaw",
+      format: "workshop",
+      venue: { name: "Oliwia Gate", city: "Gdańsk", district: "Oliwa" },
+      agenda: ["Metodologia tworzenia strategii", "Potencjał Klastra dla gospodarki Pomorza", "Analiza PEST"],
+      outcomes: "Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie.",
+    },
+  });
+
+/** JSON Merge Patch: every field optional, `null` clears; `venue` merges member by member. */
+export const MeetingPatch = z
+  .strictObject({
+    ...meetingFields,
+    title: meetingFields.title.optional(),
+    date: DateOnly.nullish(),
+    timeZone: TimeZone.nullish(),
+    format: MeetingFormat.optional(),
+    agenda: Agenda.nullish(),
+  })
+  .meta({
+    id: "MeetingPatch",
+    description: "Changing `startsAt` or `timeZone` without sending `date` re-derives the date from `startsAt`.",
+    example: { startsAt: "2013-05-10T10:00:00+02:00", endsAt: "2013-05-10T14:00:00+02:00" },
+  });
+
+export const Meeting = z
+  .object({
+    id: recordMeta.id,
+    activityId: z.string().nullable(),
+    title: z.string(),
+    seriesName: z.string().nullable(),
+    sequenceNumber: z.number().int().nullable(),
+    date: z.string().meta({ format: "date" }),
+    startsAt: z.string().nullable().meta({ format: "date-time" }),
+    endsAt: z.string().nullable().meta({ format: "date-time" }),
+    timeZone: z.string(),
+    format: MeetingFormat,
+    venue: z
+      .object({
+        name: z.string().nullable(),
+        street: z.string().nullable(),
+        postalCode: z.string().nullable(),
+        city: z.string().nullable(),
+        district: z.string().nullable(),
+      })
+      .nullable(),
+    agenda: z.array(z.string()),
+    outcomes: z.string().nullable(),
+    participants: z.array(MeetingParticipant).optional().meta({ description: "Present with `include=participants`." }),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "Meeting",
+    example: {
+      id: "0193b2a6-1c22-7e53-9c4d-3f6a7b8c9d0e",
+      activityId: "0193b2a5-7f10-7a21-8b3c-4d5e6f708192",
+      title: "Pierwsze spotkanie strategiczne",
+      seriesName: "Spotkanie strategiczne",
+      sequenceNumber: 1,
+      date: "2013-05-10",
+      startsAt: null,
+      endsAt: null,
+      timeZone: "Europe/Warsaw",
+      format: "workshop",
+      venue: { name: "Oliwia Gate", street: null, postalCode: null, city: "Gdańsk", district: "Oliwa" },
+      agenda: ["Metodologia tworzenia strategii", "Potencjał Klastra dla gospodarki Pomorza", "Analiza PEST"],
+      outcomes: "Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie.",
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const MEETING_SORT_FIELDS = ["date", "sequenceNumber", "createdAt", "updatedAt"] as const;
+
+export const MeetingInclude = includeQuery(["participants"]);
+
+export const MeetingListQuery = z
+  .strictObject({
+    ...paginationQuery,
+    sort: sortQuery(MEETING_SORT_FIELDS, "date"),
+    q: searchQuery,
+    dateFrom: DateOnly.optional().meta({ description: "Meetings on or after this date." }),
+    dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date." }),
+    city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
+    format: MeetingFormat.optional(),
+    activityId: Uuid.optional(),
+    include: MeetingInclude,
+  })
+  .superRefine((query, ctx) => {
+    if (query.dateFrom && query.dateTo && query.dateFrom > query.dateTo) {
+      ctx.addIssue({ code: "custom", path: ["dateTo"], message: "must not be before dateFrom" });
+    }
+  });
+
+export const MeetingGetQuery = z.strictObject({ include: MeetingInclude });
+
+export const MeetingPage = page(Meeting, "MeetingPage");
+
+export type MeetingDto = z.output<typeof Meeting>;
+export type MeetingCreateInput = z.output<typeof MeetingCreate>;
+export type MeetingPatchInput = z.output<typeof MeetingPatch>;
+export type MeetingListQueryInput = z.output<typeof MeetingListQuery>;
+export type MeetingGetQueryInput = z.output<typeof MeetingGetQuery>;

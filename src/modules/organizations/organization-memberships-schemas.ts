@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { MembershipRole as MembershipRoleValues } from "../../generated/prisma/enums.ts";
+import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { Cluster } from "../clusters/clusters-schemas.ts";
+
+export const MembershipRole = z.enum(Object.values(MembershipRoleValues) as [MembershipRoleValues, ...MembershipRoleValues[]]).meta({
+  id: "MembershipRole",
+  description: "The organization's role in the cluster: founder, member, partner or observer.",
+});
+
+const membershipFields = {
+  clusterId: Uuid.meta({ description: "The cluster the organization belongs to (one membership per organization and cluster)." }),
+  role: MembershipRole,
+  joinedOn: DateOnly.nullish().meta({ description: "When the organization joined (YYYY-MM-DD).", example: "2012-06-01" }),
+  leftOn: DateOnly.nullish().meta({ description: "When it left (YYYY-MM-DD); not before `joinedOn`. Absent while it is a member." }),
+  notes: text(2000)
+    .nullish()
+    .meta({ example: "Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA." }),
+};
+
+/** A membership cannot end before it began; checked on create and on the merged result of a patch. */
+const leftAfterJoined = (membership: { joinedOn?: string | null; leftOn?: string | null }, ctx: z.RefinementCtx) => {
+  if (membership.joinedOn != null && membership.leftOn != null && membership.leftOn < membership.joinedOn) {
+    ctx.addIssue({ code: "custom", path: ["leftOn"], message: "must not be before joinedOn" });
+  }
+};
+
+export const MembershipCreate = z
+  .strictObject(membershipFields)
+  .superRefine(leftAfterJoined)
+  .meta({
+    id: "MembershipCreate",
+    example: {
+      clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      role: "partner",
+      notes: "Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA.",
+    },
+  });
+
+/** JSON Merge Patch: every field optional; `null` clears an optional field. */
+export const MembershipPatch = z
+  .strictObject({
+    ...membershipFields,
+    clusterId: membershipFields.clusterId.optional(),
+    role: MembershipRole.optional(),
+  })
+  .meta({ id: "MembershipPatch", example: { role: "member" } });
+
+export const Membership = z
+  .object({
+    id: recordMeta.id,
+    organizationId: z.string().meta({ description: "The member organization." }),
+    clusterId: z.string(),
+    cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
+    role: MembershipRole,
+    joinedOn: z.string().nullable().meta({ format: "date" }),
+    leftOn: z.string().nullable().meta({ format: "date" }),
+    notes: z.string().nullable(),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "Membership",
+    example: {
+      id: "0193b2a6-1c22-7e53-9c4d-3f6a7b8c9d0e",
+      organizationId: "0193b2a6-0b21-7e52-8c3d-2f5a6b7c8d9e",
+      clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
+      role: "partner",
+      joinedOn: null,
+      leftOn: null,
+      notes: "Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA.",
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const MEMBERSHIP_SORT_FIELDS = ["joinedOn", "createdAt", "updatedAt"] as const;
+
+export const MembershipInclude = includeQuery(["cluster"]);
+
+export const MembershipListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(MEMBERSHIP_SORT_FIELDS, "joinedOn"),
+  clusterId: Uuid.optional(),
+  role: MembershipRole.optional(),
+  include: MembershipInclude,
+});
+
+export const MembershipGetQuery = z.strictObject({ include: MembershipInclude });
+
+export const MembershipPage = page(Membership, "MembershipPage");
+
+export type MembershipDto = z.output<typeof Membership>;
+export type MembershipCreateInput = z.output<typeof MembershipCreate>;
+export type MembershipPatchInput = z.output<typeof MembershipPatch>;
+export type MembershipListQueryInput = z.output<typeof MembershipListQuery>;
+export type MembershipGetQueryInput = z.output<typeof MembershipGetQuery>;

@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { OrganizationKind as OrganizationKindValues } from "../../generated/prisma/enums.ts";
+import { Address, AddressPatch, AddressRecord, Krs, LegalForm, Nip, Regon } from "../../lib/registry-schemas.ts";
+import { Email, Phone, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Membership, MembershipRole } from "./organization-memberships-schemas.ts";
+
+export const OrganizationKind = z.enum(Object.values(OrganizationKindValues) as [OrganizationKindValues, ...OrganizationKindValues[]]).meta({
+  id: "OrganizationKind",
+  description: "What kind of body the organization is: business, science, government (the triple helix), ngo, media or other.",
+});
+
+const organizationFields = {
+  name: text(300).meta({ example: "Wyższa Szkoła Bankowa w Gdańsku" }),
+  shortName: text(100).nullish().meta({ example: "WSB" }),
+  kind: OrganizationKind,
+  legalForm: LegalForm.nullish(),
+  krs: Krs.nullish(),
+  nip: Nip.nullish(),
+  regon: Regon.nullish(),
+  address: Address.nullish(),
+  website: WebUrl.nullish(),
+  email: Email.nullish(),
+  phone: Phone.nullish(),
+  description: text(10_000)
+    .nullish()
+    .meta({ example: "Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej." }),
+};
+
+export const OrganizationCreate = z.strictObject(organizationFields).meta({
+  id: "OrganizationCreate",
+  example: {
+    name: "Wyższa Szkoła Bankowa w Gdańsku",
+    shortName: "WSB",
+    kind: "science",
+    legalForm: "university",
+    address: { city: "Gdańsk", country: "PL" },
+    description: "Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej.",
+  },
+});
+
+/** JSON Merge Patch: every field optional; `null` clears an optional field; `address` merges member by member. */
+export const OrganizationPatch = z
+  .strictObject({
+    ...organizationFields,
+    name: organizationFields.name.optional(),
+    kind: OrganizationKind.optional(),
+    address: AddressPatch,
+  })
+  .meta({ id: "OrganizationPatch", example: { shortName: "WSB Gdańsk", phone: "+48 58 123 45 67" } });
+
+export const Organization = z
+  .object({
+    id: recordMeta.id,
+    name: z.string(),
+    shortName: z.string().nullable(),
+    kind: OrganizationKind,
+    legalForm: LegalForm.nullable(),
+    krs: z.string().nullable(),
+    nip: z.string().nullable(),
+    regon: z.string().nullable(),
+    address: AddressRecord.nullable(),
+    website: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    description: z.string().nullable(),
+    memberships: z.array(Membership).optional().meta({ description: "The organization's cluster memberships; present with `include=memberships`." }),
+    version: recordMeta.version,
+    createdAt: recordMeta.createdAt,
+    updatedAt: recordMeta.updatedAt,
+  })
+  .meta({
+    id: "Organization",
+    example: {
+      id: "0193b2a6-0b21-7e52-8c3d-2f5a6b7c8d9e",
+      name: "Zarząd Województwa Pomorskiego",
+      shortName: "Urząd Marszałkowski w Gdańsku",
+      kind: "government",
+      legalForm: "public_body",
+      krs: null,
+      nip: null,
+      regon: null,
+      address: { street: null, postalCode: null, city: "Gdańsk", country: "PL" },
+      website: null,
+      email: null,
+      phone: null,
+      description: "Organizator konkursu „Strategia dla klastra” (Uchwała nr 1486/205/12 Zarządu Woj. pomorskiego z dnia 20.12.2012).",
+      version: 1,
+      createdAt: "2026-11-29T12:00:00.000Z",
+      updatedAt: "2026-11-29T12:00:00.000Z",
+    },
+  });
+
+export const ORGANIZATION_SORT_FIELDS = ["name", "createdAt", "updatedAt"] as const;
+
+export const OrganizationInclude = includeQuery(["memberships"]);
+
+export const OrganizationListQuery = z.strictObject({
+  ...paginationQuery,
+  sort: sortQuery(ORGANIZATION_SORT_FIELDS, "name"),
+  q: searchQuery,
+  kind: OrganizationKind.optional(),
+  clusterId: Uuid.optional().meta({ description: "Organizations with a membership in this cluster." }),
+  role: MembershipRole.optional().meta({ description: "Organizations with a membership in this role (in `clusterId` when given, else in any cluster)." }),
+  city: text(100).optional().meta({ description: "Exact city, ignoring case." }),
+  nip: Nip.optional(),
+  regon: Regon.optional(),
+  krs: Krs.optional(),
+  include: OrganizationInclude,
+});
+
+export const OrganizationGetQuery = z.strictObject({ include: OrganizationInclude });
+
+export const OrganizationPage = page(Organization, "OrganizationPage");
+
+export type OrganizationDto = z.output<typeof Organization>;
+export type OrganizationCreateInput = z.output<typeof OrganizationCreate>;
+export type OrganizationPatchInput = z.output<typeof OrganizationPatch>;
+export type OrganizationListQueryInput = z.output<typeof OrganizationListQuery>;
+export type OrganizationGetQueryInput = z.output<typeof OrganizationGetQuery>;

@@ -1,0 +1,154 @@
+import t from "tap";
+import { testApp } from "../../helper.ts";
+import { createCluster, createCoordinator } from "../../fixtures/records.ts";
+import { createActivity } from "../../fixtures/activities.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+
+const { app } = await testApp(t);
+type Row = { id: string; title: string; year: number; startDate: string | null; createdAt: string; updatedAt: string } & Record<string, unknown>;
+const list = (query: string) => app.inject({ method: "GET", url: `/v1/activities?${query}` });
+const titles = async (query: string) => {
+  const res = await list(query);
+  t.equal(res.statusCode, 200, `GET ?${query}`, { body: res.body });
+  return (res.json().data as Row[]).map((row) => row.title).sort();
+};
+
+// A fixed set (fresh database for this file), after the seed page: filters must return exactly these.
+const znik = await createCoordinator(app, { name: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." });
+const other = await createCoordinator(app, { name: "Fundacja Rozwoju Pomorza", legalForm: "foundation" });
+const ltpp = await createCluster(app, { name: "Klaster LTPP", coordinatorId: znik.id });
+const add = (fields: Record<string, unknown>) => createActivity(app, { year: undefined, ...fields });
+const WNIOSEK = "Wniosek w konkursie „Strategia dla klastra”";
+const STRATEGIA = "Rozpoczęto i zakończono prace nad Strategią dla Klastra";
+const PROMOCJA = "Promocja w mediach";
+const MEWA = "Aplikacja MEWA";
+const POROZUMIENIE = "Porozumienie Klastra";
+const PROJEKT = "Wieloletni projekt";
+const LODZ = "Spotkanie w Łodzi";
+const PODSUMOWANIE = "Podsumowanie 2012";
+await add({ title: WNIOSEK, description: "Pozytywna ocena, 99,5 pkt., drugie miejsce", category: "grant_application", status: "completed", coordinatorId: znik.id, clusterId: ltpp.id, startDate: "2012-11-16" });
+await add({ title: STRATEGIA, category: "strategy", status: "completed", coordinatorId: znik.id, clusterId: ltpp.id, startDate: "2013-05-10", endDate: "2013-09-20" });
+await add({ title: PROMOCJA, description: "Portale pracujwlogistyce.pl, wiadomości24.pl i gospodarkamorska.pl", category: "promotion", status: "in_progress", coordinatorId: znik.id, year: 2013, startDate: "2012-12-01" });
+await add({ title: MEWA, description: "Procesy adaptacyjne sektora komunikacji miejskiej", category: "grant_application", status: "in_progress", coordinatorId: other.id, startDate: "2013-10-01" });
+await add({ title: POROZUMIENIE, category: "networking", status: "completed", coordinatorId: znik.id, year: 2012 });
+await add({ title: PROJEKT, category: "project", status: "in_progress", coordinatorId: other.id, year: 2012, startDate: "2012-06-01", endDate: "2014-06-30" });
+await add({ title: LODZ, category: "meeting", status: "cancelled", coordinatorId: other.id, startDate: "2014-02-01" });
+await add({ title: PODSUMOWANIE, category: "other", status: "completed", coordinatorId: other.id, year: 2012, endDate: "2013-01-15" });
+const ALL = [WNIOSEK, STRATEGIA, PROMOCJA, MEWA, POROZUMIENIE, PROJEKT, LODZ, PODSUMOWANIE].sort();
+
+t.test("year: recorded under the year, or dated within it", async (t) => {
+  t.same(await titles("year=2013"), [STRATEGIA, PROMOCJA, MEWA, PROJEKT, PODSUMOWANIE].sort(), "2013's work, including a project spanning it");
+  t.same(await titles("year=2012"), [WNIOSEK, PROMOCJA, POROZUMIENIE, PROJEKT, PODSUMOWANIE].sort(), "promotion started in 2012, logged under 2013");
+  t.same(await titles("year=2014"), [PROJEKT, LODZ].sort(), "the project ends in 2014");
+  t.same(await titles("year=2015"), [], "a start date alone does not run on forever");
+  t.same(await titles("year=2011"), []);
+  expectProblem(t, await list("year=abc"), 400, "validation_failed", ["/year"]);
+  expectProblem(t, await list("year=13"), 400, "validation_failed", ["/year"]);
+});
+
+t.test("category, status, coordinatorId, clusterId and start-date range filters", async (t) => {
+  t.same(await titles(""), ALL);
+  t.same(await titles("category=grant_application"), [WNIOSEK, MEWA].sort());
+  t.same(await titles("category=media"), []);
+  t.same(await titles("status=in_progress"), [PROMOCJA, MEWA, PROJEKT].sort());
+  t.same(await titles("status=cancelled"), [LODZ]);
+  t.same(await titles(`coordinatorId=${other.id}`), [MEWA, PROJEKT, LODZ, PODSUMOWANIE].sort());
+  t.same(await titles(`clusterId=${ltpp.id}`), [WNIOSEK, STRATEGIA].sort());
+  t.same(await titles("startDateFrom=2013-01-01"), [STRATEGIA, MEWA, LODZ].sort(), "undated activities are not in a date range");
+  t.same(await titles("startDateTo=2012-12-31"), [WNIOSEK, PROJEKT, PROMOCJA].sort());
+  t.same(await titles("startDateFrom=2013-05-10&startDateTo=2013-10-01"), [STRATEGIA, MEWA].sort(), "bounds are inclusive");
+  t.same(await titles("year=2013&category=grant_application"), [MEWA], "filters combine with AND");
+  t.same(await titles(`year=2013&coordinatorId=${znik.id}&status=completed`), [STRATEGIA]);
+  expectProblem(t, await list("category=strategia"), 400, "validation_failed", ["/category"]);
+  expectProblem(t, await list("status=done"), 400, "validation_failed", ["/status"]);
+  expectProblem(t, await list("coordinatorId=abc"), 400, "validation_failed", ["/coordinatorId"]);
+  expectProblem(t, await list("startDateFrom=2013"), 400, "validation_failed", ["/startDateFrom"]);
+  expectProblem(t, await list("colour=red"), 400, "validation_failed", ["/colour"]);
+});
+
+t.test("q searches title and description, ignoring case and Polish diacritics", async (t) => {
+  t.same(await titles("q=strategia"), [WNIOSEK, STRATEGIA].sort());
+  t.same(await titles(`q=${encodeURIComponent("STRATEGIĄ klastra")}`), [WNIOSEK, STRATEGIA].sort());
+  t.same(await titles("q=rozpoczeto%20zakonczono"), [STRATEGIA]);
+  t.same(await titles("q=lodzi"), [LODZ]);
+  t.same(await titles("q=wiadomosci24"), [PROMOCJA], "description is searched");
+  t.same(await titles("q=99,5"), [WNIOSEK]);
+  t.same(await titles("q=strategia%20mewa"), [], "every word must match");
+  t.same(await titles("q=%25"), [], "% is literal");
+  t.same(await titles("q=2013&year=2013"), [], "q does not search the year");
+});
+
+t.test("sort: default year,startDate; every sortable field both ways; ties by id", async (t) => {
+  const rows = async (query: string) => {
+    const res = await list(`limit=100&${query}`);
+    t.equal(res.statusCode, 200, query, { body: res.body });
+    return res.json().data as Row[];
+  };
+  const all = await rows("");
+  t.equal(all.length, 8);
+  const year = (r: Row) => String(r.year);
+  const start = (r: Row) => r.startDate;
+  t.strictSame(all, [...all].sort(byKeys<Row>([{ key: year }, { key: start }])), "default: year, then start date (undated last)");
+  const order = all.map((r) => r.title);
+  t.same(order.slice(0, 2), [PROJEKT, WNIOSEK], "2012 by start date");
+  t.same(order.slice(2, 4).sort(), [POROZUMIENIE, PODSUMOWANIE].sort(), "then 2012's undated ones");
+  t.same(order.slice(4), [PROMOCJA, STRATEGIA, MEWA, LODZ], "2013 by start date, then 2014");
+  const cases: Array<[string, Parameters<typeof byKeys<Row>>[0]]> = [
+    ["sort=-year", [{ key: year, desc: true }]],
+    ["sort=startDate", [{ key: start }]],
+    ["sort=-startDate", [{ key: start, desc: true }]],
+    ["sort=title", [{ key: (r) => r.title }]],
+    ["sort=-title", [{ key: (r) => r.title, desc: true }]],
+    ["sort=createdAt", [{ key: (r) => r.createdAt }]],
+    ["sort=-updatedAt", [{ key: (r) => r.updatedAt, desc: true }]],
+    ["sort=year,-title", [{ key: year }, { key: (r) => r.title, desc: true }]],
+  ];
+  for (const [query, keys] of cases) t.strictSame(await rows(query), [...all].sort(byKeys<Row>(keys)), query);
+  const byStart = await rows("sort=startDate");
+  t.same(byStart.slice(-2).map((r) => r.startDate), [null, null], "nulls last ascending");
+  t.same((await rows("sort=-startDate")).slice(0, 2).map((r) => r.startDate), [null, null], "nulls first descending");
+  expectProblem(t, await list("sort=category"), 400, "validation_failed", ["/sort"]);
+  expectProblem(t, await list("sort=year,year"), 400, "validation_failed", ["/sort"]);
+});
+
+t.test("pagination walks every sort without duplicates or gaps", async (t) => {
+  for (const sort of ["year,startDate", "-startDate", "title", "-year,-title", "createdAt"]) {
+    const whole = (await list(`limit=100&sort=${sort}`)).json().data as Row[];
+    const seen: Row[] = [];
+    let url: string | undefined = `/v1/activities?limit=3&sort=${sort}`;
+    let pages = 0;
+    while (url) {
+      const res = await app.inject({ method: "GET", url });
+      t.equal(res.statusCode, 200, url);
+      const body = res.json();
+      seen.push(...body.data);
+      pages++;
+      const next = nextLinkOf(t, res);
+      t.equal(next === undefined, body.nextCursor === null, "Link header iff nextCursor");
+      url = next;
+      if (pages > 10) break;
+    }
+    t.equal(pages, 3, `${sort}: 8 rows in pages of 3`);
+    t.strictSame(seen.map((r) => r.id), whole.map((r) => r.id), `${sort}: same rows, same order`);
+  }
+  const first = (await list("limit=2&sort=title")).json();
+  expectProblem(t, await list(`limit=2&sort=-title&cursor=${first.nextCursor}`), 400, "invalid_cursor", ["/cursor"]);
+  expectProblem(t, await list("cursor=garbage"), 400, "invalid_cursor", ["/cursor"]);
+});
+
+t.test("include=coordinator,cluster embeds them in lists", async (t) => {
+  const res = await list(`include=coordinator,cluster&clusterId=${ltpp.id}`);
+  t.equal(res.statusCode, 200);
+  const data = res.json().data as Row[];
+  t.equal(data.length, 2);
+  for (const row of data) {
+    t.equal((row.coordinator as { name: string }).name, "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o.");
+    t.equal((row.cluster as { name: string }).name, "Klaster LTPP");
+  }
+  const undated = (await list("include=cluster&status=cancelled")).json().data as Row[];
+  t.notOk("cluster" in undated[0]!, "no cluster, nothing embedded");
+  t.notOk("coordinator" in undated[0]!);
+  const plain = (await list("")).json().data as Row[];
+  t.notOk(plain.some((row) => "coordinator" in row || "cluster" in row), "nothing embedded without include");
+  expectProblem(t, await list("include=meetings"), 400, "validation_failed", ["/include"]);
+});
