@@ -1,41 +1,101 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { coordinatorsService } from "../modules/coordinators/coordinators-service.ts";
+import { activitiesService } from "../modules/activities/activities-service.ts";
+import { ActivityCreate } from "../modules/activities/activities-schemas.ts";
 import { clustersService } from "../modules/clusters/clusters-service.ts";
-import { CoordinatorCreate } from "../modules/coordinators/coordinators-schemas.ts";
 import { ClusterCreate } from "../modules/clusters/clusters-schemas.ts";
+import { coordinatorsService } from "../modules/coordinators/coordinators-service.ts";
+import { CoordinatorCreate } from "../modules/coordinators/coordinators-schemas.ts";
+import { grantApplicationStatusService } from "../modules/grant-applications/grant-application-status-service.ts";
+import { GrantApplicationTransition } from "../modules/grant-applications/grant-application-status-schemas.ts";
+import { grantApplicationsService } from "../modules/grant-applications/grant-applications-service.ts";
+import { GrantApplicationCreate } from "../modules/grant-applications/grant-applications-schemas.ts";
+import { mediaPartnersService } from "../modules/media-partners/media-partners-service.ts";
+import { MediaPartnerCreate } from "../modules/media-partners/media-partners-schemas.ts";
+import { meetingsService } from "../modules/meetings/meetings-service.ts";
+import { MeetingCreate } from "../modules/meetings/meetings-schemas.ts";
+import { organizationsService } from "../modules/organizations/organizations-service.ts";
+import { OrganizationCreate } from "../modules/organizations/organizations-schemas.ts";
+import { ACTIVITIES, CLUSTER, COORDINATOR, GRANT_APPLICATIONS, MEDIA_PARTNERS, MEETINGS, ORGANIZATIONS, type ActivityRef, type OrganizationRef } from "./demo-data.ts";
 
 /**
- * Demo data: the activity log page of the LTPP cluster's coordinator (shared/seed-koordynator-klastra.txt), as
- * records. Written through the services, so it passes the same validation as API input. Idempotent: records are
- * found by their natural keys (coordinator name, cluster short name) and never created twice.
+ * Loads the demo dataset (src/db/demo-data.ts) through the services, so it passes the same validation as API input.
+ * Idempotent: every record is looked up by its natural key first and only created when missing, so running it
+ * twice creates nothing new. Returns a one-line summary of what it created.
  */
-
-export const DEMO_COORDINATOR = CoordinatorCreate.parse({
-  name: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o.",
-  legalForm: "limited_liability_company",
-  address: { city: "Gdańsk", country: "PL" },
-  mandateBasis: "Porozumienie Klastra",
-});
-
-export const DEMO_CLUSTER = {
-  name: "Klaster LTPP",
-  shortName: "LTPP",
-  sectors: ["logistyka", "transport", "dystrybucja"],
-  description: "Klaster LTPP jest innowacyjnym partnerstwem pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja.",
-};
-
 export async function seedDemoData(prisma: PrismaClient): Promise<string> {
-  const created: string[] = [];
-  let coordinator = await prisma.coordinator.findFirst({ where: { name: DEMO_COORDINATOR.name }, orderBy: { createdAt: "asc" } });
-  if (!coordinator) {
-    const dto = await coordinatorsService(prisma).create(DEMO_COORDINATOR);
-    coordinator = (await prisma.coordinator.findUnique({ where: { id: dto.id } }))!;
-    created.push("1 coordinator");
+  const created = new Map<string, number>();
+  const count = (kind: string) => created.set(kind, (created.get(kind) ?? 0) + 1);
+
+  /** The id of an existing record, or of the one `create` makes. */
+  async function ensure(kind: string, existing: { id: string } | null, create: () => Promise<{ id: string }>): Promise<string> {
+    if (existing) return existing.id;
+    count(kind);
+    return (await create()).id;
   }
-  const cluster = await prisma.cluster.findUnique({ where: { shortName: DEMO_CLUSTER.shortName } });
-  if (!cluster) {
-    await clustersService(prisma).create(ClusterCreate.parse({ ...DEMO_CLUSTER, coordinatorId: coordinator.id }));
-    created.push("1 cluster");
+
+  const coordinatorId = await ensure(
+    "coordinator",
+    await prisma.coordinator.findFirst({ where: { name: COORDINATOR.name }, orderBy: { createdAt: "asc" } }),
+    () => coordinatorsService(prisma).create(CoordinatorCreate.parse(COORDINATOR)),
+  );
+
+  const clusterId = await ensure("cluster", await prisma.cluster.findUnique({ where: { shortName: CLUSTER.shortName } }), () =>
+    clustersService(prisma).create(ClusterCreate.parse({ ...CLUSTER, coordinatorId })),
+  );
+
+  const organizationIds = {} as Record<OrganizationRef, string>;
+  for (const [ref, organization] of Object.entries(ORGANIZATIONS) as Array<[OrganizationRef, (typeof ORGANIZATIONS)[OrganizationRef]]>) {
+    organizationIds[ref] = await ensure("organization", await prisma.organization.findFirst({ where: { name: organization.name } }), () =>
+      organizationsService(prisma).create(OrganizationCreate.parse(organization)),
+    );
   }
-  return created.length > 0 ? `created ${created.join(", ")}` : "nothing new: already present";
+
+  const mediaPartnerIds: string[] = [];
+  for (const partner of MEDIA_PARTNERS) {
+    mediaPartnerIds.push(
+      await ensure("media partner", await prisma.mediaPartner.findFirst({ where: { name: partner.name } }), () =>
+        mediaPartnersService(prisma).create(MediaPartnerCreate.parse({ ...partner, coordinatorId })),
+      ),
+    );
+  }
+
+  const activityIds = {} as Record<ActivityRef, string>;
+  for (const [ref, activity] of Object.entries(ACTIVITIES) as Array<[ActivityRef, Record<string, unknown>]>) {
+    const links = ref === "media" ? { mediaPartnerIds } : {};
+    activityIds[ref] = await ensure(
+      "activity",
+      await prisma.activity.findFirst({ where: { title: activity.title as string, year: activity.year as number } }),
+      () => activitiesService(prisma).create(ActivityCreate.parse({ ...activity, ...links, coordinatorId, clusterId })),
+    );
+  }
+
+  for (const { activity, meeting } of MEETINGS) {
+    await ensure("meeting", await prisma.meeting.findFirst({ where: { title: meeting.title } }), () =>
+      meetingsService(prisma).create(MeetingCreate.parse({ ...meeting, activityId: activityIds[activity] })),
+    );
+  }
+
+  for (const { activity, fundingBody, partners, application, transitions } of GRANT_APPLICATIONS) {
+    const existing = await prisma.grantApplication.findFirst({ where: { title: application.title as string } });
+    if (existing) continue;
+    const created = await grantApplicationsService(prisma).create(
+      GrantApplicationCreate.parse({
+        ...application,
+        applicantId: coordinatorId,
+        clusterId,
+        activityId: activityIds[activity],
+        fundingBodyId: organizationIds[fundingBody],
+        partners: partners.map((partner) => ({ organizationId: organizationIds[partner.organization], role: partner.role })),
+      }),
+    );
+    count("grant application");
+    for (const transition of transitions) {
+      await grantApplicationStatusService(prisma).transition(created.id, GrantApplicationTransition.parse(transition), undefined);
+    }
+  }
+
+  const plural = (kind: string, n: number) => (n === 1 ? kind : kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
+  return created.size === 0
+    ? "nothing new: already present"
+    : `created ${[...created].map(([kind, n]) => `${n} ${plural(kind, n)}`).join(", ")}`;
 }
