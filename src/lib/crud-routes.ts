@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { etagOf, ifNoneMatchHits, requireIfMatch } from "./etag.ts";
+import { etagOf, ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
 
@@ -144,7 +144,10 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         querystring: schemas.getQuery ?? NoQuery,
         headers: IfNoneMatchHeader,
         response: {
-          200: jsonResponse(schemas.record, `The ${names.noun}, with its ETag in the ETag header.`),
+          200: jsonResponse(
+            schemas.record,
+            `The ${names.noun}, with its ETag in the ETag header (with \`include\`, one that also covers the embedded records; If-Match takes the plain one).`,
+          ),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...common,
           404: problemResponse(notFoundText),
@@ -154,12 +157,10 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     async (request, reply) => {
       const query = request.query as Record<string, unknown>;
       const record = (await service.get((request.params as { id: string }).id, query as never, parentIdOf(request))) as Dto;
-      // The ETag names the record's own version (usable in If-Match); embedded relations can change without it,
-      // so a 304 is only given for the plain representation.
-      const etag = etagOf(record);
+      // With include= the representation embeds other records, and its ETag covers their versions too.
+      const etag = representationEtag(record);
       reply.header("etag", etag);
-      const plain = Object.values(query).every((value) => value === undefined || (Array.isArray(value) && value.length === 0));
-      if (plain && ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
       return record;
     },
   );

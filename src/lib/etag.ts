@@ -1,7 +1,31 @@
+import { createHash } from "node:crypto";
 import { ApiError } from "./problem.ts";
 
 /** Strong entity tag of one version of one record. */
 export const etagOf = (record: { id: string; version: number }) => `"${record.id}.v${record.version}"`;
+
+/** Every {id, version} record embedded in a representation (via `include=`), depth first, the root excluded. */
+function embeddedVersions(value: unknown, into: string[], isRoot: boolean): string[] {
+  if (Array.isArray(value)) value.forEach((item) => embeddedVersions(item, into, false));
+  else if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (!isRoot && typeof record.id === "string" && typeof record.version === "number") into.push(`${record.id}.v${record.version}`);
+    for (const child of Object.values(record)) if (child && typeof child === "object") embeddedVersions(child, into, false);
+  }
+  return into;
+}
+
+/**
+ * The ETag of a representation that may embed other records: the record's own ETag when it embeds none,
+ * otherwise a tag that also changes whenever an embedded record does (so If-None-Match stays truthful).
+ * Writes (If-Match) always compare with the record's own ETag.
+ */
+export function representationEtag(record: { id: string; version: number }): string {
+  const embedded = embeddedVersions(record, [], true);
+  if (embedded.length === 0) return etagOf(record);
+  const digest = createHash("sha256").update(embedded.join(",")).digest("base64url").slice(0, 16);
+  return `"${record.id}.v${record.version}+${digest}"`;
+}
 
 /** Splits an If-Match / If-None-Match value into its entity tags ("*" stays as is). */
 export function parseEntityTags(header: string): string[] {

@@ -24,8 +24,8 @@ const registryId = (name: string, valid: (value: string) => boolean, rule: strin
     .refine(valid, `must be a valid ${name} (${rule})`)
     .meta({ description: `${name}; spaces and hyphens are accepted and removed.`, example });
 
-export const Nip = registryId("NIP", isValidNip, "10 digits with a correct check digit", "5842859325");
-export const Regon = registryId("REGON", isValidRegon, "9 or 14 digits with a correct check digit", "221890450");
+export const Nip = registryId("NIP", isValidNip, "10 digits with a correct check digit", "1234563218");
+export const Regon = registryId("REGON", isValidRegon, "9 or 14 digits with a correct check digit", "123456785");
 export const Krs = registryId("KRS", isValidKrs, "10 digits", "0000434123");
 
 export const Address = z

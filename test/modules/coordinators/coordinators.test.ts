@@ -1,0 +1,204 @@
+import t from "tap";
+import { testApp } from "../../helper.ts";
+import { createCluster, createCoordinator, validNip, validRegon9 } from "../../fixtures/records.ts";
+import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+
+const { app } = await testApp(t);
+const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/coordinators", payload: payload as object });
+const get = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "GET", url: `/v1/coordinators/${id}`, headers });
+const patch = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: "PATCH", url: `/v1/coordinators/${id}`, payload: payload as object, headers });
+const del = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "DELETE", url: `/v1/coordinators/${id}`, headers });
+const formatNip = (nip: string) => `PL ${nip.slice(0, 3)}-${nip.slice(3, 6)}-${nip.slice(6, 8)}-${nip.slice(8)}`;
+const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
+
+t.test("create: 201, Location, ETag, a v7 id, version 1, UTC timestamps", async (t) => {
+  const res = await post({ name: "Pomorski Koordynator Sp. z o.o.", legalForm: "limited_liability_company", address: { city: "Gdynia", postalCode: "81-001" } });
+  t.equal(res.statusCode, 201);
+  const body = res.json();
+  t.match(body.id, UUID_V7);
+  t.equal(res.headers.location, `/v1/coordinators/${body.id}`);
+  t.equal(res.headers.etag, `"${body.id}.v1"`);
+  t.equal(body.version, 1);
+  t.match(body.createdAt, ISO_UTC);
+  t.match(body.updatedAt, ISO_UTC);
+  t.same(body.address, { street: null, postalCode: "81-001", city: "Gdynia", country: "PL" }, "country defaults to PL");
+  t.equal(body.website, null, "optional fields are present as null");
+  const again = await get(body.id);
+  t.equal(again.statusCode, 200);
+  t.strictSame(again.json(), body, "the Location URL serves the created record");
+});
+
+t.test("Polish text round-trips byte-exact; text is NFC-normalised and trimmed", async (t) => {
+  const name = "Zażółć gęślą jaźń ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż";
+  const res = await post({ name, mandateBasis: "Porozumienie „Klastra”", address: { city: "Łódź" } });
+  t.equal(res.statusCode, 201);
+  t.match(res.headers["content-type"], /^application\/json; charset=utf-8$/);
+  t.ok(res.rawPayload.includes(Buffer.from("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż", "utf8")), "sent as UTF-8, not \\u escapes");
+  const got = (await get(res.json().id)).json();
+  t.equal(got.name, name);
+  t.equal(got.mandateBasis, "Porozumienie „Klastra”");
+  t.equal(got.address.city, "Łódź");
+
+  const decomposed = await post({ name: "  Port Gdan\u0301sk\t", address: { city: "Gdan\u0301sk " } });
+  t.equal(decomposed.statusCode, 201);
+  t.equal(decomposed.json().name, "Port Gda\u0144sk");
+  t.equal(decomposed.json().address.city, "Gda\u0144sk");
+  t.equal((await get(decomposed.json().id)).json().address.city, "Gda\u0144sk", "stored normalised");
+  expectProblem(t, await post({ name: "   " }), 400, "validation_failed", ["/name"]);
+  expectProblem(t, await post({}), 400, "validation_failed", ["/name"]);
+});
+
+t.test("NIP, REGON and KRS: check digits and normalisation", async (t) => {
+  const nip = validNip(7_100_001);
+  const res = await post({ name: "Rejestrowy A", nip: formatNip(nip), regon: validRegon9(7_100_001), krs: "0000434123" });
+  t.equal(res.statusCode, 201);
+  t.equal(res.json().nip, nip, "stored as 10 digits");
+  t.equal(res.json().regon, validRegon9(7_100_001));
+  t.equal(res.json().krs, "0000434123");
+  const regon14 = await post({ name: "Rejestrowy B", regon: "1234-5678-5123-47" });
+  t.equal(regon14.statusCode, 201);
+  t.equal(regon14.json().regon, "12345678512347");
+
+  const badNip = nip.slice(0, 9) + String((Number(nip[9]) + 1) % 10);
+  expectProblem(t, await post({ name: "Zły NIP", nip: badNip }), 400, "validation_failed", ["/nip"]);
+  const regon = validRegon9(7_100_002);
+  const badRegon = regon.slice(0, 8) + String((Number(regon[8]) + 1) % 10);
+  expectProblem(t, await post({ name: "Zły REGON", regon: badRegon }), 400, "validation_failed", ["/regon"]);
+  expectProblem(t, await post({ name: "Zły REGON-14", regon: "12345678512348" }), 400, "validation_failed", ["/regon"]);
+  expectProblem(t, await post({ name: "Oba złe", nip: badNip, regon: badRegon }), 400, "validation_failed", ["/nip", "/regon"]);
+  expectProblem(t, await post({ name: "Zły KRS", krs: "434123" }), 400, "validation_failed", ["/krs"]);
+});
+
+t.test("a duplicate NIP is a 409 conflict naming /nip, however it is written", async (t) => {
+  const nip = validNip(7_200_001);
+  t.equal((await post({ name: "Pierwszy", nip })).statusCode, 201);
+  const body = expectProblem(t, await post({ name: "Drugi", nip: formatNip(nip) }), 409, "conflict", ["/nip"]);
+  t.notMatch(body.detail, /coordinators_nip_key|constraint|prisma/i, "no internal names");
+  const other = await createCoordinator(app, { nip: validNip(7_200_002) });
+  expectProblem(t, await patch(other.id, { nip }, { "if-match": `"${other.id}.v1"` }), 409, "conflict", ["/nip"]);
+  t.equal((await get(other.id)).json().version, 1, "the failed PATCH changed nothing");
+});
+
+t.test("postal code NN-NNN for Poland, any format elsewhere; website must be http(s)", async (t) => {
+  expectProblem(t, await post({ name: "K", address: { city: "Gdańsk", postalCode: "80309" } }), 400, "validation_failed", ["/address/postalCode"]);
+  expectProblem(t, await post({ name: "K", address: { city: "Gdańsk", country: "PL", postalCode: "8-0309" } }), 400, "validation_failed", [
+    "/address/postalCode",
+  ]);
+  const german = await post({ name: "Berliner Partner GmbH", address: { city: "Berlin", postalCode: "10115", country: "de" } });
+  t.equal(german.statusCode, 201);
+  t.same(german.json().address, { street: null, postalCode: "10115", city: "Berlin", country: "DE" });
+  expectProblem(t, await post({ name: "K", address: { city: "X", country: "POL" } }), 400, "validation_failed", ["/address/country"]);
+  expectProblem(t, await post({ name: "K", address: { postalCode: "80-309" } }), 400, "validation_failed", ["/address/city"]);
+
+  for (const website of ["ftp://example.pl", "javascript:alert(1)", "example.pl", "https://"]) {
+    expectProblem(t, await post({ name: "K", website }), 400, "validation_failed", ["/website"]);
+  }
+  const web = await post({ name: "Z witryną", website: "https://klaster.example.pl/o-nas" });
+  t.equal(web.statusCode, 201);
+  t.equal(web.json().website, "https://klaster.example.pl/o-nas");
+  expectProblem(t, await post({ name: "K", bogus: 1 }), 400, "validation_failed", ["/bogus"]);
+});
+
+t.test("a NUL character anywhere is a 400 naming the field, never a 500", async (t) => {
+  expectProblem(t, await post({ name: "a\u0000b" }), 400, "validation_failed", ["/name"]);
+  expectProblem(t, await post({ name: "K", address: { city: "X", postalCode: "1\u00000", country: "DE" } }), 400, "validation_failed", ["/address/postalCode"]);
+  const c = await createCoordinator(app);
+  expectProblem(t, await patch(c.id, { shortName: "\u0000" }, { "if-match": "*" }), 400, "validation_failed", ["/shortName"]);
+  expectProblem(t, await app.inject({ method: "GET", url: "/v1/coordinators?q=a%00b" }), 400, "validation_failed", ["/q"]);
+  expectProblem(t, await app.inject({ method: "GET", url: "/v1/coordinators?city=a%00b" }), 400, "validation_failed", ["/city"]);
+  t.equal((await get(c.id)).json().version, 1);
+});
+
+t.test("GET: ETag, If-None-Match -> 304 with no body, unknown id -> 404", async (t) => {
+  const c = await createCoordinator(app);
+  const res = await get(c.id);
+  t.equal(res.statusCode, 200);
+  t.equal(res.headers.etag, `"${c.id}.v1"`);
+  for (const header of [`"${c.id}.v1"`, `W/"${c.id}.v1"`, `"something-else", "${c.id}.v1"`, "*"]) {
+    const cached = await get(c.id, { "if-none-match": header });
+    t.equal(cached.statusCode, 304, `If-None-Match: ${header}`);
+    t.equal(cached.body, "");
+    t.equal(cached.headers.etag, `"${c.id}.v1"`);
+  }
+  const stale = await get(c.id, { "if-none-match": `"${c.id}.v0"` });
+  t.equal(stale.statusCode, 200);
+  t.equal(stale.json().id, c.id);
+  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
+  expectProblem(t, await get("not-a-uuid"), 400, "validation_failed", ["/id"]);
+});
+
+t.test("PATCH needs the current If-Match: 428, 412 with currentVersion, then 200", async (t) => {
+  const c = await createCoordinator(app, { shortName: "PK" });
+  expectProblem(t, await patch(c.id, { shortName: "PK2" }), 428, "precondition_required");
+  const stale = expectProblem(t, await patch(c.id, { shortName: "PK2" }, { "if-match": `"${c.id}.v7"` }), 412, "version_mismatch");
+  t.equal(stale.currentVersion, 1);
+  await sleep(5);
+  const res = await patch(c.id, { shortName: "PK2" }, { "if-match": `"${c.id}.v1"` });
+  t.equal(res.statusCode, 200);
+  const body = res.json();
+  t.equal(body.shortName, "PK2");
+  t.equal(body.version, 2);
+  t.equal(res.headers.etag, `"${c.id}.v2"`);
+  t.ok(body.updatedAt > (c.updatedAt as string), "updatedAt moves forward");
+  t.equal(body.createdAt, c.createdAt, "createdAt does not move");
+  const again = expectProblem(t, await patch(c.id, { shortName: "PK3" }, { "if-match": `"${c.id}.v1"` }), 412, "version_mismatch");
+  t.equal(again.currentVersion, 2, "the old ETag is now stale");
+  expectProblem(t, await patch(UNKNOWN_ID, { shortName: "X" }, { "if-match": "*" }), 404, "not_found");
+});
+
+t.test("PATCH is a JSON Merge Patch validated as a whole", async (t) => {
+  const c = await createCoordinator(app, { website: "https://a.example.pl", address: { street: "ul. Długa 1", postalCode: "80-827", city: "Gdańsk" } });
+  let etag = `"${c.id}.v1"`;
+  const step = async (payload: unknown, contentType = "application/merge-patch+json") => {
+    const res = await app.inject({ method: "PATCH", url: `/v1/coordinators/${c.id}`, payload: JSON.stringify(payload), headers: { "if-match": etag, "content-type": contentType } });
+    if (res.statusCode === 200) etag = res.headers.etag as string;
+    return res;
+  };
+  const cleared = await step({ website: null });
+  t.equal(cleared.statusCode, 200);
+  t.equal(cleared.json().website, null, "null clears an optional field");
+  const street = await step({ address: { street: "ul. Mariacka 5" } }, "application/json");
+  t.equal(street.statusCode, 200);
+  t.same(street.json().address, { street: "ul. Mariacka 5", postalCode: "80-827", city: "Gdańsk", country: "PL" }, "other members kept");
+
+  const before = (await get(c.id)).json();
+  expectProblem(t, await step({ name: null }), 400, "validation_failed", ["/name"]);
+  expectProblem(t, await step({ bogus: "x" }), 400, "validation_failed", ["/bogus"]);
+  expectProblem(t, await step({ address: { bogus: "x" } }), 400, "validation_failed", ["/address/bogus"]);
+  expectProblem(t, await step({ shortName: "Nowy", address: { postalCode: "80827" } }), 400, "validation_failed", ["/address/postalCode"]);
+  expectProblem(t, await step({ address: { city: null } }), 400, "validation_failed", ["/address/city"]);
+  expectProblem(t, await step({ nip: "1234567890" }), 400, "validation_failed", ["/nip"]);
+  t.strictSame((await get(c.id)).json(), before, "failed PATCHes changed nothing, not even the version");
+
+  const removed = await step({ address: null, mandateDate: "2012-06-01" });
+  t.equal(removed.statusCode, 200);
+  t.equal(removed.json().address, null);
+  t.equal(removed.json().mandateDate, "2012-06-01");
+  t.equal(removed.json().version, before.version + 1);
+});
+
+t.test("DELETE needs the current If-Match: 428, 412, then 204 and 404", async (t) => {
+  const c = await createCoordinator(app);
+  expectProblem(t, await del(c.id), 428, "precondition_required");
+  const stale = expectProblem(t, await del(c.id, { "if-match": `"${c.id}.v2"` }), 412, "version_mismatch");
+  t.equal(stale.currentVersion, 1);
+  t.equal((await get(c.id)).statusCode, 200, "still there after the refused deletes");
+  const res = await del(c.id, { "if-match": `"${c.id}.v1"` });
+  t.equal(res.statusCode, 204);
+  t.equal(res.body, "");
+  expectProblem(t, await get(c.id), 404, "not_found");
+  expectProblem(t, await del(c.id, { "if-match": "*" }), 404, "not_found");
+});
+
+t.test("a coordinator that coordinates a cluster cannot be deleted", async (t) => {
+  const c = await createCoordinator(app);
+  const cluster = await createCluster(app, { coordinatorId: c.id });
+  const body = expectProblem(t, await del(c.id, { "if-match": `"${c.id}.v1"` }), 409, "still_referenced");
+  t.match(body.detail, /clusters/);
+  const after = await get(c.id);
+  t.equal(after.statusCode, 200, "the coordinator still exists");
+  t.equal(after.json().version, 1);
+  t.equal((await app.inject({ method: "DELETE", url: `/v1/clusters/${cluster.id}`, headers: { "if-match": "*" } })).statusCode, 204);
+  t.equal((await del(c.id, { "if-match": `"${c.id}.v1"` })).statusCode, 204, "deletable once the cluster is gone");
+});
