@@ -34,8 +34,10 @@ export function describePostgresUrl(url: string): string {
 }
 
 const reason = (error: unknown) => {
-  const e = error as { code?: string; message?: string };
-  return e.code === "ECONNREFUSED" ? "connection refused" : (e.message ?? String(error)).split("\n")[0];
+  const e = (error ?? {}) as { code?: string; message?: unknown };
+  if (e.code === "ECONNREFUSED") return "connection refused";
+  const message = typeof e.message === "string" && e.message !== "" ? e.message : typeof error === "string" ? error : JSON.stringify(error);
+  return (message ?? "unknown error").split("\n")[0];
 };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
@@ -127,16 +129,21 @@ async function ping(prisma: PrismaClient, timeoutMs = 2000): Promise<void> {
 function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockFile = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.lock`);
-  try {
-    const pid = Number(fs.readFileSync(lockFile, "utf8"));
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DatabaseUnavailableError(`the embedded database in ${dataDir} is in use by process ${pid}`);
+  // Created exclusively ("wx"), so two processes starting at once cannot both get past it.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(fs.readFileSync(lockFile, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseUnavailableError(`the embedded database in ${dataDir} is in use by process ${pid}`);
+      }
+      fs.rmSync(lockFile, { force: true }); // stale: its process is gone
     }
-  } catch (error) {
-    if (error instanceof DatabaseUnavailableError) throw error;
   }
-  fs.writeFileSync(lockFile, String(process.pid));
-  return () => fs.rmSync(lockFile, { force: true });
+  throw new DatabaseUnavailableError(`could not lock the embedded database in ${dataDir}`);
 }
 
 function isAlive(pid: number): boolean {

@@ -178,6 +178,8 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
         params: ItemParams,
         headers: IfMatchHeader,
         body: schemas.patch,
+        // The request body's media types in the OpenAPI document (both parse the same; see plugins/http.ts).
+        consumes: ["application/merge-patch+json", "application/json"],
         response: {
           200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
           ...common,

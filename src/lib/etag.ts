@@ -20,7 +20,7 @@ function embeddedVersions(value: unknown, into: string[], isRoot: boolean): stri
  * otherwise a tag that also changes whenever an embedded record does (so If-None-Match stays truthful).
  * Writes (If-Match) always compare with the record's own ETag.
  */
-export function representationEtag(record: { id: string; version: number }): string {
+export function representationEtag(record: { id: string; version: number } & Record<string, unknown>): string {
   const embedded = embeddedVersions(record, [], true);
   if (embedded.length === 0) return etagOf(record);
   const digest = createHash("sha256").update(embedded.join(",")).digest("base64url").slice(0, 16);

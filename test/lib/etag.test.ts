@@ -62,7 +62,7 @@ t.test("assertIfMatch: strong comparison, * matches, stale -> 412 with currentVe
 
 t.test("representationEtag: the plain ETag without embedded records, another one that moves with them", async (t) => {
   t.equal(representationEtag(record), etag);
-  t.equal(representationEtag({ ...record, tags: ["a"], coordinatorId: "x" } as never), etag, "plain members do not count");
+  t.equal(representationEtag({ ...record, tags: ["a"], coordinatorId: "x" }), etag, "plain members do not count");
   const withChild = { ...record, coordinator: { id: "c1", version: 1 } };
   const tag = representationEtag(withChild);
   t.match(tag, /^"0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f\.v3\+[\w-]{16}"$/);

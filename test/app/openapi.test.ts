@@ -1,0 +1,237 @@
+// The OpenAPI document: committed file == generated, served in JSON, YAML and Swagger UI, complete, and its
+// request examples work when sent as they are (as Swagger UI's "Try it out" sends them).
+import fs from "node:fs";
+import t from "tap";
+import { parse as parseYaml } from "yaml";
+import { OPENAPI_FILE, generateOpenApiYaml } from "../../src/bin/generate-openapi.ts";
+import { PROBLEM_TYPES } from "../../src/lib/problem.ts";
+import { testApp } from "../helper.ts";
+
+type Json = Record<string, unknown>;
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  requestBody?: { content?: Record<string, { schema?: Json }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Json }> }>;
+};
+type Document = {
+  openapi: string;
+  info: { title: string; version: string };
+  tags?: Array<{ name: string }>;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Json> };
+};
+
+const METHODS = ["get", "put", "post", "patch", "delete", "head", "options"];
+
+function operations(doc: Document) {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ path, method, operation, name: `${method.toUpperCase()} ${path}` })),
+  );
+}
+
+function collectRefs(node: unknown, into: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((child) => collectRefs(child, into));
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string") into.push(value);
+      else collectRefs(value, into);
+    }
+  }
+  return into;
+}
+
+/** Resolves a local reference ("#/components/schemas/X") in the document; undefined when it does not exist. */
+function resolve(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let node = doc;
+  for (const raw of ref.slice(2).split("/")) {
+    const segment = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (!node || typeof node !== "object" || !Object.hasOwn(node, segment)) return undefined;
+    node = (node as Json)[segment];
+  }
+  return node;
+}
+
+const deref = (doc: Document, schema: Json | undefined): Json | undefined =>
+  schema && typeof schema.$ref === "string" ? (resolve(doc, schema.$ref) as Json | undefined) : schema;
+
+t.test("the committed openapi.yaml is what the code generates", async (t) => {
+  const generated = await generateOpenApiYaml();
+  const committed = fs.readFileSync(OPENAPI_FILE, "utf8");
+  t.equal(committed, generated, "openapi.yaml is out of date: run `npm run openapi` and commit the result");
+});
+
+t.test("the served document", async (t) => {
+  const { app } = await testApp(t);
+
+  const json = await app.inject({ method: "GET", url: "/openapi.json" });
+  t.equal(json.statusCode, 200);
+  t.equal(json.headers["content-type"], "application/json; charset=utf-8");
+  const doc = json.json() as Document;
+
+  t.test("GET /openapi.yaml is the same document", async (t) => {
+    const yaml = await app.inject({ method: "GET", url: "/openapi.yaml" });
+    t.equal(yaml.statusCode, 200);
+    t.equal(yaml.headers["content-type"], "application/yaml; charset=utf-8");
+    t.same(parseYaml(yaml.body), doc);
+    t.same(parseYaml(fs.readFileSync(OPENAPI_FILE, "utf8")), doc, "and so is the committed file");
+  });
+
+  t.test("GET /docs is Swagger UI over this document", async (t) => {
+    let docs = await app.inject({ method: "GET", url: "/docs" });
+    if (docs.statusCode >= 300 && docs.statusCode < 400) {
+      const location = String(docs.headers.location);
+      t.match(location, /^(\/docs\/|\.\/docs\/|docs\/)$/, "redirects to the UI");
+      docs = await app.inject({ method: "GET", url: "/docs/" });
+    }
+    t.equal(docs.statusCode, 200);
+    t.match(docs.headers["content-type"], /^text\/html/);
+    t.match(docs.body, /<title>Swagger UI<\/title>/);
+    t.match(docs.body, /swagger-ui/);
+
+    const slash = await app.inject({ method: "GET", url: "/docs/" });
+    t.equal(slash.statusCode, 200);
+    t.match(slash.headers["content-type"], /^text\/html/);
+
+    // The assets the page loads are served.
+    for (const asset of ["/docs/static/swagger-ui.css", "/docs/static/swagger-ui-bundle.js", "/docs/static/swagger-initializer.js"]) {
+      const response = await app.inject({ method: "GET", url: asset });
+      t.equal(response.statusCode, 200, asset);
+    }
+    // ... and the document the page loads is the same one.
+    const uiDoc = await app.inject({ method: "GET", url: "/docs/json" });
+    t.equal(uiDoc.statusCode, 200);
+    t.same(uiDoc.json(), doc);
+  });
+
+  t.test("OpenAPI 3.1.0 with info", async (t) => {
+    t.equal(doc.openapi, "3.1.0");
+    t.equal(doc.info.title, "Cluster Records API");
+    t.match(doc.info.version, /^\d+\.\d+\.\d+/);
+  });
+
+  t.test("every operation has a unique operationId, a declared tag and a summary", async (t) => {
+    const ops = operations(doc);
+    t.ok(ops.length >= 14, `${ops.length} operations`);
+    const declaredTags = new Set((doc.tags ?? []).map((tag) => tag.name));
+    const ids = new Map<string, string>();
+    for (const { name, operation } of ops) {
+      t.match(operation.operationId, /^[a-z][A-Za-z]+$/, `${name} has an operationId`);
+      if (operation.operationId) {
+        t.notOk(ids.has(operation.operationId), `${name}: operationId ${operation.operationId} is unique (also on ${ids.get(operation.operationId)})`);
+        ids.set(operation.operationId, name);
+      }
+      t.ok(Array.isArray(operation.tags) && operation.tags.length > 0, `${name} has a tag`);
+      for (const tag of operation.tags ?? []) t.ok(declaredTags.has(tag), `${name}: tag ${tag} is declared in tags`);
+      t.ok(typeof operation.summary === "string" && operation.summary.trim().length > 0, `${name} has a summary`);
+    }
+    // The documented API surface.
+    for (const id of [
+      "listCoordinators",
+      "createCoordinator",
+      "getCoordinator",
+      "updateCoordinator",
+      "deleteCoordinator",
+      "listClusters",
+      "createCluster",
+      "getCluster",
+      "updateCluster",
+      "deleteCluster",
+      "getLiveness",
+      "getReadiness",
+    ]) {
+      t.ok(ids.has(id), `${id} is documented`);
+    }
+  });
+
+  t.test("every /v1 operation declares its error responses as problem+json", async (t) => {
+    const expected: Record<string, string[]> = {
+      "get collection": ["400", "406", "503"],
+      "post collection": ["400", "406", "409", "413", "415", "422", "503"],
+      "get item": ["400", "404", "406", "503"],
+      "patch item": ["400", "404", "406", "409", "412", "413", "415", "422", "428", "503"],
+      "delete item": ["400", "404", "406", "409", "412", "428", "503"],
+    };
+    const v1 = operations(doc).filter(({ path }) => path.startsWith("/v1/"));
+    t.ok(v1.length >= 10);
+    for (const { path, method, name, operation } of v1) {
+      const responses = operation.responses ?? {};
+      const kind = `${method} ${path.endsWith("}") ? "item" : "collection"}`;
+      for (const status of expected[kind] ?? []) t.ok(responses[status], `${name} declares ${status}`);
+      const errorStatuses = Object.keys(responses).filter((status) => Number(status) >= 400);
+      t.ok(errorStatuses.length > 0, `${name} declares error responses`);
+      for (const status of errorStatuses) {
+        const content = responses[status]!.content ?? {};
+        t.same(Object.keys(content), ["application/problem+json"], `${name} ${status} is application/problem+json`);
+        t.same(content["application/problem+json"]?.schema, { $ref: "#/components/schemas/Problem" }, `${name} ${status} is a Problem`);
+        t.ok(responses[status]!.description, `${name} ${status} is described`);
+      }
+      const success = Object.keys(responses).filter((status) => Number(status) < 300);
+      t.equal(success.length, 1, `${name} declares one success status`);
+      if (method === "patch") {
+        // JSON Merge Patch (RFC 7396) under its own media type, or as plain JSON: Swagger UI offers what is declared.
+        const content = operation.requestBody?.content ?? {};
+        t.same(Object.keys(content).sort(), ["application/json", "application/merge-patch+json"], `${name} takes merge-patch+json and json`);
+        t.same(content["application/merge-patch+json"]?.schema, content["application/json"]?.schema, `${name}: one schema for both`);
+      }
+    }
+    // Operations outside /v1 that can fail say so the same way.
+    const ready = doc.paths["/health/ready"]?.get?.responses?.["503"];
+    t.same(Object.keys(ready?.content ?? {}), ["application/problem+json"], "readiness 503 is problem+json");
+
+    const problem = doc.components.schemas.Problem as { properties?: Record<string, Json>; required?: string[] };
+    t.same(((problem.properties?.code as { enum?: string[] })?.enum ?? []).slice().sort(), Object.keys(PROBLEM_TYPES).sort(), "Problem.code lists every code");
+    for (const member of ["type", "title", "status", "detail", "code"]) t.ok(problem.required?.includes(member), `Problem requires ${member}`);
+  });
+
+  t.test("every referenced component exists, and every component is referenced", async (t) => {
+    const refs = collectRefs(doc);
+    t.ok(refs.length > 0);
+    for (const ref of new Set(refs)) {
+      t.match(ref, /^#\/components\/schemas\/[A-Za-z0-9]+$/, `${ref} is a local component reference`);
+      t.ok(resolve(doc, ref), `${ref} exists`);
+    }
+    const referenced = new Set(refs.map((ref) => ref.split("/").pop()));
+    for (const name of Object.keys(doc.components.schemas)) t.ok(referenced.has(name), `component ${name} is used`);
+  });
+
+  t.test("the request examples of the create operations work as they are", async (t) => {
+    const exampleOf = (path: string) => {
+      const schema = deref(doc, doc.paths[path]?.post?.requestBody?.content?.["application/json"]?.schema);
+      t.ok(schema, `POST ${path} has a JSON request body schema`);
+      t.ok(schema?.example, `POST ${path} request body has an example`);
+      return structuredClone(schema?.example) as Json;
+    };
+
+    const coordinatorExample = exampleOf("/v1/coordinators");
+    const coordinator = await app.inject({ method: "POST", url: "/v1/coordinators", payload: coordinatorExample });
+    t.equal(coordinator.statusCode, 201, `the coordinator example is accepted: ${coordinator.body}`);
+    t.equal(coordinator.json().name, coordinatorExample.name);
+    t.match(coordinator.headers.location, new RegExp(`^/v1/coordinators/${coordinator.json().id}$`));
+
+    const clusterExample = exampleOf("/v1/clusters");
+    t.type(clusterExample.coordinatorId, "string", "the cluster example names a coordinator");
+    const cluster = await app.inject({ method: "POST", url: "/v1/clusters", payload: { ...clusterExample, coordinatorId: coordinator.json().id } });
+    t.equal(cluster.statusCode, 201, `the cluster example is accepted: ${cluster.body}`);
+    t.equal(cluster.json().name, clusterExample.name);
+    t.same(cluster.json().sectors, clusterExample.sectors);
+    t.equal(cluster.json().coordinatorId, coordinator.json().id);
+
+    // The PATCH examples apply to what the create examples made.
+    for (const [path, created] of [
+      ["/v1/coordinators/{id}", coordinator],
+      ["/v1/clusters/{id}", cluster],
+    ] as const) {
+      const schema = deref(doc, doc.paths[path]?.patch?.requestBody?.content?.["application/json"]?.schema);
+      t.ok(schema?.example, `PATCH ${path} has an example`);
+      const url = path.replace("{id}", created.json().id);
+      const patched = await app.inject({ method: "PATCH", url, headers: { "if-match": created.headers.etag as string }, payload: schema?.example as Json });
+      t.equal(patched.statusCode, 200, `the PATCH ${path} example is accepted: ${patched.body}`);
+      t.equal(patched.json().version, 2);
+    }
+  });
+});
