@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { etagOf, ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
+import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
 
@@ -34,6 +34,8 @@ export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.Z
   schemas: { record: R; create: C; patch: P; listQuery: Q; page: Pg; getQuery?: z.ZodType };
   service: CrudService<z.output<R> & Versioned, z.output<C>, z.output<P>, z.output<Q>, never>;
   descriptions?: { list?: string; create?: string; delete?: string };
+  /** The record carries fields derived from other records (e.g. an activity's meetingIds): its ETag must cover them. */
+  derivedFields?: boolean;
 };
 
 const IfMatchHeader = z.object({
@@ -128,7 +130,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
-        .header("etag", etagOf(created))
+        .header("etag", representationEtag(created, [], resource.derivedFields))
         .send(created as never);
     },
   );
@@ -158,7 +160,8 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       const query = request.query as Record<string, unknown>;
       const record = (await service.get((request.params as { id: string }).id, query as never, parentIdOf(request))) as Dto;
       // With include= the representation embeds other records, and its ETag covers their versions too.
-      const etag = representationEtag(record);
+      const include = Array.isArray(query.include) ? (query.include as string[]) : [];
+      const etag = representationEtag(record, include, resource.derivedFields);
       reply.header("etag", etag);
       if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
       return record;
@@ -196,7 +199,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
       const updated = (await service.update((request.params as { id: string }).id, request.body as z.output<P>, ifMatch, parentIdOf(request))) as Dto;
-      return reply.header("etag", etagOf(updated)).send(updated as never);
+      return reply.header("etag", representationEtag(updated, [], resource.derivedFields)).send(updated as never);
     },
   );
 

@@ -4,26 +4,15 @@ import { ApiError } from "./problem.ts";
 /** Strong entity tag of one version of one record. */
 export const etagOf = (record: { id: string; version: number }) => `"${record.id}.v${record.version}"`;
 
-/** Every {id, version} record embedded in a representation (via `include=`), depth first, the root excluded. */
-function embeddedVersions(value: unknown, into: string[], isRoot: boolean): string[] {
-  if (Array.isArray(value)) value.forEach((item) => embeddedVersions(item, into, false));
-  else if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (!isRoot && typeof record.id === "string" && typeof record.version === "number") into.push(`${record.id}.v${record.version}`);
-    for (const child of Object.values(record)) if (child && typeof child === "object") embeddedVersions(child, into, false);
-  }
-  return into;
-}
-
 /**
- * The ETag of a representation that may embed other records: the record's own ETag when it embeds none,
- * otherwise a tag that also changes whenever an embedded record does (so If-None-Match stays truthful).
- * Writes (If-Match) always compare with the record's own ETag.
+ * The ETag of a representation. A record's own fields give its plain ETag ("<id>.v<version>"). A representation
+ * with more in it — relations embedded with `include=`, or fields derived from other records (an activity's
+ * meetingIds) — gets "<id>.v<version>+<digest of the body>", which changes whenever any of that does, so
+ * If-None-Match never answers 304 to a changed body. If-Match accepts either form of the current version.
  */
-export function representationEtag(record: { id: string; version: number } & Record<string, unknown>): string {
-  const embedded = embeddedVersions(record, [], true);
-  if (embedded.length === 0) return etagOf(record);
-  const digest = createHash("sha256").update(embedded.join(",")).digest("base64url").slice(0, 16);
+export function representationEtag(record: { id: string; version: number }, include: readonly string[] = [], derived = false): string {
+  if (include.length === 0 && !derived) return etagOf(record);
+  const digest = createHash("sha256").update(JSON.stringify({ include, record })).digest("base64url").slice(0, 16);
   return `"${record.id}.v${record.version}+${digest}"`;
 }
 
@@ -59,7 +48,8 @@ export function requireIfMatch(header: string | undefined): string {
 export function assertIfMatch(header: string, current: { id: string; version: number }): void {
   const tags = parseEntityTags(header);
   const etag = etagOf(current);
-  if (tags.includes("*") || tags.includes(etag)) return;
+  const representationPrefix = `${etag.slice(0, -1)}+`;
+  if (tags.some((tag) => tag === "*" || tag === etag || (tag.startsWith(representationPrefix) && tag.endsWith('"')))) return;
   throw new ApiError(
     "version_mismatch",
     `The record is at version ${current.version}; If-Match did not name its current ETag ${etag}. Fetch it again, reapply your change and retry.`,

@@ -60,13 +60,24 @@ t.test("assertIfMatch: strong comparison, * matches, stale -> 412 with currentVe
   }
 });
 
-t.test("representationEtag: the plain ETag without embedded records, another one that moves with them", async (t) => {
+t.test("representationEtag: plain for the record alone, a digest of the body otherwise", async (t) => {
   t.equal(representationEtag(record), etag);
-  t.equal(representationEtag({ ...record, tags: ["a"], coordinatorId: "x" }), etag, "plain members do not count");
-  const withChild = { ...record, coordinator: { id: "c1", version: 1 } };
-  const tag = representationEtag(withChild);
+  t.equal(representationEtag({ ...record, name: "x" } as never), etag, "the record's own fields are covered by its version");
+  const embedded = { ...record, coordinator: { id: "c1", version: 1 } };
+  const tag = representationEtag(embedded as never, ["coordinator"]);
   t.match(tag, /^"0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f\.v3\+[\w-]{16}"$/);
-  t.equal(representationEtag({ ...record, coordinator: { id: "c1", version: 1 } }), tag, "deterministic");
-  t.not(representationEtag({ ...record, coordinator: { id: "c1", version: 2 } }), tag, "changes with an embedded version");
-  t.not(representationEtag({ ...record, items: [{ id: "c1", version: 1 }, { id: "c2", version: 1 }] }), tag);
+  t.equal(representationEtag({ ...record, coordinator: { id: "c1", version: 1 } } as never, ["coordinator"]) , tag, "deterministic");
+  t.not(representationEtag({ ...record, coordinator: { id: "c1", version: 2 } } as never, ["coordinator"]), tag, "moves with an embedded record");
+  t.not(representationEtag({ ...record, participants: [] } as never, ["participants"]), etag, "an include that embeds nothing still differs from the plain form");
+  t.not(representationEtag({ ...record, participants: [] } as never, ["participants"]), representationEtag({ ...record, activity: null } as never, ["activity"]));
+  const derived = representationEtag({ ...record, meetingIds: ["m1"] } as never, [], true);
+  t.not(derived, etag, "derived fields are covered");
+  t.not(representationEtag({ ...record, meetingIds: ["m1", "m2"] } as never, [], true), derived, "…and move the tag");
+});
+
+t.test("assertIfMatch accepts a representation ETag of the current version, not of another", async (t) => {
+  const current = representationEtag({ ...record, coordinator: { id: "c1", version: 1 } } as never, ["coordinator"]);
+  t.doesNotThrow(() => assertIfMatch(current, record));
+  t.throws(() => assertIfMatch(current.replace(".v3+", ".v2+"), record));
+  t.throws(() => assertIfMatch(`"${record.id}.v33+abc"`, record), "a longer version number is another version");
 });

@@ -3,6 +3,10 @@ import { DateOnly, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, 
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
+import { GrantApplication, type GrantApplicationDto } from "../grant-applications/grant-applications-schemas.ts";
+import { MediaPublication, type MediaPublicationDto } from "../media-partners/media-partners-publications-schemas.ts";
+import { MediaPartner, type MediaPartnerDto } from "../media-partners/media-partners-schemas.ts";
+import { Meeting, type MeetingDto } from "../meetings/meetings-schemas.ts";
 
 export const ActivityCategory = z
   .enum(Object.values(ActivityCategoryValues) as [ActivityCategoryValues, ...ActivityCategoryValues[]])
@@ -93,27 +97,59 @@ export const ActivityPatch = z
 
 const Ids = (description: string) => z.array(z.string()).meta({ description });
 
-export const Activity = z
+const activityShape = {
+  id: recordMeta.id,
+  coordinatorId: z.string(),
+  clusterId: z.string().nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  category: ActivityCategory,
+  status: ActivityStatus,
+  year: z.number().int(),
+  startDate: z.string().nullable().meta({ format: "date" }),
+  endDate: z.string().nullable().meta({ format: "date" }),
+  mediaPartnerIds: Ids("Linked media partners (`/v1/media-partners/{id}`)."),
+  meetingIds: Ids("Read-only: meetings that belong to this activity (`/v1/meetings/{id}`), by date."),
+  grantApplicationIds: Ids("Read-only: grant applications that belong to this activity (`/v1/grant-applications/{id}`)."),
+  publicationIds: Ids("Read-only: media publications about this activity."),
+  coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
+  cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when the activity has no cluster)." }),
+};
+const { id: _id, ...recordTail } = recordMeta;
+
+/**
+ * Written out because an activity embeds meetings, grant applications and media publications, each of which can
+ * embed its activity: the types cannot be inferred from one another.
+ */
+export type ActivityDto = z.output<z.ZodObject<typeof activityShape & typeof recordTail>> & {
+  mediaPartners?: MediaPartnerDto[];
+  meetings?: MeetingDto[];
+  grantApplications?: GrantApplicationDto[];
+  publications?: MediaPublicationDto[];
+};
+
+// The embedded records are lazy: their schema modules import this one too (an import cycle), so at load time
+// their schemas may not exist yet.
+export const Activity: z.ZodType<ActivityDto> = z
   .object({
-    id: recordMeta.id,
-    coordinatorId: z.string(),
-    clusterId: z.string().nullable(),
-    title: z.string(),
-    description: z.string().nullable(),
-    category: ActivityCategory,
-    status: ActivityStatus,
-    year: z.number().int(),
-    startDate: z.string().nullable().meta({ format: "date" }),
-    endDate: z.string().nullable().meta({ format: "date" }),
-    mediaPartnerIds: Ids("Linked media partners (`/v1/media-partners/{id}`)."),
-    meetingIds: Ids("Read-only: meetings that belong to this activity (`/v1/meetings/{id}`), by date."),
-    grantApplicationIds: Ids("Read-only: grant applications that belong to this activity (`/v1/grant-applications/{id}`)."),
-    publicationIds: Ids("Read-only: media publications about this activity."),
-    coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
-    cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    ...activityShape,
+    mediaPartners: z
+      .array(z.lazy(() => MediaPartner))
+      .optional()
+      .meta({ description: "Present with `include=mediaPartners`: the linked media partners, in the order of `mediaPartnerIds`." }),
+    meetings: z
+      .array(z.lazy(() => Meeting))
+      .optional()
+      .meta({ description: "Present with `include=meetings`: the activity's meetings, in the order of `meetingIds` (by date)." }),
+    grantApplications: z
+      .array(z.lazy(() => GrantApplication))
+      .optional()
+      .meta({ description: "Present with `include=grantApplications`: in the order of `grantApplicationIds`." }),
+    publications: z
+      .array(z.lazy(() => MediaPublication))
+      .optional()
+      .meta({ description: "Present with `include=publications`: media publications about the activity, in the order of `publicationIds`." }),
+    ...recordTail,
   })
   .meta({
     id: "Activity",
@@ -140,7 +176,11 @@ export const Activity = z
 
 export const ACTIVITY_SORT_FIELDS = ["year", "startDate", "title", "createdAt", "updatedAt"] as const;
 
-export const ActivityInclude = includeQuery(["coordinator", "cluster"]);
+export const ACTIVITY_INCLUDES = ["coordinator", "cluster", "mediaPartners", "meetings", "grantApplications", "publications"] as const;
+
+export type ActivityIncludeName = (typeof ACTIVITY_INCLUDES)[number];
+
+export const ActivityInclude = includeQuery(ACTIVITY_INCLUDES);
 
 export const ActivityListQuery = z.strictObject({
   ...paginationQuery,
@@ -163,7 +203,6 @@ export const ActivityGetQuery = z.strictObject({ include: ActivityInclude });
 
 export const ActivityPage = page(Activity, "ActivityPage");
 
-export type ActivityDto = z.output<typeof Activity>;
 export type ActivityCreateInput = z.output<typeof ActivityCreate>;
 export type ActivityPatchInput = z.output<typeof ActivityPatch>;
 export type ActivityListQueryInput = z.output<typeof ActivityListQuery>;

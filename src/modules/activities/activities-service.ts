@@ -2,6 +2,9 @@ import type {
   Activity as ActivityRow,
   Cluster as ClusterRow,
   Coordinator as CoordinatorRow,
+  MediaPartner as MediaPartnerRow,
+  MediaPublication as MediaPublicationRow,
+  Meeting as MeetingRow,
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
@@ -12,11 +15,16 @@ import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "..
 import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
+import { PARTNERS_IN_ORDER, toGrantApplicationDto, type GrantApplicationWithRelations } from "../grant-applications/grant-applications-service.ts";
+import { toMediaPublicationDto } from "../media-partners/media-partners-publications-service.ts";
+import { toMediaPartnerDto } from "../media-partners/media-partners-service.ts";
+import { toMeetingDto } from "../meetings/meetings-service.ts";
 import {
   ActivityCreate,
   type ActivityCreateInput,
   type ActivityDto,
   type ActivityGetQueryInput,
+  type ActivityIncludeName,
   type ActivityListQueryInput,
   type ActivityPatchInput,
 } from "./activities-schemas.ts";
@@ -41,15 +49,38 @@ export const ACTIVITY_LINKS = {
 } as const satisfies Prisma.ActivityInclude;
 
 export type ActivityWithLinks = ActivityRow & {
-  mediaPartners: Array<{ mediaPartnerId: string }>;
-  meetings: Array<{ id: string }>;
-  grantApplications: Array<{ id: string }>;
-  publications: Array<{ id: string }>;
+  mediaPartners: Array<{ mediaPartnerId: string; mediaPartner?: MediaPartnerRow }>;
+  meetings: Array<{ id: string } | MeetingRow>;
+  grantApplications: Array<{ id: string } | GrantApplicationWithRelations>;
+  publications: Array<{ id: string } | MediaPublicationRow>;
   coordinator?: CoordinatorRow;
   cluster?: ClusterRow | null;
 };
 
-export function toActivityDto(row: ActivityWithLinks): ActivityDto {
+/**
+ * What to load for `include=`: the linked records themselves instead of their ids, in the same order, in the
+ * same query as the activity (one round of Prisma, never a query per activity).
+ */
+function includeOf(include: readonly ActivityIncludeName[] = []) {
+  return {
+    mediaPartners: include.includes("mediaPartners")
+      ? { select: { mediaPartnerId: true, mediaPartner: true }, orderBy: ACTIVITY_LINKS.mediaPartners.orderBy }
+      : ACTIVITY_LINKS.mediaPartners,
+    meetings: include.includes("meetings") ? { orderBy: ACTIVITY_LINKS.meetings.orderBy } : ACTIVITY_LINKS.meetings,
+    grantApplications: include.includes("grantApplications")
+      ? { include: PARTNERS_IN_ORDER, orderBy: ACTIVITY_LINKS.grantApplications.orderBy }
+      : ACTIVITY_LINKS.grantApplications,
+    publications: include.includes("publications") ? { orderBy: ACTIVITY_LINKS.publications.orderBy } : ACTIVITY_LINKS.publications,
+    ...(include.includes("coordinator") ? { coordinator: true } : {}),
+    ...(include.includes("cluster") ? { cluster: true } : {}),
+  } satisfies Prisma.ActivityInclude;
+}
+
+/**
+ * `include` names the relations that were loaded in full (see includeOf); without it only their ids are there.
+ * Other modules embedding an activity load it with `include: ACTIVITY_LINKS` and pass no `include`.
+ */
+export function toActivityDto(row: ActivityWithLinks, include: readonly ActivityIncludeName[] = []): ActivityDto {
   return {
     id: row.id,
     coordinatorId: row.coordinatorId,
@@ -66,7 +97,15 @@ export function toActivityDto(row: ActivityWithLinks): ActivityDto {
     grantApplicationIds: row.grantApplications.map((application) => application.id),
     publicationIds: row.publications.map((publication) => publication.id),
     ...(row.coordinator ? { coordinator: toCoordinatorDto(row.coordinator) } : {}),
-    ...(row.cluster ? { cluster: toClusterDto(row.cluster) } : {}),
+    ...(row.cluster !== undefined ? { cluster: row.cluster === null ? null : toClusterDto(row.cluster) } : {}),
+    ...(include.includes("mediaPartners") ? { mediaPartners: row.mediaPartners.map((link) => toMediaPartnerDto(link.mediaPartner!)) } : {}),
+    ...(include.includes("meetings") ? { meetings: (row.meetings as MeetingRow[]).map((meeting) => toMeetingDto(meeting)) } : {}),
+    ...(include.includes("grantApplications")
+      ? { grantApplications: (row.grantApplications as GrantApplicationWithRelations[]).map((application) => toGrantApplicationDto(application)) }
+      : {}),
+    ...(include.includes("publications")
+      ? { publications: (row.publications as MediaPublicationRow[]).map((publication) => toMediaPublicationDto(publication)) }
+      : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -85,6 +124,10 @@ function toInput(row: ActivityWithLinks) {
     publicationIds: _publicationIds,
     coordinator: _coordinator,
     cluster: _cluster,
+    mediaPartners: _mediaPartners,
+    meetings: _meetings,
+    grantApplications: _grantApplications,
+    publications: _publications,
     ...input
   } = toActivityDto(row);
   return input;
@@ -137,12 +180,6 @@ async function assertReferences(tx: Tx, input: ActivityCreateInput, current?: Ac
 
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-const includeOf = (include: readonly string[] = []) => ({
-  ...ACTIVITY_LINKS,
-  ...(include.includes("coordinator") ? { coordinator: true } : {}),
-  ...(include.includes("cluster") ? { cluster: true } : {}),
-});
-
 /** Year Y: recorded under Y, or its [startDate, endDate] overlaps Y (a missing end counts as the start, and vice versa). */
 function inYear(year: number): Prisma.ActivityWhereInput {
   const first = dateOnlyToDb(`${String(year).padStart(4, "0")}-01-01`);
@@ -158,7 +195,7 @@ function inYear(year: number): Prisma.ActivityWhereInput {
 }
 
 export function activitiesService(prisma: PrismaClient) {
-  const load = (tx: Tx | PrismaClient, id: string, include: readonly string[] = []) =>
+  const load = (tx: Tx | PrismaClient, id: string, include: readonly ActivityIncludeName[] = []) =>
     tx.activity.findUnique({ where: { id }, include: includeOf(include) }) as Promise<ActivityWithLinks | null>;
 
   return {
@@ -184,13 +221,13 @@ export function activitiesService(prisma: PrismaClient) {
         findMany: (args) =>
           prisma.activity.findMany({ ...(args as Prisma.ActivityFindManyArgs), include: includeOf(query.include) }) as Promise<ActivityWithLinks[]>,
       });
-      return { data: rows.map(toActivityDto), nextCursor };
+      return { data: rows.map((row) => toActivityDto(row, query.include)), nextCursor };
     },
 
     async get(id: string, query: ActivityGetQueryInput = { include: [] }) {
       const row = await load(prisma, id, query.include);
       if (!row) throw notFound("activity", id);
-      return toActivityDto(row);
+      return toActivityDto(row, query.include);
     },
 
     async create(input: ActivityCreateInput) {

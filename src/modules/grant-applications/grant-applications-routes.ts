@@ -30,7 +30,8 @@ export default async function grantApplicationsRoutes(app: FastifyInstance) {
         "Filters: `q` (title, call name, programme, decision reference, in-kind support, evaluation notes), `status`, `applicantId`, " +
         "`fundingBodyId`, `clusterId`, `activityId`, `submittedOnFrom`/`submittedOnTo`, `year` (of `submittedOn`). " +
         "Sort: `submittedOn` (default; undated last), `title`, `createdAt`, `updatedAt`. " +
-        "`include=applicant,cluster` embeds the applicant coordinator and the cluster.",
+        "`include=` embeds `applicant` (the coordinator), `cluster`, `fundingBody` (the organization), `activity`, " +
+        "and with `partners` each partner's `organization`.",
       create:
         "Every application starts as `draft`; its status changes only through POST /v1/grant-applications/{id}/transitions. " +
         "`applicantId`, `fundingBodyId`, `clusterId`, `activityId` and each `partners[].organizationId` must exist (422 naming the field). " +

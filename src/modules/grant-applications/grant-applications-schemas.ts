@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { DateOnly, Decimal, Money, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
+import { Organization } from "../organizations/organizations-schemas.ts";
 import { GrantApplicationStatus } from "./grant-application-status-schemas.ts";
 
 const SEED_EXAMPLE = {
@@ -112,7 +114,11 @@ export const GrantApplicationPatch = z
 const MoneyValue = z.object({ amount: z.string(), currency: z.string() }).meta({ example: { amount: "125000.00", currency: "PLN" } });
 
 export const GrantApplicationPartner = z
-  .object({ organizationId: z.string(), role: z.string() })
+  .object({
+    organizationId: z.string(),
+    organization: Organization.optional().meta({ description: "Present with `include=partners`." }),
+    role: z.string(),
+  })
   .meta({ id: "GrantApplicationPartner", example: { organizationId: "0193b2a5-4d55-7a86-9f70-6b9c0d1e2f3a", role: "partner" } });
 
 export const GrantApplicationEvaluation = z
@@ -129,31 +135,54 @@ export const GrantApplicationDecision = z
   .object({ reference: z.string().nullable(), date: z.string().nullable().meta({ format: "date" }), body: z.string().nullable() })
   .meta({ id: "GrantApplicationDecision", example: SEED_EXAMPLE.decision });
 
-export const GrantApplication = z
+const grantApplicationShape = {
+  title: z.string(),
+  callName: z.string().nullable(),
+  programme: z.string().nullable(),
+  fundingBodyId: z.string().nullable(),
+  fundingBody: Organization.nullable()
+    .optional()
+    .meta({ description: "Present with `include=fundingBody` (null when no funding body is recorded)." }),
+  applicantId: z.string(),
+  applicant: Coordinator.optional().meta({ description: "Present with `include=applicant`." }),
+  clusterId: z.string().nullable(),
+  cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when there is no cluster)." }),
+};
+const grantApplicationTail = {
+  partners: z.array(GrantApplicationPartner).meta({ description: "Partner organizations, in order; each with its `organization` with `include=partners`." }),
+  submittedOn: z.string().nullable().meta({ format: "date" }),
+  requestedAmount: MoneyValue.nullable(),
+  awardedAmount: MoneyValue.nullable(),
+  inKindSupport: z.string().nullable(),
+  evaluation: GrantApplicationEvaluation.nullable().meta({ description: "null when nothing about the evaluation is known." }),
+  decision: GrantApplicationDecision.nullable().meta({ description: "null when nothing about the decision is known." }),
+  status: GrantApplicationStatus,
+  statusChangedOn: z.string().nullable().meta({ format: "date", description: "The `on` date of the latest status change, when given." }),
+  allowedTransitions: z.array(GrantApplicationStatus).meta({ description: "The statuses POST …/transitions accepts now." }),
+  version: recordMeta.version,
+  createdAt: recordMeta.createdAt,
+  updatedAt: recordMeta.updatedAt,
+};
+
+/** Written out because an application embeds its activity and an activity its applications: the types cannot be inferred from one another. */
+export type GrantApplicationDto = z.output<z.ZodObject<typeof grantApplicationShape & typeof grantApplicationTail>> & {
+  id: string;
+  activityId: string | null;
+  activity?: ActivityDto | null;
+};
+
+export const GrantApplication: z.ZodType<GrantApplicationDto> = z
   .object({
     id: recordMeta.id,
-    title: z.string(),
-    callName: z.string().nullable(),
-    programme: z.string().nullable(),
-    fundingBodyId: z.string().nullable(),
-    applicantId: z.string(),
-    applicant: Coordinator.optional().meta({ description: "Present with `include=applicant`." }),
-    clusterId: z.string().nullable(),
-    cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when there is no cluster)." }),
+    ...grantApplicationShape,
     activityId: z.string().nullable(),
-    partners: z.array(GrantApplicationPartner),
-    submittedOn: z.string().nullable().meta({ format: "date" }),
-    requestedAmount: MoneyValue.nullable(),
-    awardedAmount: MoneyValue.nullable(),
-    inKindSupport: z.string().nullable(),
-    evaluation: GrantApplicationEvaluation.nullable().meta({ description: "null when nothing about the evaluation is known." }),
-    decision: GrantApplicationDecision.nullable().meta({ description: "null when nothing about the decision is known." }),
-    status: GrantApplicationStatus,
-    statusChangedOn: z.string().nullable().meta({ format: "date", description: "The `on` date of the latest status change, when given." }),
-    allowedTransitions: z.array(GrantApplicationStatus).meta({ description: "The statuses POST …/transitions accepts now." }),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
+    activity: z
+      .lazy(() => Activity)
+      .nullable()
+      .optional()
+      .meta({ description: "Present with `include=activity` (null when the application belongs to no activity)." }),
+    ...grantApplicationTail,
   })
   .meta({
     id: "GrantApplication",
@@ -184,7 +213,7 @@ export const GrantApplication = z
 
 export const GRANT_APPLICATION_SORT_FIELDS = ["submittedOn", "title", "createdAt", "updatedAt"] as const;
 
-export const GrantApplicationInclude = includeQuery(["applicant", "cluster"]);
+export const GrantApplicationInclude = includeQuery(["applicant", "cluster", "fundingBody", "activity", "partners"]);
 
 export const GrantApplicationListQuery = z.strictObject({
   ...paginationQuery,
@@ -205,7 +234,6 @@ export const GrantApplicationGetQuery = z.strictObject({ include: GrantApplicati
 
 export const GrantApplicationPage = page(GrantApplication, "GrantApplicationPage");
 
-export type GrantApplicationDto = z.output<typeof GrantApplication>;
 export type GrantApplicationCreateInput = z.output<typeof GrantApplicationCreate>;
 export type GrantApplicationPatchInput = z.output<typeof GrantApplicationPatch>;
 export type GrantApplicationListQueryInput = z.output<typeof GrantApplicationListQuery>;

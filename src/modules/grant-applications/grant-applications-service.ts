@@ -3,6 +3,7 @@ import type {
   Coordinator as CoordinatorRow,
   GrantApplication as GrantApplicationRow,
   GrantApplicationPartner as GrantApplicationPartnerRow,
+  Organization as OrganizationRow,
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
@@ -11,8 +12,10 @@ import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
 import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
+import { toOrganizationDto } from "../organizations/organizations-service.ts";
 import { allowedTransitions } from "./grant-application-status-schemas.ts";
 import {
   GrantApplicationCreate,
@@ -32,9 +35,12 @@ const SORTABLE: SortableFields = {
 
 type Decimal = Prisma.Decimal;
 export type GrantApplicationWithRelations = GrantApplicationRow & {
-  partners: GrantApplicationPartnerRow[];
+  /** With `include=partners` each partner row carries its organization. */
+  partners: Array<GrantApplicationPartnerRow & { organization?: OrganizationRow }>;
   applicant?: CoordinatorRow;
   cluster?: ClusterRow | null;
+  fundingBody?: OrganizationRow | null;
+  activity?: ActivityWithLinks | null;
 };
 
 const moneyFromDb = (amount: Decimal | null, currency: string | null) =>
@@ -50,12 +56,20 @@ export function toGrantApplicationDto(row: GrantApplicationWithRelations): Grant
     callName: row.callName,
     programme: row.programme,
     fundingBodyId: row.fundingBodyId,
+    ...(row.fundingBody !== undefined ? { fundingBody: row.fundingBody === null ? null : toOrganizationDto(row.fundingBody) } : {}),
     applicantId: row.applicantId,
     ...(row.applicant ? { applicant: toCoordinatorDto(row.applicant) } : {}),
     clusterId: row.clusterId,
     ...(row.cluster !== undefined ? { cluster: row.cluster === null ? null : toClusterDto(row.cluster) } : {}),
     activityId: row.activityId,
-    partners: [...row.partners].sort((a, b) => a.position - b.position).map((p) => ({ organizationId: p.organizationId, role: p.role })),
+    ...(row.activity !== undefined ? { activity: row.activity === null ? null : toActivityDto(row.activity) } : {}),
+    partners: [...row.partners]
+      .sort((a, b) => a.position - b.position)
+      .map((p) => ({
+        organizationId: p.organizationId,
+        ...(p.organization ? { organization: toOrganizationDto(p.organization) } : {}),
+        role: p.role,
+      })),
     submittedOn: optionalDateFromDb(row.submittedOn),
     requestedAmount: moneyFromDb(row.requestedAmount, row.requestedCurrency),
     awardedAmount: moneyFromDb(row.awardedAmount, row.awardedCurrency),
@@ -89,9 +103,12 @@ function toInput(row: GrantApplicationWithRelations) {
     allowedTransitions: _allowed,
     applicant: _applicant,
     cluster: _cluster,
+    fundingBody: _fundingBody,
+    activity: _activity,
+    partners,
     ...input
   } = toGrantApplicationDto(row);
-  return input;
+  return { ...input, partners: partners.map(({ organizationId, role }) => ({ organizationId, role })) };
 }
 
 function toData(input: GrantApplicationCreateInput) {
@@ -149,11 +166,14 @@ async function assertReferences(tx: Tx, input: GrantApplicationCreateInput) {
 
 export const PARTNERS_IN_ORDER = { partners: { orderBy: { position: "asc" } } } as const satisfies Prisma.GrantApplicationInclude;
 
+/** `include=`: the relations, loaded in the same query as the applications (never one query per application). */
 const includeOf = (include: readonly string[] = []) =>
   ({
-    ...PARTNERS_IN_ORDER,
+    partners: include.includes("partners") ? { ...PARTNERS_IN_ORDER.partners, include: { organization: true } } : PARTNERS_IN_ORDER.partners,
     ...(include.includes("applicant") ? { applicant: true } : {}),
     ...(include.includes("cluster") ? { cluster: true } : {}),
+    ...(include.includes("fundingBody") ? { fundingBody: true } : {}),
+    ...(include.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
   }) satisfies Prisma.GrantApplicationInclude;
 
 export function grantApplicationsService(prisma: PrismaClient) {
@@ -178,13 +198,16 @@ export function grantApplicationsService(prisma: PrismaClient) {
         limit: query.limit,
         cursor: query.cursor,
         where,
-        findMany: (args) => prisma.grantApplication.findMany({ ...(args as Prisma.GrantApplicationFindManyArgs), include: includeOf(query.include) }),
+        findMany: (args) =>
+          prisma.grantApplication.findMany({ ...(args as Prisma.GrantApplicationFindManyArgs), include: includeOf(query.include) }) as Promise<
+            GrantApplicationWithRelations[]
+          >,
       });
       return { data: rows.map(toGrantApplicationDto), nextCursor };
     },
 
     async get(id: string, query: GrantApplicationGetQueryInput = { include: [] }) {
-      const row = await prisma.grantApplication.findUnique({ where: { id }, include: includeOf(query.include) });
+      const row = (await prisma.grantApplication.findUnique({ where: { id }, include: includeOf(query.include) })) as GrantApplicationWithRelations | null;
       if (!row) throw notFound("grant application", id);
       return toGrantApplicationDto(row);
     },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DateOnly, Uuid, WebUrl, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 
 /** What a media partner published about the cluster's work: the evidence when promotion is reported. */
 
@@ -25,18 +26,34 @@ export const MediaPublicationPatch = z
   .strictObject({ ...publicationFields, title: publicationFields.title.optional() })
   .meta({ id: "MediaPublicationPatch", example: { title: "Drugie spotkanie strategiczne Klastra LTPP w Parku Naukowo-Technologicznym w Gdańsku", publishedOn: "2013-06-19" } });
 
-export const MediaPublication = z
+const publicationShape = {
+  id: recordMeta.id,
+  mediaPartnerId: Uuid.meta({ description: "The media partner that published it." }),
+  title: z.string(),
+  url: z.string().nullable(),
+  publishedOn: z.string().nullable().meta({ format: "date" }),
+  activityId: z.string().nullable(),
+};
+const publicationTail = {
+  notes: z.string().nullable(),
+  version: recordMeta.version,
+  createdAt: recordMeta.createdAt,
+  updatedAt: recordMeta.updatedAt,
+};
+
+/** Written out because a publication embeds its activity and an activity its publications: the types cannot be inferred from one another. */
+export type MediaPublicationDto = z.output<z.ZodObject<typeof publicationShape & typeof publicationTail>> & { activity?: ActivityDto | null };
+
+export const MediaPublication: z.ZodType<MediaPublicationDto> = z
   .object({
-    id: recordMeta.id,
-    mediaPartnerId: Uuid.meta({ description: "The media partner that published it." }),
-    title: z.string(),
-    url: z.string().nullable(),
-    publishedOn: z.string().nullable().meta({ format: "date" }),
-    activityId: z.string().nullable(),
-    notes: z.string().nullable(),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    ...publicationShape,
+    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
+    activity: z
+      .lazy(() => Activity)
+      .nullable()
+      .optional()
+      .meta({ description: "Present with `include=activity` (null when the publication covers no activity)." }),
+    ...publicationTail,
   })
   .meta({
     id: "MediaPublication",
@@ -56,17 +73,23 @@ export const MediaPublication = z
 
 export const MEDIA_PUBLICATION_SORT_FIELDS = ["publishedOn", "createdAt"] as const;
 
+export const MediaPublicationInclude = includeQuery(["activity"]);
+
 export const MediaPublicationListQuery = z.strictObject({
   ...paginationQuery,
   sort: sortQuery(MEDIA_PUBLICATION_SORT_FIELDS, "publishedOn"),
+  q: searchQuery,
   activityId: Uuid.optional().meta({ description: "Publications covering this activity." }),
   publishedOnFrom: DateOnly.optional().meta({ description: "Published on or after this date." }),
   publishedOnTo: DateOnly.optional().meta({ description: "Published on or before this date." }),
+  include: MediaPublicationInclude,
 });
+
+export const MediaPublicationGetQuery = z.strictObject({ include: MediaPublicationInclude });
 
 export const MediaPublicationPage = page(MediaPublication, "MediaPublicationPage");
 
-export type MediaPublicationDto = z.output<typeof MediaPublication>;
 export type MediaPublicationCreateInput = z.output<typeof MediaPublicationCreate>;
 export type MediaPublicationPatchInput = z.output<typeof MediaPublicationPatch>;
 export type MediaPublicationListQueryInput = z.output<typeof MediaPublicationListQuery>;
+export type MediaPublicationGetQueryInput = z.output<typeof MediaPublicationGetQuery>;

@@ -3,10 +3,13 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import {
   MediaPublicationCreate,
   type MediaPublicationCreateInput,
   type MediaPublicationDto,
+  type MediaPublicationGetQueryInput,
   type MediaPublicationListQueryInput,
   type MediaPublicationPatchInput,
 } from "./media-partners-publications-schemas.ts";
@@ -16,7 +19,9 @@ const SORTABLE: SortableFields = { publishedOn: { type: "date", nullable: true }
 /** The order of publications embedded in a media partner (`include=publications`): the default list order. */
 export const PUBLICATION_ORDER = [{ publishedOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] satisfies Prisma.MediaPublicationOrderByWithRelationInput[];
 
-export function toMediaPublicationDto(row: MediaPublicationRow): MediaPublicationDto {
+export type MediaPublicationWithRelations = MediaPublicationRow & { activity?: ActivityWithLinks | null };
+
+export function toMediaPublicationDto(row: MediaPublicationWithRelations): MediaPublicationDto {
   return {
     id: row.id,
     mediaPartnerId: row.mediaPartnerId,
@@ -24,6 +29,7 @@ export function toMediaPublicationDto(row: MediaPublicationRow): MediaPublicatio
     url: row.url,
     publishedOn: optionalDateFromDb(row.publishedOn),
     activityId: row.activityId,
+    ...(row.activity !== undefined ? { activity: row.activity === null ? null : toActivityDto(row.activity) } : {}),
     notes: row.notes,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -32,7 +38,15 @@ export function toMediaPublicationDto(row: MediaPublicationRow): MediaPublicatio
 }
 
 function toInput(row: MediaPublicationRow) {
-  const { id: _id, mediaPartnerId: _parent, version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...input } = toMediaPublicationDto(row);
+  const {
+    id: _id,
+    mediaPartnerId: _parent,
+    activity: _activity,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    ...input
+  } = toMediaPublicationDto(row);
   return input;
 }
 
@@ -43,6 +57,7 @@ function toData(input: MediaPublicationCreateInput) {
     publishedOn: optionalDateToDb(input.publishedOn),
     activityId: input.activityId ?? null,
     notes: input.notes ?? null,
+    searchText: searchText(input.title, input.notes),
   } satisfies Omit<Prisma.MediaPublicationUncheckedCreateInput, "mediaPartnerId">;
 }
 
@@ -56,9 +71,12 @@ async function assertActivityExists(tx: Tx, activityId: string | null | undefine
   if (activityId != null) assertReference(await tx.activity.count({ where: { id: activityId } }), "activityId", "activity", activityId);
 }
 
+/** `include=activity`: the activity, loaded in the same query as the publications. */
+const includeOf = (include: readonly string[] = []) => (include.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : undefined);
+
 /** The publication, if it belongs to this media partner; a missing partner is a 404 of its own. */
-async function loadPublication(db: Db, id: string, mediaPartnerId: string) {
-  const row = await db.mediaPublication.findFirst({ where: { id, mediaPartnerId } });
+async function loadPublication(db: Db, id: string, mediaPartnerId: string, include: readonly string[] = []) {
+  const row = (await db.mediaPublication.findFirst({ where: { id, mediaPartnerId }, include: includeOf(include) })) as MediaPublicationWithRelations | null;
   if (!row) await assertMediaPartnerExists(db, mediaPartnerId);
   return row;
 }
@@ -70,6 +88,7 @@ export function mediaPublicationsService(prisma: PrismaClient) {
       const where: Prisma.MediaPublicationWhereInput = {
         AND: [
           { mediaPartnerId },
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
           query.activityId ? { activityId: query.activityId } : {},
           query.publishedOnFrom ? { publishedOn: { gte: dateOnlyToDb(query.publishedOnFrom) } } : {},
           query.publishedOnTo ? { publishedOn: { lte: dateOnlyToDb(query.publishedOnTo) } } : {},
@@ -81,13 +100,16 @@ export function mediaPublicationsService(prisma: PrismaClient) {
         limit: query.limit,
         cursor: query.cursor,
         where,
-        findMany: (args) => prisma.mediaPublication.findMany(args as Prisma.MediaPublicationFindManyArgs),
+        findMany: (args) =>
+          prisma.mediaPublication.findMany({ ...(args as Prisma.MediaPublicationFindManyArgs), include: includeOf(query.include) }) as Promise<
+            MediaPublicationWithRelations[]
+          >,
       });
       return { data: rows.map(toMediaPublicationDto), nextCursor };
     },
 
-    async get(id: string, _query: unknown, mediaPartnerId: string) {
-      const row = await loadPublication(prisma, id, mediaPartnerId);
+    async get(id: string, query: MediaPublicationGetQueryInput, mediaPartnerId: string) {
+      const row = await loadPublication(prisma, id, mediaPartnerId, query.include);
       if (!row) throw notFound("publication", id);
       return toMediaPublicationDto(row);
     },

@@ -3,6 +3,7 @@ import { registerCrudRoutes } from "../../lib/crud-routes.ts";
 import {
   MediaPublication,
   MediaPublicationCreate,
+  MediaPublicationGetQuery,
   MediaPublicationListQuery,
   MediaPublicationPage,
   MediaPublicationPatch,
@@ -55,10 +56,13 @@ export default async function mediaPartnersRoutes(app: FastifyInstance) {
       patch: MediaPublicationPatch,
       listQuery: MediaPublicationListQuery,
       page: MediaPublicationPage,
+      getQuery: MediaPublicationGetQuery,
     },
     service: mediaPublicationsService(app.prisma),
     descriptions: {
-      list: "Filters: `activityId`, `publishedOnFrom`/`publishedOnTo`. Sort: `publishedOn` (default; undated last), `createdAt`.",
+      list:
+        "Filters: `q` (title, notes), `activityId`, `publishedOnFrom`/`publishedOnTo`. Sort: `publishedOn` (default; undated last), `createdAt`. " +
+        "`include=activity` embeds the activity.",
       create: "`activityId` must name an existing activity (422). 404 when the media partner does not exist.",
     },
   });

@@ -109,9 +109,13 @@ export const MediaPartner = z
     }),
     contact: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
     notes: z.string().nullable(),
-    coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator` when the partner has a coordinator." }),
+    coordinator: Coordinator.nullable()
+      .optional()
+      .meta({ description: "Present with `include=coordinator` (null when the partner has no coordinator)." }),
+    // Lazy: media-partners-publications-schemas.ts is part of an import cycle (it embeds an activity, which embeds
+    // media partners), so MediaPublication may not exist yet when this module loads.
     publications: z
-      .array(MediaPublication)
+      .array(z.lazy(() => MediaPublication))
       .optional()
       .meta({ description: "Present with `include=publications`: all of them, by publishedOn (undated last), then id." }),
     version: recordMeta.version,

@@ -38,7 +38,7 @@ export function toMediaPartnerDto(row: MediaPartnerWithRelations): MediaPartnerD
     cooperation: { since: optionalDateFromDb(row.cooperationSince), until: optionalDateFromDb(row.cooperationUntil), ongoing: row.ongoing },
     contact: contact ? null : { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
     notes: row.notes,
-    ...(row.coordinator ? { coordinator: toCoordinatorDto(row.coordinator) } : {}),
+    ...(row.coordinator !== undefined ? { coordinator: row.coordinator === null ? null : toCoordinatorDto(row.coordinator) } : {}),
     ...(row.publications ? { publications: row.publications.map(toMediaPublicationDto) } : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),

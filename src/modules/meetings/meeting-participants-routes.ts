@@ -3,6 +3,7 @@ import { registerCrudRoutes } from "../../lib/crud-routes.ts";
 import {
   MeetingParticipant,
   MeetingParticipantCreate,
+  MeetingParticipantGetQuery,
   MeetingParticipantListQuery,
   MeetingParticipantPage,
   MeetingParticipantPatch,
@@ -22,10 +23,13 @@ export function registerMeetingParticipantRoutes(app: FastifyInstance) {
       patch: MeetingParticipantPatch,
       listQuery: MeetingParticipantListQuery,
       page: MeetingParticipantPage,
+      getQuery: MeetingParticipantGetQuery,
     },
     service: meetingParticipantsService(app.prisma),
     descriptions: {
-      list: "Filters: `helix`, `organizationId`. Sort: `createdAt` (default), `personName`, `updatedAt`. 404 when the meeting does not exist.",
+      list:
+        "Filters: `q` (person name, role, notes), `helix`, `organizationId`. Sort: `createdAt` (default), `personName`, `updatedAt`. " +
+        "`include=organization` embeds the organization. 404 when the meeting does not exist.",
       create:
         "A participant names an organization (`organizationId`, which must exist: 422 otherwise), a person (`personName`), or both; " +
         "neither is a 400. 404 when the meeting does not exist.",

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { Uuid, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Helix as HelixValues } from "../../generated/prisma/enums.ts";
+import { Organization } from "../organizations/organizations-schemas.ts";
 
 export const Helix = z.enum(Object.values(HelixValues) as [HelixValues, ...HelixValues[]]).meta({
   id: "Helix",
@@ -42,6 +43,9 @@ export const MeetingParticipant = z
     id: recordMeta.id,
     meetingId: z.string(),
     organizationId: z.string().nullable(),
+    organization: Organization.nullable()
+      .optional()
+      .meta({ description: "Present with `include=organization` (null when the participant names no organization)." }),
     personName: z.string().nullable(),
     role: z.string().nullable(),
     helix: Helix.nullable(),
@@ -68,12 +72,18 @@ export const MeetingParticipant = z
 
 export const MEETING_PARTICIPANT_SORT_FIELDS = ["createdAt", "personName", "updatedAt"] as const;
 
+export const MeetingParticipantInclude = includeQuery(["organization"]);
+
 export const MeetingParticipantListQuery = z.strictObject({
   ...paginationQuery,
   sort: sortQuery(MEETING_PARTICIPANT_SORT_FIELDS, "createdAt"),
+  q: searchQuery,
   helix: Helix.optional(),
   organizationId: Uuid.optional(),
+  include: MeetingParticipantInclude,
 });
+
+export const MeetingParticipantGetQuery = z.strictObject({ include: MeetingParticipantInclude });
 
 export const MeetingParticipantPage = page(MeetingParticipant, "MeetingParticipantPage");
 
@@ -81,3 +91,4 @@ export type MeetingParticipantDto = z.output<typeof MeetingParticipant>;
 export type MeetingParticipantCreateInput = z.output<typeof MeetingParticipantCreate>;
 export type MeetingParticipantPatchInput = z.output<typeof MeetingParticipantPatch>;
 export type MeetingParticipantListQueryInput = z.output<typeof MeetingParticipantListQuery>;
+export type MeetingParticipantGetQueryInput = z.output<typeof MeetingParticipantGetQuery>;

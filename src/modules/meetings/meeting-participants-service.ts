@@ -1,11 +1,19 @@
-import type { MeetingParticipant as MeetingParticipantRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type {
+  MeetingParticipant as MeetingParticipantRow,
+  Organization as OrganizationRow,
+  Prisma,
+  PrismaClient,
+} from "../../generated/prisma/client.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { toOrganizationDto } from "../organizations/organizations-service.ts";
 import {
   MeetingParticipantCreate,
   type MeetingParticipantCreateInput,
   type MeetingParticipantDto,
+  type MeetingParticipantGetQueryInput,
   type MeetingParticipantListQueryInput,
   type MeetingParticipantPatchInput,
 } from "./meeting-participants-schemas.ts";
@@ -19,11 +27,14 @@ const SORTABLE: SortableFields = {
 /** The order participants are embedded in (`include=participants`): as they were added. */
 export const PARTICIPANT_ORDER = [{ createdAt: "asc" }, { id: "asc" }] satisfies Prisma.MeetingParticipantOrderByWithRelationInput[];
 
-export function toMeetingParticipantDto(row: MeetingParticipantRow): MeetingParticipantDto {
+export type MeetingParticipantWithRelations = MeetingParticipantRow & { organization?: OrganizationRow | null };
+
+export function toMeetingParticipantDto(row: MeetingParticipantWithRelations): MeetingParticipantDto {
   return {
     id: row.id,
     meetingId: row.meetingId,
     organizationId: row.organizationId,
+    ...(row.organization !== undefined ? { organization: row.organization === null ? null : toOrganizationDto(row.organization) } : {}),
     personName: row.personName,
     role: row.role,
     helix: row.helix,
@@ -35,7 +46,15 @@ export function toMeetingParticipantDto(row: MeetingParticipantRow): MeetingPart
 }
 
 function toInput(row: MeetingParticipantRow) {
-  const { id: _id, meetingId: _meetingId, version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...input } = toMeetingParticipantDto(row);
+  const {
+    id: _id,
+    meetingId: _meetingId,
+    organization: _organization,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    ...input
+  } = toMeetingParticipantDto(row);
   return input;
 }
 
@@ -46,6 +65,7 @@ function toData(input: MeetingParticipantCreateInput) {
     role: input.role ?? null,
     helix: input.helix ?? null,
     notes: input.notes ?? null,
+    searchText: searchText(input.personName, input.role, input.notes),
   } satisfies Omit<Prisma.MeetingParticipantUncheckedCreateInput, "meetingId">;
 }
 
@@ -57,9 +77,11 @@ async function assertOrganizationExists(tx: Tx, organizationId: string | null | 
   if (organizationId) assertReference(await tx.organization.count({ where: { id: organizationId } }), "organizationId", "organization", organizationId);
 }
 
+const includeOf = (include: readonly string[] = []) => (include.includes("organization") ? { organization: true } : undefined);
+
 /** The participant, or a 404 that says whether the meeting or the participant is missing. */
-async function loadParticipant(db: Tx | PrismaClient, id: string, meetingId: string) {
-  const row = await db.meetingParticipant.findFirst({ where: { id, meetingId } });
+async function loadParticipant(db: Tx | PrismaClient, id: string, meetingId: string, include: readonly string[] = []) {
+  const row = await db.meetingParticipant.findFirst({ where: { id, meetingId }, include: includeOf(include) });
   if (!row) await assertMeetingExists(db, meetingId);
   return row;
 }
@@ -69,7 +91,12 @@ export function meetingParticipantsService(prisma: PrismaClient) {
     async list(query: MeetingParticipantListQueryInput, meetingId: string) {
       await assertMeetingExists(prisma, meetingId);
       const where: Prisma.MeetingParticipantWhereInput = {
-        AND: [{ meetingId }, query.helix ? { helix: query.helix } : {}, query.organizationId ? { organizationId: query.organizationId } : {}],
+        AND: [
+          { meetingId },
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          query.helix ? { helix: query.helix } : {},
+          query.organizationId ? { organizationId: query.organizationId } : {},
+        ],
       };
       const { rows, nextCursor } = await paginate({
         fields: SORTABLE,
@@ -77,13 +104,14 @@ export function meetingParticipantsService(prisma: PrismaClient) {
         limit: query.limit,
         cursor: query.cursor,
         where,
-        findMany: (args) => prisma.meetingParticipant.findMany(args as Prisma.MeetingParticipantFindManyArgs),
+        findMany: (args) =>
+          prisma.meetingParticipant.findMany({ ...(args as Prisma.MeetingParticipantFindManyArgs), include: includeOf(query.include) }),
       });
       return { data: rows.map(toMeetingParticipantDto), nextCursor };
     },
 
-    async get(id: string, _query: unknown, meetingId: string) {
-      const row = await loadParticipant(prisma, id, meetingId);
+    async get(id: string, query: MeetingParticipantGetQueryInput, meetingId: string) {
+      const row = await loadParticipant(prisma, id, meetingId, query.include);
       if (!row) throw notFound("participant of this meeting", id);
       return toMeetingParticipantDto(row);
     },

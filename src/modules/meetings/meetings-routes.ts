@@ -14,7 +14,7 @@ export default async function meetingsRoutes(app: FastifyInstance) {
     descriptions: {
       list:
         "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
-        "`format`, `activityId`. Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants` embeds the participants.",
+        "`format`, `activityId`. Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
       create:
         "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
         "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",

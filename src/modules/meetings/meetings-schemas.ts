@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DateOnly, Timestamp, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
+import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
 
 export const MeetingFormat = z.enum(Object.values(MeetingFormatValues) as [MeetingFormatValues, ...MeetingFormatValues[]]).meta({
@@ -144,33 +145,46 @@ export const MeetingPatch = z
     example: { startsAt: "2013-05-10T10:00:00+02:00", endsAt: "2013-05-10T14:00:00+02:00" },
   });
 
-export const Meeting = z
+const meetingShape = {
+  title: z.string(),
+  seriesName: z.string().nullable(),
+  sequenceNumber: z.number().int().nullable(),
+  date: z.string().meta({ format: "date" }),
+  startsAt: z.string().nullable().meta({ format: "date-time" }),
+  endsAt: z.string().nullable().meta({ format: "date-time" }),
+  timeZone: z.string(),
+  format: MeetingFormat,
+  venue: z
+    .object({
+      name: z.string().nullable(),
+      street: z.string().nullable(),
+      postalCode: z.string().nullable(),
+      city: z.string().nullable(),
+      district: z.string().nullable(),
+    })
+    .nullable(),
+  agenda: z.array(z.string()),
+  outcomes: z.string().nullable(),
+  participants: z.array(MeetingParticipant).optional().meta({ description: "Present with `include=participants`." }),
+  version: recordMeta.version,
+  createdAt: recordMeta.createdAt,
+  updatedAt: recordMeta.updatedAt,
+};
+
+/** Written out because a meeting embeds its activity and an activity its meetings: the types cannot be inferred from one another. */
+export type MeetingDto = z.output<z.ZodObject<typeof meetingShape>> & { id: string; activityId: string | null; activity?: ActivityDto | null };
+
+export const Meeting: z.ZodType<MeetingDto> = z
   .object({
     id: recordMeta.id,
     activityId: z.string().nullable(),
-    title: z.string(),
-    seriesName: z.string().nullable(),
-    sequenceNumber: z.number().int().nullable(),
-    date: z.string().meta({ format: "date" }),
-    startsAt: z.string().nullable().meta({ format: "date-time" }),
-    endsAt: z.string().nullable().meta({ format: "date-time" }),
-    timeZone: z.string(),
-    format: MeetingFormat,
-    venue: z
-      .object({
-        name: z.string().nullable(),
-        street: z.string().nullable(),
-        postalCode: z.string().nullable(),
-        city: z.string().nullable(),
-        district: z.string().nullable(),
-      })
-      .nullable(),
-    agenda: z.array(z.string()),
-    outcomes: z.string().nullable(),
-    participants: z.array(MeetingParticipant).optional().meta({ description: "Present with `include=participants`." }),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
+    activity: z
+      .lazy(() => Activity)
+      .nullable()
+      .optional()
+      .meta({ description: "Present with `include=activity` (null when the meeting belongs to no activity)." }),
+    ...meetingShape,
   })
   .meta({
     id: "Meeting",
@@ -196,7 +210,7 @@ export const Meeting = z
 
 export const MEETING_SORT_FIELDS = ["date", "sequenceNumber", "createdAt", "updatedAt"] as const;
 
-export const MeetingInclude = includeQuery(["participants"]);
+export const MeetingInclude = includeQuery(["participants", "activity"]);
 
 export const MeetingListQuery = z
   .strictObject({
@@ -220,7 +234,6 @@ export const MeetingGetQuery = z.strictObject({ include: MeetingInclude });
 
 export const MeetingPage = page(Meeting, "MeetingPage");
 
-export type MeetingDto = z.output<typeof Meeting>;
 export type MeetingCreateInput = z.output<typeof MeetingCreate>;
 export type MeetingPatchInput = z.output<typeof MeetingPatch>;
 export type MeetingListQueryInput = z.output<typeof MeetingListQuery>;

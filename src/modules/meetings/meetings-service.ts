@@ -4,6 +4,7 @@ import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
 import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import { PARTICIPANT_ORDER, toMeetingParticipantDto } from "./meeting-participants-service.ts";
 import {
   MeetingCreate,
@@ -22,7 +23,7 @@ const SORTABLE: SortableFields = {
   updatedAt: { type: "datetime" },
 };
 
-type MeetingWithRelations = MeetingRow & { participants?: MeetingParticipantRow[] };
+export type MeetingWithRelations = MeetingRow & { participants?: MeetingParticipantRow[]; activity?: ActivityWithLinks | null };
 
 function venueOf(row: MeetingRow): MeetingDto["venue"] {
   const venue = { name: row.venueName, street: row.venueStreet, postalCode: row.venuePostalCode, city: row.venueCity, district: row.venueDistrict };
@@ -33,6 +34,7 @@ export function toMeetingDto(row: MeetingWithRelations): MeetingDto {
   return {
     id: row.id,
     activityId: row.activityId,
+    ...(row.activity !== undefined ? { activity: row.activity === null ? null : toActivityDto(row.activity) } : {}),
     title: row.title,
     seriesName: row.seriesName,
     sequenceNumber: row.sequenceNumber,
@@ -56,7 +58,16 @@ export function toMeetingDto(row: MeetingWithRelations): MeetingDto {
  * moves `startsAt` or changes `timeZone` without sending a date, so that the date follows the new start.
  */
 function toInput(row: MeetingRow, patch: MeetingPatchInput) {
-  const { id: _id, version: _version, createdAt: _createdAt, updatedAt: _updatedAt, participants: _participants, date, ...input } = toMeetingDto(row);
+  const {
+    id: _id,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    participants: _participants,
+    activity: _activity,
+    date,
+    ...input
+  } = toMeetingDto(row);
   const startsAt = patch.startsAt === undefined ? input.startsAt : patch.startsAt;
   const rederive = startsAt !== null && (patch.startsAt !== undefined || patch.timeZone !== undefined) && patch.date === undefined;
   return rederive ? input : { ...input, date };
@@ -92,8 +103,14 @@ async function assertActivityExists(tx: Tx, activityId: string | null | undefine
   if (activityId) assertReference(await tx.activity.count({ where: { id: activityId } }), "activityId", "activity", activityId);
 }
 
+/** `include=`: the relations, loaded in the same query as the meetings (never one query per meeting). */
 const includeOf = (include: readonly string[] = []) =>
-  include.includes("participants") ? { participants: { orderBy: PARTICIPANT_ORDER } } : undefined;
+  include.length === 0
+    ? undefined
+    : ({
+        ...(include.includes("participants") ? { participants: { orderBy: PARTICIPANT_ORDER } } : {}),
+        ...(include.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
+      } satisfies Prisma.MeetingInclude);
 
 export function meetingsService(prisma: PrismaClient) {
   return {

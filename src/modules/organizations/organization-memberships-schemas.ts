@@ -1,12 +1,8 @@
 import { z } from "zod";
-import { MembershipRole as MembershipRoleValues } from "../../generated/prisma/enums.ts";
-import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
-
-export const MembershipRole = z.enum(Object.values(MembershipRoleValues) as [MembershipRoleValues, ...MembershipRoleValues[]]).meta({
-  id: "MembershipRole",
-  description: "The organization's role in the cluster: founder, member, partner or observer.",
-});
+import { MembershipRole } from "./organization-membership-role.ts";
+import { Organization, type OrganizationDto } from "./organizations-schemas.ts";
 
 const membershipFields = {
   clusterId: Uuid.meta({ description: "The cluster the organization belongs to (one membership per organization and cluster)." }),
@@ -46,19 +42,28 @@ export const MembershipPatch = z
   })
   .meta({ id: "MembershipPatch", example: { role: "member" } });
 
-export const Membership = z
+const membershipShape = {
+  clusterId: z.string(),
+  cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
+  role: MembershipRole,
+  joinedOn: z.string().nullable().meta({ format: "date" }),
+  leftOn: z.string().nullable().meta({ format: "date" }),
+  notes: z.string().nullable(),
+  version: recordMeta.version,
+  createdAt: recordMeta.createdAt,
+  updatedAt: recordMeta.updatedAt,
+};
+
+/** Written out because Membership and Organization embed each other: their types cannot be inferred from one another. */
+export type MembershipDto = z.output<z.ZodObject<typeof membershipShape>> & { id: string; organizationId: string; organization?: OrganizationDto };
+
+export const Membership: z.ZodType<MembershipDto> = z
   .object({
     id: recordMeta.id,
     organizationId: z.string().meta({ description: "The member organization." }),
-    clusterId: z.string(),
-    cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
-    role: MembershipRole,
-    joinedOn: z.string().nullable().meta({ format: "date" }),
-    leftOn: z.string().nullable().meta({ format: "date" }),
-    notes: z.string().nullable(),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    // Lazy: organizations-schemas.ts imports this module too (an import cycle), so Organization may not exist yet at load time.
+    organization: z.lazy(() => Organization).optional().meta({ description: "Present with `include=organization`." }),
+    ...membershipShape,
   })
   .meta({
     id: "Membership",
@@ -78,11 +83,12 @@ export const Membership = z
 
 export const MEMBERSHIP_SORT_FIELDS = ["joinedOn", "createdAt", "updatedAt"] as const;
 
-export const MembershipInclude = includeQuery(["cluster"]);
+export const MembershipInclude = includeQuery(["cluster", "organization"]);
 
 export const MembershipListQuery = z.strictObject({
   ...paginationQuery,
   sort: sortQuery(MEMBERSHIP_SORT_FIELDS, "joinedOn"),
+  q: searchQuery,
   clusterId: Uuid.optional(),
   role: MembershipRole.optional(),
   include: MembershipInclude,
@@ -92,7 +98,6 @@ export const MembershipGetQuery = z.strictObject({ include: MembershipInclude })
 
 export const MembershipPage = page(Membership, "MembershipPage");
 
-export type MembershipDto = z.output<typeof Membership>;
 export type MembershipCreateInput = z.output<typeof MembershipCreate>;
 export type MembershipPatchInput = z.output<typeof MembershipPatch>;
 export type MembershipListQueryInput = z.output<typeof MembershipListQuery>;

@@ -1,9 +1,16 @@
-import type { Cluster as ClusterRow, ClusterMembership as MembershipRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type {
+  Cluster as ClusterRow,
+  ClusterMembership as MembershipRow,
+  Organization as OrganizationRow,
+  Prisma,
+  PrismaClient,
+} from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { problemFromDatabaseError } from "../../lib/prisma-errors.ts";
 import { ApiError, notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import {
   MembershipCreate,
@@ -13,18 +20,20 @@ import {
   type MembershipListQueryInput,
   type MembershipPatchInput,
 } from "./organization-memberships-schemas.ts";
+import { toOrganizationDto } from "./organizations-service.ts";
 
 const SORTABLE: SortableFields = { joinedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } };
 
 /** The order memberships are embedded in (`include=memberships` on organizations): the default sort of the list. */
 export const MEMBERSHIP_ORDER = [{ joinedOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] satisfies Prisma.ClusterMembershipOrderByWithRelationInput[];
 
-type MembershipWithRelations = MembershipRow & { cluster?: ClusterRow };
+export type MembershipWithRelations = MembershipRow & { cluster?: ClusterRow; organization?: OrganizationRow };
 
 export function toMembershipDto(row: MembershipWithRelations): MembershipDto {
   return {
     id: row.id,
     organizationId: row.organizationId,
+    ...(row.organization ? { organization: toOrganizationDto(row.organization) } : {}),
     clusterId: row.clusterId,
     ...(row.cluster ? { cluster: toClusterDto(row.cluster) } : {}),
     role: row.role,
@@ -38,8 +47,16 @@ export function toMembershipDto(row: MembershipWithRelations): MembershipDto {
 }
 
 function toInput(row: MembershipRow) {
-  const { id: _id, version: _version, createdAt: _createdAt, updatedAt: _updatedAt, organizationId: _organizationId, cluster: _cluster, ...input } =
-    toMembershipDto(row);
+  const {
+    id: _id,
+    version: _version,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    organizationId: _organizationId,
+    organization: _organization,
+    cluster: _cluster,
+    ...input
+  } = toMembershipDto(row);
   return input;
 }
 
@@ -50,6 +67,7 @@ function toData(input: MembershipCreateInput) {
     joinedOn: optionalDateToDb(input.joinedOn),
     leftOn: optionalDateToDb(input.leftOn),
     notes: input.notes ?? null,
+    searchText: searchText(input.notes, input.role),
   } satisfies Omit<Prisma.ClusterMembershipUncheckedCreateInput, "organizationId">;
 }
 
@@ -80,14 +98,25 @@ async function mapDuplicate<T>(clusterId: () => string | undefined, write: () =>
   }
 }
 
-const includeOf = (include: readonly string[] = []) => (include.includes("cluster") ? { cluster: true } : undefined);
+const includeOf = (include: readonly string[] = []) =>
+  include.length === 0
+    ? undefined
+    : ({
+        ...(include.includes("cluster") ? { cluster: true } : {}),
+        ...(include.includes("organization") ? { organization: true } : {}),
+      } satisfies Prisma.ClusterMembershipInclude);
 
 export function organizationMembershipsService(prisma: PrismaClient) {
   return {
     async list(query: MembershipListQueryInput, organizationId: string) {
       await assertOrganizationExists(prisma, organizationId);
       const where: Prisma.ClusterMembershipWhereInput = {
-        AND: [{ organizationId }, query.clusterId ? { clusterId: query.clusterId } : {}, query.role ? { role: query.role } : {}],
+        AND: [
+          { organizationId },
+          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          query.clusterId ? { clusterId: query.clusterId } : {},
+          query.role ? { role: query.role } : {},
+        ],
       };
       const { rows, nextCursor } = await paginate({
         fields: SORTABLE,

@@ -60,7 +60,9 @@ export default async function organizationsRoutes(app: FastifyInstance) {
     },
     service: organizationMembershipsService(app.prisma),
     descriptions: {
-      list: "Filters: `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. `include=cluster` embeds the cluster.",
+      list:
+        "Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. " +
+        "`include=cluster,organization` embeds the cluster and the organization.",
       create:
         "`clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). " +
         "`leftOn` must not be before `joinedOn`.",

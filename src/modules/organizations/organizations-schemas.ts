@@ -2,7 +2,8 @@ import { z } from "zod";
 import { OrganizationKind as OrganizationKindValues } from "../../generated/prisma/enums.ts";
 import { Address, AddressPatch, AddressRecord, Krs, LegalForm, Nip, Regon } from "../../lib/registry-schemas.ts";
 import { Email, Phone, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
-import { Membership, MembershipRole } from "./organization-memberships-schemas.ts";
+import { MembershipRole } from "./organization-membership-role.ts";
+import { Membership, type MembershipDto } from "./organization-memberships-schemas.ts";
 
 export const OrganizationKind = z.enum(Object.values(OrganizationKindValues) as [OrganizationKindValues, ...OrganizationKindValues[]]).meta({
   id: "OrganizationKind",
@@ -48,25 +49,35 @@ export const OrganizationPatch = z
   })
   .meta({ id: "OrganizationPatch", example: { shortName: "WSB Gdańsk", phone: "+48 58 123 45 67" } });
 
-export const Organization = z
+const organizationShape = {
+  id: recordMeta.id,
+  name: z.string(),
+  shortName: z.string().nullable(),
+  kind: OrganizationKind,
+  legalForm: LegalForm.nullable(),
+  krs: z.string().nullable(),
+  nip: z.string().nullable(),
+  regon: z.string().nullable(),
+  address: AddressRecord.nullable(),
+  website: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  description: z.string().nullable(),
+};
+const { id: _id, ...recordTail } = recordMeta;
+
+/** Written out because Organization and Membership embed each other: their types cannot be inferred from one another. */
+export type OrganizationDto = z.output<z.ZodObject<typeof organizationShape & typeof recordTail>> & { memberships?: MembershipDto[] };
+
+export const Organization: z.ZodType<OrganizationDto> = z
   .object({
-    id: recordMeta.id,
-    name: z.string(),
-    shortName: z.string().nullable(),
-    kind: OrganizationKind,
-    legalForm: LegalForm.nullable(),
-    krs: z.string().nullable(),
-    nip: z.string().nullable(),
-    regon: z.string().nullable(),
-    address: AddressRecord.nullable(),
-    website: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    description: z.string().nullable(),
-    memberships: z.array(Membership).optional().meta({ description: "The organization's cluster memberships; present with `include=memberships`." }),
-    version: recordMeta.version,
-    createdAt: recordMeta.createdAt,
-    updatedAt: recordMeta.updatedAt,
+    ...organizationShape,
+    // Lazy: organization-memberships-schemas.ts imports this module too (an import cycle).
+    memberships: z
+      .array(z.lazy(() => Membership))
+      .optional()
+      .meta({ description: "The organization's cluster memberships; present with `include=memberships`." }),
+    ...recordTail,
   })
   .meta({
     id: "Organization",
@@ -112,7 +123,6 @@ export const OrganizationGetQuery = z.strictObject({ include: OrganizationInclud
 
 export const OrganizationPage = page(Organization, "OrganizationPage");
 
-export type OrganizationDto = z.output<typeof Organization>;
 export type OrganizationCreateInput = z.output<typeof OrganizationCreate>;
 export type OrganizationPatchInput = z.output<typeof OrganizationPatch>;
 export type OrganizationListQueryInput = z.output<typeof OrganizationListQuery>;

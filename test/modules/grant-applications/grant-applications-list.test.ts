@@ -115,7 +115,7 @@ t.test("include=applicant,cluster embeds them on every row", async (t) => {
   }
   t.equal(rows.find((row) => row.title === STRATEGIA)!.applicant.name, "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o.");
   t.notOk("applicant" in (await list("")).json().data[0], "nothing embedded without include");
-  expectProblem(t, await list("include=partners"), 400, "validation_failed", ["/include"]);
+  expectProblem(t, await list("include=statusHistory"), 400, "validation_failed", ["/include"]);
 });
 
 t.test("sort: submittedOn (default, undated last), title, createdAt, updatedAt", async (t) => {

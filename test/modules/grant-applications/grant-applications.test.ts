@@ -157,7 +157,7 @@ t.test("GET: ETag, 304, 404, and include=applicant,cluster", async (t) => {
   const plain = (await get(withCluster.id)).json();
   t.notOk("applicant" in plain || "cluster" in plain, "nothing embedded without include");
   t.equal((await get(without.id, "?include=cluster")).json().cluster, null, "no cluster: null");
-  expectProblem(t, await get(without.id, "?include=fundingBody"), 400, "validation_failed", ["/include"]);
+  expectProblem(t, await get(without.id, "?include=statusHistory"), 400, "validation_failed", ["/include"]);
   expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
   expectProblem(t, await get("nie-uuid"), 400, "validation_failed", ["/id"]);
 });

@@ -156,6 +156,8 @@ t.test("GET: ETag, If-None-Match -> 304, include=coordinator, unknown id -> 404"
   const withCoordinator = await get(p.id, {}, "?include=coordinator");
   t.equal(withCoordinator.json().coordinator.id, coordinator.id);
   t.equal(withCoordinator.json().coordinator.name, coordinator.name);
+  const alone = await createMediaPartner(app);
+  t.equal((await get(alone.id, {}, "?include=coordinator")).json().coordinator, null, "no coordinator: null when asked for");
   expectProblem(t, await get(p.id, {}, "?include=activities"), 400, "validation_failed", ["/include"]);
   expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
   expectProblem(t, await get("not-a-uuid"), 400, "validation_failed", ["/id"]);

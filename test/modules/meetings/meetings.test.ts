@@ -114,6 +114,7 @@ t.test("GET: ETag, If-None-Match -> 304, unknown id -> 404, bad id -> 400", asyn
   t.equal(cached.statusCode, 304);
   t.equal(cached.body, "");
   t.equal((await get(m.id, "", { "if-none-match": `"${m.id}.v0"` })).statusCode, 200);
+  await createParticipant(app, m.id);
   t.equal((await get(m.id, "?include=participants", { "if-none-match": `"${m.id}.v1"` })).statusCode, 200, "no 304 with embedded relations");
   expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
   expectProblem(t, await get("not-a-uuid"), 400, "validation_failed", ["/id"]);
