@@ -8,6 +8,7 @@ import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
 import metricsPlugin from "./plugins/metrics.ts";
+import requestContextPlugin from "./plugins/request-context.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import healthRoutes from "./modules/health/health-routes.ts";
 import problemsRoutes from "./modules/problems/problems-routes.ts";
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions) {
   app.setSerializerCompiler(serializerCompiler);
 
   // Infrastructure, shared by every route.
+  await app.register(requestContextPlugin);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
   await app.register(metricsPlugin);

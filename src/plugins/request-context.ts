@@ -1,0 +1,20 @@
+import fp from "fastify-plugin";
+import type { FastifyInstance } from "fastify";
+import { requestContext, type RequestContext } from "../lib/request-context.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    context: RequestContext;
+  }
+}
+
+/** Opens the per-request context (request id now; the auth plugin adds the actor) for everything the request runs. */
+async function requestContextPlugin(app: FastifyInstance) {
+  app.decorateRequest("context", null as unknown as RequestContext);
+  app.addHook("onRequest", (request, _reply, done) => {
+    request.context = { requestId: String(request.id) };
+    requestContext.run(request.context, done);
+  });
+}
+
+export default fp(requestContextPlugin, { name: "request-context" });
