@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { Config } from "./config.ts";
+import { RATE_LIMIT_DEFAULTS, TIMEOUT_DEFAULTS, type Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
 import errorsPlugin, { handleError } from "./plugins/errors.ts";
@@ -9,6 +9,10 @@ import httpPlugin from "./plugins/http.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
+import authPlugin from "./plugins/auth.ts";
+import corsPlugin from "./plugins/cors.ts";
+import rateLimitPlugin, { type RateLimitOptions } from "./plugins/rate-limit.ts";
+import securityHeadersPlugin, { securityHeaders } from "./plugins/security-headers.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import healthRoutes from "./modules/health/health-routes.ts";
 import problemsRoutes from "./modules/problems/problems-routes.ts";
@@ -19,10 +23,13 @@ import organizationsRoutes from "./modules/organizations/organizations-routes.ts
 import mediaPartnersRoutes from "./modules/media-partners/media-partners-routes.ts";
 import meetingsRoutes from "./modules/meetings/meetings-routes.ts";
 import activitiesRoutes from "./modules/activities/activities-routes.ts";
+import apiKeysRoutes from "./modules/api-keys/api-keys-routes.ts";
+import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
 
 export type AppOptions = {
   database: Database;
-  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel">;
+  /** Unset parts take their defaults (tests pass small rate limits and timeouts). */
+  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> & Partial<Pick<Config, "timeouts" | "corsOrigins">> & { rateLimit?: RateLimitOptions };
   logger?: FastifyServerOptions["logger"];
   /** Close the database when the app closes (the server does; tests share one database across apps). */
   closeDatabase?: boolean;
@@ -33,10 +40,17 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Builds the whole service; never listens. Tests call it and use `inject`; src/server.ts adds the port. */
 export async function buildApp(options: AppOptions) {
   const config = options.config ?? { bodyLimit: 1_048_576, trustProxy: false, logLevel: "info" };
+  const timeouts = config.timeouts ?? TIMEOUT_DEFAULTS;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    // Receiving a request (Node answers 408 and closes) and answering it (503 problem, request_timeout) each have
+    // REQUEST_TIMEOUT_MS; a socket silent for longer than CONNECTION_TIMEOUT_MS is closed.
+    requestTimeout: timeouts.requestMs,
+    handlerTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.connectionMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
     // A client's X-Request-Id is echoed if it is reasonable; otherwise we make one.
     requestIdHeader: false,
     genReqId: (request) => {
@@ -44,9 +58,9 @@ export async function buildApp(options: AppOptions) {
       return typeof sent === "string" && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     // Errors Fastify raises before routing (a URL that does not decode, a path parameter over maxParamLength) are
-    // problems too; no hook has run for them, so the request id header is set here.
+    // problems too; no hook has run for them, so the request id and security headers are set here.
     frameworkErrors: (error, request, reply) => {
-      reply.header("x-request-id", request.id);
+      reply.header("x-request-id", request.id).headers(securityHeaders(request));
       return handleError(error, request, reply);
     },
     onProtoPoisoning: "error",
@@ -56,10 +70,14 @@ export async function buildApp(options: AppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Infrastructure, shared by every route.
+  // Infrastructure, shared by every route. Security headers and CORS first: every answer, errors too, carries them.
+  await app.register(securityHeadersPlugin);
+  await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(requestContextPlugin);
+  await app.register(authPlugin);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
+  await app.register(rateLimitPlugin, config.rateLimit ?? RATE_LIMIT_DEFAULTS);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(swaggerPlugin);
@@ -79,6 +97,8 @@ export async function buildApp(options: AppOptions) {
       await v1.register(mediaPartnersRoutes);
       await v1.register(meetingsRoutes);
       await v1.register(activitiesRoutes);
+      await v1.register(apiKeysRoutes);
+      await v1.register(auditEventsRoutes);
     },
     { prefix: "/v1" },
   );

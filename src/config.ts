@@ -18,6 +18,39 @@ const postgresUrl = z
     }
   }, "must be a URL like postgresql://user:password@host:5432/database");
 
+const redisUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "must be a URL like redis://127.0.0.1:6379 (rediss:// for TLS)");
+
+/** Browser origins allowed to call the API (CORS); empty: CORS is off. `*` allows any origin. */
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const origins: string[] = [];
+    for (const entry of (value ?? "").split(",").map((origin) => origin.trim()).filter((origin) => origin !== "")) {
+      // Browsers send origins in lower case, without a path; a trailing slash is forgiven.
+      const origin = entry === "*" ? entry : entry.replace(/\/$/, "").toLowerCase();
+      let valid = origin === "*";
+      try {
+        valid ||= new URL(origin).origin === origin;
+      } catch {
+        /* not a URL */
+      }
+      if (!valid) {
+        context.addIssue({ code: "custom", message: `"${entry}" is not an origin: use scheme://host[:port] without a path, comma-separated, or *` });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
 const positiveInt = (fallback: number, max: number) =>
   z.coerce
     .number({ error: "must be a whole number" })
@@ -25,6 +58,11 @@ const positiveInt = (fallback: number, max: number) =>
     .min(1, "must be at least 1")
     .max(max, `must be at most ${max}`)
     .default(fallback);
+
+export const RATE_LIMIT_DEFAULTS = { enabled: true, max: 600, anonymousMax: 60, windowSeconds: 60 } as const satisfies RateLimitConfig;
+
+// Keep-alive outlives the 60 s idle timeout of common load balancers, so they, not we, close idle connections.
+export const TIMEOUT_DEFAULTS = { requestMs: 30_000, connectionMs: 90_000, keepAliveMs: 72_000 } as const satisfies TimeoutsConfig;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -47,6 +85,19 @@ const EnvSchema = z.object({
   SEED_DEMO_DATA: booleanFlag(true),
   BODY_LIMIT: positiveInt(1_048_576, 100 * 1_048_576),
   TRUST_PROXY: booleanFlag(false),
+  RATE_LIMIT_ENABLED: booleanFlag(true),
+  RATE_LIMIT_MAX: positiveInt(RATE_LIMIT_DEFAULTS.max, 1_000_000),
+  RATE_LIMIT_ANONYMOUS_MAX: positiveInt(RATE_LIMIT_DEFAULTS.anonymousMax, 1_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt(RATE_LIMIT_DEFAULTS.windowSeconds, 86_400),
+  REDIS_URL: z.preprocess((value) => (value === "" ? undefined : value), redisUrl.optional()),
+  REQUEST_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.requestMs, 3_600_000),
+  CONNECTION_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.connectionMs, 3_600_000),
+  KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
+  CORS_ORIGINS: corsOrigins,
+}).refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
+  // An idle socket cut before the request timeout would drop the request without the timeout's answer.
+  path: ["CONNECTION_TIMEOUT_MS"],
+  message: "must be greater than REQUEST_TIMEOUT_MS",
 });
 
 export type Config = {
@@ -59,7 +110,32 @@ export type Config = {
   seedDemoData: boolean;
   bodyLimit: number;
   trustProxy: boolean;
+  rateLimit: RateLimitConfig;
+  timeouts: TimeoutsConfig;
+  /** Origins allowed by CORS; empty: CORS is off. */
+  corsOrigins: string[];
 };
+
+export type RateLimitConfig = {
+  enabled: boolean;
+  /** Requests per window per API key. */
+  max: number;
+  /** Requests per window per client address, for requests without a valid API key. */
+  anonymousMax: number;
+  windowSeconds: number;
+  /** Counters in Redis, shared by every instance; unset: in this process's memory. */
+  redisUrl?: string;
+};
+
+export type TimeoutsConfig = {
+  /** Longest time to receive and to answer one request. */
+  requestMs: number;
+  /** A socket with no traffic for this long is closed. */
+  connectionMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveMs: number;
+};
+
 
 export type DatabaseConfig =
   | { kind: "postgres"; url: string; poolSize: number }
@@ -89,5 +165,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED,
+      max: e.RATE_LIMIT_MAX,
+      anonymousMax: e.RATE_LIMIT_ANONYMOUS_MAX,
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      redisUrl: e.REDIS_URL,
+    },
+    timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, connectionMs: e.CONNECTION_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -2,6 +2,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { seedDemoData } from "./db/seed.ts";
+import { createApiKey } from "./modules/api-keys/api-keys-service.ts";
 
 /**
  * The entry point: configuration -> database (migrated, seeded when new) -> app -> port.
@@ -30,6 +31,8 @@ try {
 config = config!;
 
 let database: Database | undefined;
+/** On a new embedded database with demo data: an admin key, printed once below so a newcomer can try every endpoint. */
+let demoKey: string | undefined;
 try {
   database = await openDatabase(config.database);
   if (config.migrateOnStart) {
@@ -41,21 +44,38 @@ try {
     const summary = await seedDemoData(database.prisma);
     process.stdout.write(`new embedded database: loaded the demo data (${summary})\n`);
   }
+  // Also when an earlier first start stopped before printing its key (e.g. the port was taken): no key at all means
+  // nobody can use /v1 yet, so there is no one to hide a new one from.
+  if (
+    config.seedDemoData &&
+    database.kind === "pglite" &&
+    (database.createdNow || (await database.prisma.apiKey.count().catch(() => -1)) === 0)
+  ) {
+    demoKey = (await createApiKey(database.prisma, { name: "demo admin key", role: "admin" })).key;
+  }
 } catch (error) {
   await database?.close().catch(() => undefined);
   fail((error as Error).message.split("\n")[0] ?? String(error));
 }
 database = database!;
 
-const app = await buildApp({
-  database,
-  config,
-  closeDatabase: true,
-  logger: {
-    level: config.logLevel,
-    redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
-  },
-});
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  // Fails when a service it needs at start-up does not answer (Redis, with REDIS_URL).
+  app = await buildApp({
+    database,
+    config,
+    closeDatabase: true,
+    logger: {
+      level: config.logLevel,
+      redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
+    },
+  });
+} catch (error) {
+  await database.close().catch(() => undefined);
+  fail((error as Error).message.split("\n")[0] ?? String(error));
+}
+app = app!;
 
 try {
   await app.listen({ host: config.host, port: config.port });
@@ -68,7 +88,10 @@ try {
 const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
 const address = app.server.address();
 const port = typeof address === "object" && address ? address.port : config.port;
-process.stdout.write(`Cluster Records API on ${database.description}\nAPI docs: http://${shownHost}:${port}/docs\n`);
+process.stdout.write(
+  `Cluster Records API on ${database.description}\nAPI docs: http://${shownHost}:${port}/docs\n` +
+    (demoKey ? `Demo admin key (shown once; press Authorize in /docs): ${demoKey}\n` : ""),
+);
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit-events-schemas.ts";
+import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
@@ -10,6 +12,7 @@ import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
  * patch (JSON Merge Patch, If-Match) and delete (If-Match). Every status a route can answer is declared.
  * A sub-resource (`/meetings/{meetingId}/participants`) names its parent; its service then receives the
  * parent's id as the last argument of every method and answers 404 when the parent does not exist.
+ * Every resource also gets `GET …/{id}/history`: its audit events, oldest first.
  */
 
 type Versioned = { id: string; version: number };
@@ -25,6 +28,8 @@ export type CrudService<Dto extends Versioned, Create, Patch, ListQuery, GetQuer
 export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType> = {
   /** URL segment, plural kebab-case: "grant-applications". */
   path: string;
+  /** The audit log's resource type, when it is not `path` (a sub-resource named with its parent: "meeting-participants"). */
+  auditType?: string;
   /** For a sub-resource: the parent collection, its id parameter and noun ({ path: "meetings", param: "meetingId", noun: "meeting" }). */
   parent?: { path: string; param: string; noun: string };
   tag: string;
@@ -67,6 +72,10 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
   // still run through the zod compilers the app installs.
   const app = appIn;
   const { path, tag, names, schemas, service, parent } = resource;
+  const auditType = resource.auditType ?? path;
+  const audit = auditEventsService(app.prisma);
+  // GET /{id} with no query parameters: how the history route learns whether a record without events exists.
+  const plainGetQuery = (schemas.getQuery ?? NoQuery).parse({});
   const collection = parent ? `/${parent.path}/:${parent.param}/${path}` : `/${path}`;
   const item = `${collection}/:id`;
   const CollectionParams = parent ? z.strictObject({ [parent.param]: Uuid }) : undefined;
@@ -227,6 +236,38 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       const ifMatch = requireIfMatch(request.headers["if-match"]);
       await service.remove((request.params as { id: string }).id, ifMatch, parentIdOf(request));
       return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    `${item}/history`,
+    {
+      schema: {
+        tags: [tag],
+        operationId: `get${names.one}History`,
+        summary: `List the changes of ${aNoun}`,
+        description:
+          `The audit events of the ${names.noun}, oldest first: who created, changed or deleted it, when, ` +
+          "and the before/after value of each changed field. A deleted record's history stays readable.",
+        params: ItemParams,
+        querystring: AuditHistoryQuery,
+        response: {
+          200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
+          ...common,
+          404: problemResponse(parent ? `No ${parent.noun} or no ${names.noun} in it has (or had) this id.` : `No ${names.noun} has (or had) this id.`),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const result = await audit.history(auditType, id, parent ? parentIdOf(request) : undefined, request.query as z.output<typeof AuditHistoryQuery>);
+      if (!result) {
+        // No events: a record that predates the log has an empty history; one that never existed is a 404.
+        await service.get(id, plainGetQuery as never, parentIdOf(request));
+        return { data: [], nextCursor: null };
+      }
+      if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));
+      return result;
     },
   );
 }

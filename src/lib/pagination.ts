@@ -84,15 +84,15 @@ const toCursorValue = (value: unknown): CursorValue => {
  * Prisma `orderBy` and the `where` condition selecting rows after the cursor.
  * Nulls sort last ascending and first descending (PostgreSQL's default), and the condition follows suit.
  */
-export function keyset(fields: SortableFields, sort: SortTerm[], cursor: string | undefined) {
+export function keyset(fields: SortableFields, sort: SortTerm[], cursor: string | undefined, idDirection: "asc" | "desc" = "asc") {
   const orderBy: Array<Record<string, unknown>> = sort.map(({ field, direction }) => ({
     [field]: fields[field]?.nullable ? { sort: direction, nulls: direction === "asc" ? "last" : "first" } : direction,
   }));
-  orderBy.push({ id: "asc" });
+  orderBy.push({ id: idDirection });
   if (!cursor) return { orderBy, where: {} };
 
   const values = decodeCursor(cursor, sort);
-  const terms = [...sort.map((term) => ({ ...term, type: fields[term.field]?.type ?? "string" })), { field: "id", direction: "asc" as const, type: "uuid" as const }];
+  const terms = [...sort.map((term) => ({ ...term, type: fields[term.field]?.type ?? "string" })), { field: "id", direction: idDirection, type: "uuid" as const }];
   if (!terms.every((term, i) => isCursorValue(values[i], term.type, term.field !== "id" && Boolean(fields[term.field]?.nullable)))) throw damagedCursor();
   const or: Array<Record<string, unknown>> = [];
   terms.forEach((term, i) => {
@@ -119,9 +119,11 @@ export async function paginate<Row extends { id: string }>(options: {
   limit: number;
   cursor: string | undefined;
   where: Record<string, unknown>;
+  /** The direction of the `id` tiebreak (ascending unless a list runs newest first, like the audit log). */
+  idDirection?: "asc" | "desc";
   findMany: (args: { where: Record<string, unknown>; orderBy: Array<Record<string, unknown>>; take: number }) => Promise<Row[]>;
 }): Promise<{ rows: Row[]; nextCursor: string | null }> {
-  const { orderBy, where } = keyset(options.fields, options.sort, options.cursor);
+  const { orderBy, where } = keyset(options.fields, options.sort, options.cursor, options.idDirection);
   const rows = await options.findMany({ where: { AND: [options.where, where] }, orderBy, take: options.limit + 1 });
   if (rows.length <= options.limit) return { rows, nextCursor: null };
   const page = rows.slice(0, options.limit);

@@ -44,6 +44,7 @@ export const PROBLEM_TYPES = {
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Internal server error" },
   database_unavailable: { status: 503, title: "The database is unavailable" },
+  request_timeout: { status: 503, title: "The request took too long to answer" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;

@@ -64,6 +64,12 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: "Content-Length does not match the body." },
   FST_ERR_BAD_URL: { code: "malformed_request", detail: "The URL is not valid." },
   FST_ERR_MAX_PARAM_LENGTH: { code: "malformed_request", detail: "A path segment of the URL is too long." },
+  // REQUEST_TIMEOUT_MS passed before the answer was ready. The handler is not stopped (a database transaction cannot
+  // be cancelled from outside), so a write may still complete after this answer.
+  FST_ERR_HANDLER_TIMEOUT: {
+    code: "request_timeout",
+    detail: "The request took longer than this service allows. A write may still have taken effect: read the record before repeating it.",
+  },
 };
 
 const STATUS_CODES: Record<number, ProblemCode> = {

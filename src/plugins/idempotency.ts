@@ -17,6 +17,10 @@ declare module "fastify" {
   interface FastifyRequest {
     idempotency?: { key: string; scope: string; hash: string; claimed: boolean; finished: boolean };
   }
+  interface FastifyContextConfig {
+    /** false: Idempotency-Key is ignored on this route, because its answer must never be stored (it holds a secret). */
+    idempotency?: boolean;
+  }
 }
 
 /** Key order does not change a JSON body's meaning, so it must not change its fingerprint either. */
@@ -29,14 +33,14 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** Who the key belongs to: keys are scoped per API key once authentication exists, per client otherwise. */
-const scopeOf = (request: FastifyRequest) => (request as { apiKeyId?: string }).apiKeyId ?? "public";
+/** Who the key belongs to: keys are scoped per API key (the auth plugin sets the actor on every /v1 request). */
+const scopeOf = (request: FastifyRequest) => request.context.actor?.keyId ?? "public";
 
 async function idempotencyPlugin(app: FastifyInstance) {
   let lastSweep = 0;
 
   app.addHook("preValidation", async (request) => {
-    if (request.method !== "POST") return;
+    if (request.method !== "POST" || request.routeOptions.config.idempotency === false) return;
     const header = request.headers["idempotency-key"];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] ?? "" : header;

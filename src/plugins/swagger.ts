@@ -5,17 +5,20 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import packageJson from "../../package.json" with { type: "json" };
 import { tidySchemaComponents } from "../lib/openapi-components.ts";
+import { SECURITY_SCHEME } from "../lib/roles.ts";
 
 export const API_DESCRIPTION = `Activity records of industry clusters: the coordinator that runs a cluster, the cluster, its members,
 the coordinator's activity log, strategy meetings, grant applications and media partnerships.
 
 Conventions used by every endpoint:
+- Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here). Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names its role. No key or a bad one: 401; a role too low: 403.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` and, for invalid input, \`errors[]\` with JSON Pointer paths.
 - Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too.
 - Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale).
 - \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field.
 - \`POST\` accepts \`Idempotency-Key\`: a retry with the same key and body replays the first answer (\`Idempotent-Replayed: true\`).
-- Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).`;
+- Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).
+- Rate limits per API key (per client address without one): every answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds); past the limit, 429 with \`Retry-After\`.`;
 
 export const TAGS = [
   { name: "Coordinators", description: "Companies that run a cluster (koordynator klastra)." },
@@ -25,6 +28,8 @@ export const TAGS = [
   { name: "Activities", description: "The coordinator's activity log: what was done, for which cluster, when, and what belongs to it." },
   { name: "Media partners", description: "Portals and other outlets the coordinator works with, and what they published (promotion)." },
   { name: "Grant applications", description: "Applications for grants and support in kind, with their evaluation, decision and status lifecycle." },
+  { name: "Audit", description: "The append-only audit log: who changed what, when, with the before/after of each changed field." },
+  { name: "API keys", description: "Keys for `Authorization: Bearer <key>` and their roles (admin only). A key is shown once, when it is created." },
   { name: "Health", description: "Liveness and readiness probes." },
   { name: "Problems", description: "The problem types (error codes) the API answers with." },
 ];
@@ -40,13 +45,23 @@ async function swaggerPlugin(app: FastifyInstance) {
         license: { name: "UNLICENSED", identifier: "UNLICENSED" } as never,
       },
       tags: TAGS,
+      components: {
+        securitySchemes: {
+          [SECURITY_SCHEME]: {
+            type: "http",
+            scheme: "bearer",
+            description: "An API key (`crk_…`): `Authorization: Bearer <key>`. Each /v1 operation names the role it needs.",
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: (document) => tidySchemaComponents(jsonSchemaTransformObject(document) as never),
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",
-    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true },
+    // persistAuthorization: the key entered under "Authorize" survives a reload of the page.
+    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true, persistAuthorization: true },
   });
 
   app.get("/openapi.json", { schema: { hide: true } }, async (_request, reply) => reply.type("application/json").send(app.swagger()));

@@ -5,7 +5,7 @@ import t from "tap";
 import type { Test } from "tap";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.ts";
-import { testApp, testDatabase } from "../helper.ts";
+import { injectWithKey, testApp, testDatabase } from "../helper.ts";
 import { createCluster, createCoordinator } from "../fixtures/records.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -59,7 +59,7 @@ const sortedPaths = (errors: FieldError[] | undefined) => (errors ?? []).map((e)
 
 t.test("error paths", async (t) => {
   const database = await testDatabase(t);
-  const { app } = await testApp(t, database);
+  const { app, adminKey } = await testApp(t, database);
 
   // A second app over the same database, with a small body limit and a route that fails unexpectedly.
   const small = await buildApp({ database, config: { bodyLimit: 1024, trustProxy: false, logLevel: "info" } });
@@ -68,6 +68,7 @@ t.test("error paths", async (t) => {
   });
   t.teardown(() => small.close());
   await small.ready();
+  injectWithKey(small, adminKey.key);
 
   const countNamed = (name: string) => database.prisma.coordinator.count({ where: { name } });
 

@@ -60,7 +60,9 @@ t.test("without a reachable database", async (t) => {
   const ready = await app.inject({ method: "GET", url: "/health/ready" });
   assertUnavailable(t, ready, "/health/ready");
 
-  // The API answers 503 database_unavailable on every route that needs the database, never a 500.
+  // The API answers 503 database_unavailable on every route that needs the database, never a 500: a key that looks
+  // right cannot be checked without the database either.
+  const authorization = `Bearer crk_abcd1234_${"A".repeat(43)}`;
   for (const request of [
     { method: "GET", url: "/v1/clusters" },
     { method: "GET", url: "/v1/coordinators?q=gdansk&limit=5" },
@@ -70,12 +72,18 @@ t.test("without a reachable database", async (t) => {
     { method: "PATCH", url: "/v1/coordinators/0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f", payload: { name: "X" }, headers: { "if-match": "*" } },
     { method: "DELETE", url: "/v1/coordinators/0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f", headers: { "if-match": "*" } },
   ] as const) {
-    const response = await app.inject(request as never);
+    const withKey = { ...request, headers: { ...("headers" in request ? request.headers : {}), authorization } };
+    const response = await app.inject(withKey as never);
     assertUnavailable(t, response, request.url);
   }
 
-  // Input errors are still 400 without a database: validation comes first.
-  const invalid = await app.inject({ method: "GET", url: "/v1/clusters?limit=0" });
-  t.equal(invalid.statusCode, 400);
-  t.equal(invalid.json().code, "validation_failed");
+  // Authentication comes before validation, and needs the database to check a key: 503 even for a bad query.
+  assertUnavailable(t, await app.inject({ method: "GET", url: "/v1/clusters?limit=0", headers: { authorization } }), "/v1/clusters?limit=0");
+
+  // Without a key, or with one that cannot be a key, nothing needs the database: 401.
+  for (const headers of [{}, { authorization: "Bearer not-a-key" }]) {
+    const response = await app.inject({ method: "GET", url: "/v1/clusters?limit=0", headers });
+    t.equal(response.statusCode, 401, `${JSON.stringify(headers)}: 401`);
+    t.equal(response.json().code, "unauthorized");
+  }
 });

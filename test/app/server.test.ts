@@ -50,6 +50,8 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     "SEED_DEMO_DATA",
     "BODY_LIMIT",
     "TRUST_PROXY",
+    "REDIS_URL",
+    "CORS_ORIGINS",
     "NODE_ENV",
     "NODE_OPTIONS",
   ]) {
@@ -110,6 +112,16 @@ function startServer(t: Test, env: Record<string, string>): Server {
   return { child, stdout: () => stdout, stderr: () => stderr, exited, waitForStdout };
 }
 
+/** Runs `npm run keys:create` (its script, as npm would) with `args` in the user's environment plus `env`. */
+function runCli(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/bin/create-api-key.ts", ...args], { cwd: root, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
 /** Runs a start that must fail; asserts exit code 1 and exactly one `error:` line, and returns that line. */
 async function expectStartFailure(t: Test, env: Record<string, string>): Promise<string> {
   const server = startServer(t, env);
@@ -136,6 +148,8 @@ const migrationNames = () =>
     .sort();
 
 const docsUrl = /API docs: http:\/\/([^\s/:]+):(\d+)\/docs\n/;
+const demoKeyLine = /Demo admin key \(shown once; press Authorize in \/docs\): (crk_[a-z0-9]{8}_[A-Za-z0-9_-]{40,})\n/;
+const withKey = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
 
 t.test("the configuration names each bad variable (in-process, the same code the server runs first)", async (t) => {
   for (const [env, name] of [
@@ -180,6 +194,10 @@ t.test("start-up failures are one line on stderr and exit code 1", async (t) => 
     })),
     // Nothing listens on port 1: the probe connection fails at once. The password must not be shown.
     { env: { PORT: "0", DATABASE_URL: "postgresql://postgres:s3cret-pass@127.0.0.1:1/x" }, line: /^error: cannot connect\b.*127\.0\.0\.1:1\/x/, not: /s3cret-pass/ },
+    // Redis for shared rate limits must answer at start-up; its password is not shown either.
+    { env: { PORT: "0", SEED_DEMO_DATA: "false", REDIS_URL: "redis://:s3cret-pass@127.0.0.1:1" }, line: /^error: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/, not: /s3cret-pass/ },
+    { env: { PORT: "0", REDIS_URL: "http://127.0.0.1:6379" }, line: /\bREDIS_URL\b/ },
+    { env: { PORT: "0", CORS_ORIGINS: "https://app.example.com/path" }, line: /\bCORS_ORIGINS\b/ },
   ];
   t.jobs = cases.length;
   await Promise.all(
@@ -203,6 +221,9 @@ t.test("a good start on an empty DATA_DIR, and a second one", async (t) => {
   t.ok(Number(port) > 0, `listening on port ${port}`);
   t.ok(first.stdout().includes(`applied migrations: ${migrationNames().join(", ")}\n`), "it applied every migration to the new database");
   t.match(first.stdout(), /loaded the demo data \(created 1 coordinator, 1 cluster\b/, "it loaded the demo data");
+  const [, demoKey] = await first.waitForStdout(demoKeyLine, 5_000);
+  t.ok(demoKey, "it printed a demo admin key next to the docs URL");
+  t.equal(first.stdout().split(demoKey!).length, 2, "the key is printed once");
   const base = `http://127.0.0.1:${port}`;
 
   const docs = await fetch(`${base}/docs`);
@@ -213,13 +234,26 @@ t.test("a good start on an empty DATA_DIR, and a second one", async (t) => {
   t.equal(ready.status, 200);
   t.same(await ready.json(), { status: "ok", database: "pglite" });
 
-  const clusters = await fetch(`${base}/v1/clusters?include=coordinator`);
+  const anonymous = await fetch(`${base}/v1/clusters`);
+  t.equal(anonymous.status, 401, "the API needs a key");
+  t.equal(anonymous.headers.get("www-authenticate"), 'Bearer realm="cluster-records"');
+
+  const clusters = await fetch(`${base}/v1/clusters?include=coordinator`, withKey(demoKey!));
   t.equal(clusters.status, 200);
   const page = (await clusters.json()) as { data: Array<{ shortName: string; name: string; coordinator: { name: string } }> };
   t.equal(page.data.length, 1);
   t.equal(page.data[0]?.shortName, "LTPP");
   t.equal(page.data[0]?.name, "Klaster LTPP");
   t.equal(page.data[0]?.coordinator.name, "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o.");
+
+  // The demo key is an admin key: it may list the keys, and is the only one.
+  const keys = await fetch(`${base}/v1/api-keys`, withKey(demoKey!));
+  t.equal(keys.status, 200);
+  const keyPage = (await keys.json()) as { data: Array<{ name: string; role: string; prefix: string }> };
+  t.same(
+    keyPage.data.map((key) => [key.name, key.role, key.prefix]),
+    [["demo admin key", "admin", demoKey!.slice(4, 12)]],
+  );
 
   // A second process on the same data folder while the first runs is refused (PGlite is single-process).
   const clash = await expectStartFailure(t, { PORT: "0", DATA_DIR: dataDir });
@@ -235,10 +269,11 @@ t.test("a good start on an empty DATA_DIR, and a second one", async (t) => {
   const [, , port2] = await second.waitForStdout(docsUrl);
   t.notMatch(second.stdout(), /applied migrations/, "no migration applied again");
   t.notMatch(second.stdout(), /demo data/, "no demo data loaded again");
+  t.notMatch(second.stdout(), /Demo admin key|crk_/, "no key printed again");
   const base2 = `http://127.0.0.1:${port2}`;
-  const again = (await (await fetch(`${base2}/v1/clusters`)).json()) as { data: Array<{ shortName: string }> };
-  t.same(again.data.map((cluster) => cluster.shortName), ["LTPP"], "still exactly one cluster");
-  const coordinators = (await (await fetch(`${base2}/v1/coordinators`)).json()) as { data: unknown[] };
+  const again = (await (await fetch(`${base2}/v1/clusters`, withKey(demoKey!))).json()) as { data: Array<{ shortName: string }> };
+  t.same(again.data.map((cluster) => cluster.shortName), ["LTPP"], "still exactly one cluster, and the demo key still works");
+  const coordinators = (await (await fetch(`${base2}/v1/coordinators`, withKey(demoKey!))).json()) as { data: unknown[] };
   t.equal(coordinators.data.length, 1, "still exactly one coordinator");
 
   second.child.kill("SIGINT");
@@ -267,11 +302,19 @@ t.test("a good start on PostgreSQL", { skip: process.env.TEST_DATABASE_URL ? fal
   const [, , port] = await server.waitForStdout(docsUrl);
   t.ok(server.stdout().includes(`applied migrations: ${migrationNames().join(", ")}\n`), "it applied every migration");
   t.notMatch(server.stdout(), /demo data/, "PostgreSQL is never seeded on start");
+  t.notMatch(server.stdout(), /Demo admin key|crk_/, "and gets no demo key");
   t.match(server.stdout(), new RegExp(`PostgreSQL at [^\\s]+/${name}`));
   const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
   t.same(await ready.json(), { status: "ok", database: "postgres" });
-  const clusters = (await (await fetch(`http://127.0.0.1:${port}/v1/clusters`)).json()) as { data: unknown[] };
-  t.same(clusters.data, []);
+  t.equal((await fetch(`http://127.0.0.1:${port}/v1/clusters`)).status, 401, "no key: 401");
+  // The first key on a server: `npm run keys:create`, against the same database while the service runs.
+  const cli = await runCli({ DATABASE_URL: url.toString() }, ["--role", "reader", "--name", "server test"]);
+  t.equal(cli.code, 0, cli.stderr);
+  const key = cli.stdout.trimEnd().split("\n").pop()!;
+  t.match(key, /^crk_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+  const clusters = await fetch(`http://127.0.0.1:${port}/v1/clusters`, withKey(key));
+  t.equal(clusters.status, 200);
+  t.same(((await clusters.json()) as { data: unknown[] }).data, []);
 
   server.child.kill("SIGTERM");
   t.same(await server.exited, { code: 0, signal: null });

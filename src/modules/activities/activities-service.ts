@@ -8,6 +8,7 @@ import type {
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
@@ -237,6 +238,7 @@ export function activitiesService(prisma: PrismaClient) {
           data: { ...toData(input), mediaPartners: { createMany: { data: input.mediaPartnerIds.map((mediaPartnerId) => ({ mediaPartnerId })) } } },
           include: ACTIVITY_LINKS,
         });
+        await recordAudit(tx, { action: "create", resourceType: "activities", resourceId: row.id, version: row.version, after: toInput(row) });
         return toActivityDto(row);
       });
     },
@@ -245,6 +247,8 @@ export function activitiesService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "activity",
+        // The media-partner links are part of the activity's input, so their changes are logged as `mediaPartnerIds`.
+        resourceType: "activities",
         id,
         ifMatch,
         patch,
@@ -271,9 +275,11 @@ export function activitiesService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "activity",
+        resourceType: "activities",
+        toInput,
         id,
         ifMatch,
-        load: (tx) => tx.activity.findUnique({ where: { id } }),
+        load: (tx) => load(tx, id),
         references: async (tx) => [
           { resource: "meetings", field: "activityId", count: await tx.meeting.count({ where: { activityId: id } }) },
           { resource: "grant-applications", field: "activityId", count: await tx.grantApplication.count({ where: { activityId: id } }) },

@@ -1,4 +1,5 @@
 import type { Cluster as ClusterRow, Coordinator as CoordinatorRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
@@ -96,7 +97,9 @@ export function clustersService(prisma: PrismaClient) {
     async create(input: ClusterCreateInput) {
       return prisma.$transaction(async (tx) => {
         await assertCoordinatorExists(tx, input.coordinatorId);
-        return toClusterDto(await tx.cluster.create({ data: toData(input) }));
+        const row = await tx.cluster.create({ data: toData(input) });
+        await recordAudit(tx, { action: "create", resourceType: "clusters", resourceId: row.id, version: row.version, after: toInput(row) });
+        return toClusterDto(row);
       });
     },
 
@@ -104,6 +107,7 @@ export function clustersService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "cluster",
+        resourceType: "clusters",
         id,
         ifMatch,
         patch,
@@ -124,6 +128,8 @@ export function clustersService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "cluster",
+        resourceType: "clusters",
+        toInput,
         id,
         ifMatch,
         load: (tx) => tx.cluster.findUnique({ where: { id } }),

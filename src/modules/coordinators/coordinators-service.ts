@@ -1,6 +1,7 @@
 import type { Coordinator as CoordinatorRow, Prisma } from "../../generated/prisma/client.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { notFound } from "../../lib/problem.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
@@ -94,13 +95,18 @@ export function coordinatorsService(prisma: PrismaClient) {
     },
 
     async create(input: CoordinatorCreateInput) {
-      return toCoordinatorDto(await prisma.coordinator.create({ data: toData(input) }));
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.coordinator.create({ data: toData(input) });
+        await recordAudit(tx, { action: "create", resourceType: "coordinators", resourceId: row.id, version: row.version, after: toInput(row) });
+        return toCoordinatorDto(row);
+      });
     },
 
     async update(id: string, patch: CoordinatorPatchInput, ifMatch: string) {
       const row = await mergePatchRecord({
         prisma,
         resource: "coordinator",
+        resourceType: "coordinators",
         id,
         ifMatch,
         patch,
@@ -120,6 +126,8 @@ export function coordinatorsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "coordinator",
+        resourceType: "coordinators",
+        toInput,
         id,
         ifMatch,
         load: (tx) => tx.coordinator.findUnique({ where: { id } }),

@@ -1,4 +1,5 @@
 import type { GrantApplicationStatusChange as StatusChangeRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyFromDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
@@ -86,7 +87,21 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
         await tx.grantApplicationStatusChange.create({
           data: { grantApplicationId: id, fromStatus: current.status, toStatus: body.to, on, note: body.note ?? null, createdAt },
         });
-        return (await tx.grantApplication.findUnique({ where: { id }, include: PARTNERS_IN_ORDER }))!;
+        const updated = (await tx.grantApplication.findUnique({ where: { id }, include: PARTNERS_IN_ORDER }))!;
+        const lifecycle = (application: typeof current) => ({
+          status: application.status,
+          statusChangedOn: optionalDateFromDb(application.statusChangedOn),
+          submittedOn: optionalDateFromDb(application.submittedOn),
+        });
+        await recordAudit(tx, {
+          action: "transition",
+          resourceType: "grant-applications",
+          resourceId: id,
+          version: updated.version,
+          before: lifecycle(current),
+          after: lifecycle(updated),
+        });
+        return updated;
       });
       return toGrantApplicationDto(row);
     },

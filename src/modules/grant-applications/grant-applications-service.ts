@@ -7,6 +7,7 @@ import type {
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
@@ -109,6 +110,11 @@ function toInput(row: GrantApplicationWithRelations) {
     ...input
   } = toGrantApplicationDto(row);
   return { ...input, partners: partners.map(({ organizationId, role }) => ({ organizationId, role })) };
+}
+
+/** The input shape plus the status, as the audit log compares it (a PATCH never changes the status; a transition does). */
+function auditShape(row: GrantApplicationWithRelations) {
+  return { ...toInput(row), status: row.status, statusChangedOn: optionalDateFromDb(row.statusChangedOn) };
 }
 
 function toData(input: GrantApplicationCreateInput) {
@@ -225,6 +231,7 @@ export function grantApplicationsService(prisma: PrismaClient) {
           },
           include: PARTNERS_IN_ORDER,
         });
+        await recordAudit(tx, { action: "create", resourceType: "grant-applications", resourceId: row.id, version: row.version, after: auditShape(row) });
         return toGrantApplicationDto(row);
       });
     },
@@ -233,6 +240,8 @@ export function grantApplicationsService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "grant application",
+        resourceType: "grant-applications",
+        auditShape,
         id,
         ifMatch,
         patch,
@@ -256,9 +265,11 @@ export function grantApplicationsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "grant application",
+        resourceType: "grant-applications",
+        toInput: auditShape,
         id,
         ifMatch,
-        load: (tx) => tx.grantApplication.findUnique({ where: { id } }),
+        load: (tx) => tx.grantApplication.findUnique({ where: { id }, include: PARTNERS_IN_ORDER }),
         remove: async (tx, row) => {
           if (row.status !== "draft") {
             throw new ApiError(

@@ -1,4 +1,5 @@
 import type { MediaPublication as MediaPublicationRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
@@ -118,7 +119,16 @@ export function mediaPublicationsService(prisma: PrismaClient) {
       return prisma.$transaction(async (tx) => {
         await assertMediaPartnerExists(tx, mediaPartnerId);
         await assertActivityExists(tx, input.activityId);
-        return toMediaPublicationDto(await tx.mediaPublication.create({ data: { ...toData(input), mediaPartnerId } }));
+        const row = await tx.mediaPublication.create({ data: { ...toData(input), mediaPartnerId } });
+        await recordAudit(tx, {
+          action: "create",
+          resourceType: "media-publications",
+          resourceId: row.id,
+          parentId: mediaPartnerId,
+          version: row.version,
+          after: toInput(row),
+        });
+        return toMediaPublicationDto(row);
       });
     },
 
@@ -126,6 +136,8 @@ export function mediaPublicationsService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "publication",
+        resourceType: "media-publications",
+        parentId: mediaPartnerId,
         id,
         ifMatch,
         patch,
@@ -146,6 +158,9 @@ export function mediaPublicationsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "publication",
+        resourceType: "media-publications",
+        parentId: mediaPartnerId,
+        toInput,
         id,
         ifMatch,
         load: (tx) => loadPublication(tx, id, mediaPartnerId),

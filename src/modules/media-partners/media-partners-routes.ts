@@ -47,6 +47,7 @@ export default async function mediaPartnersRoutes(app: FastifyInstance) {
 
   registerCrudRoutes(app, {
     path: "publications",
+    auditType: "media-publications",
     parent: { path: "media-partners", param: "mediaPartnerId", noun: "media partner" },
     tag: "Media partners",
     names: { one: "MediaPartnerPublication", many: "MediaPartnerPublications", noun: "publication" },

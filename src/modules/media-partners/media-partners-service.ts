@@ -5,6 +5,7 @@ import type {
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
@@ -64,6 +65,13 @@ function toInput(row: MediaPartnerRow) {
     contact: dto.contact,
     notes: dto.notes,
   };
+}
+
+/** Every input field as stored (the derived domain and `ongoing` included), as the audit log compares it. */
+function auditShape(row: MediaPartnerRow) {
+  const { id: _id, version: _version, createdAt: _createdAt, updatedAt: _updatedAt, coordinator: _coordinator, publications: _publications, ...input } =
+    toMediaPartnerDto(row);
+  return input;
 }
 
 function toData(input: MediaPartnerCreateInput) {
@@ -130,7 +138,9 @@ export function mediaPartnersService(prisma: PrismaClient) {
     async create(input: MediaPartnerCreateInput) {
       return prisma.$transaction(async (tx) => {
         await assertCoordinatorExists(tx, input.coordinatorId);
-        return toMediaPartnerDto(await tx.mediaPartner.create({ data: toData(input) }));
+        const row = await tx.mediaPartner.create({ data: toData(input) });
+        await recordAudit(tx, { action: "create", resourceType: "media-partners", resourceId: row.id, version: row.version, after: auditShape(row) });
+        return toMediaPartnerDto(row);
       });
     },
 
@@ -138,6 +148,8 @@ export function mediaPartnersService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "media partner",
+        resourceType: "media-partners",
+        auditShape,
         id,
         ifMatch,
         patch,
@@ -158,6 +170,8 @@ export function mediaPartnersService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "media partner",
+        resourceType: "media-partners",
+        toInput: auditShape,
         id,
         ifMatch,
         load: (tx) => tx.mediaPartner.findUnique({ where: { id } }),

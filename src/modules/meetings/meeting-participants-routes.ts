@@ -14,6 +14,7 @@ import { meetingParticipantsService } from "./meeting-participants-service.ts";
 export function registerMeetingParticipantRoutes(app: FastifyInstance) {
   registerCrudRoutes(app, {
     path: "participants",
+    auditType: "meeting-participants",
     parent: { path: "meetings", param: "meetingId", noun: "meeting" },
     tag: "Meetings",
     names: { one: "MeetingParticipant", many: "MeetingParticipants", noun: "participant" },

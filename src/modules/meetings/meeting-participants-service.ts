@@ -4,6 +4,7 @@ import type {
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
@@ -45,7 +46,7 @@ export function toMeetingParticipantDto(row: MeetingParticipantWithRelations): M
   };
 }
 
-function toInput(row: MeetingParticipantRow) {
+export function toMeetingParticipantInput(row: MeetingParticipantRow) {
   const {
     id: _id,
     meetingId: _meetingId,
@@ -120,7 +121,16 @@ export function meetingParticipantsService(prisma: PrismaClient) {
       return prisma.$transaction(async (tx) => {
         await assertMeetingExists(tx, meetingId);
         await assertOrganizationExists(tx, input.organizationId);
-        return toMeetingParticipantDto(await tx.meetingParticipant.create({ data: { ...toData(input), meetingId } }));
+        const row = await tx.meetingParticipant.create({ data: { ...toData(input), meetingId } });
+        await recordAudit(tx, {
+          action: "create",
+          resourceType: "meeting-participants",
+          resourceId: row.id,
+          parentId: meetingId,
+          version: row.version,
+          after: toMeetingParticipantInput(row),
+        });
+        return toMeetingParticipantDto(row);
       });
     },
 
@@ -128,11 +138,13 @@ export function meetingParticipantsService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "participant of this meeting",
+        resourceType: "meeting-participants",
+        parentId: meetingId,
         id,
         ifMatch,
         patch,
         load: (tx) => loadParticipant(tx, id, meetingId),
-        toInput,
+        toInput: toMeetingParticipantInput,
         schema: MeetingParticipantCreate,
         save: async (tx, current, input) => {
           if (input.organizationId !== current.organizationId) await assertOrganizationExists(tx, input.organizationId);
@@ -148,6 +160,9 @@ export function meetingParticipantsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "participant of this meeting",
+        resourceType: "meeting-participants",
+        parentId: meetingId,
+        toInput: toMeetingParticipantInput,
         id,
         ifMatch,
         load: (tx) => loadParticipant(tx, id, meetingId),

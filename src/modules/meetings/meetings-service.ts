@@ -1,11 +1,12 @@
 import type { Meeting as MeetingRow, MeetingParticipant as MeetingParticipantRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyFromDb, dateOnlyToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
 import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
-import { PARTICIPANT_ORDER, toMeetingParticipantDto } from "./meeting-participants-service.ts";
+import { PARTICIPANT_ORDER, toMeetingParticipantDto, toMeetingParticipantInput } from "./meeting-participants-service.ts";
 import {
   MeetingCreate,
   localDateOf,
@@ -72,6 +73,9 @@ function toInput(row: MeetingRow, patch: MeetingPatchInput) {
   const rederive = startsAt !== null && (patch.startsAt !== undefined || patch.timeZone !== undefined) && patch.date === undefined;
   return rederive ? input : { ...input, date };
 }
+
+/** The whole input shape (the stored date included), as the audit log compares it. */
+const auditShape = (row: MeetingRow) => toInput(row, {});
 
 function toData(input: MeetingCreateInput) {
   const startsAt = input.startsAt ? new Date(input.startsAt) : null;
@@ -145,7 +149,9 @@ export function meetingsService(prisma: PrismaClient) {
     async create(input: MeetingCreateInput) {
       return prisma.$transaction(async (tx) => {
         await assertActivityExists(tx, input.activityId);
-        return toMeetingDto(await tx.meeting.create({ data: toData(input) }));
+        const row = await tx.meeting.create({ data: toData(input) });
+        await recordAudit(tx, { action: "create", resourceType: "meetings", resourceId: row.id, version: row.version, after: auditShape(row) });
+        return toMeetingDto(row);
       });
     },
 
@@ -153,6 +159,8 @@ export function meetingsService(prisma: PrismaClient) {
       const row = await mergePatchRecord({
         prisma,
         resource: "meeting",
+        resourceType: "meetings",
+        auditShape,
         id,
         ifMatch,
         patch,
@@ -169,15 +177,35 @@ export function meetingsService(prisma: PrismaClient) {
       return toMeetingDto(row);
     },
 
-    /** Participants belong to the meeting and go with it (ON DELETE CASCADE); nothing else refers to a meeting. */
+    /**
+     * Participants belong to the meeting and go with it (ON DELETE CASCADE); nothing else refers to a meeting.
+     * Each participant's deletion is logged too, so its history ends with the meeting's.
+     */
     async remove(id: string, ifMatch: string) {
       await deleteRecord({
         prisma,
         resource: "meeting",
+        resourceType: "meetings",
+        toInput: auditShape,
         id,
         ifMatch,
         load: (tx) => tx.meeting.findUnique({ where: { id } }),
-        remove: async (tx, row) => (await tx.meeting.deleteMany({ where: atVersion(row) })).count,
+        remove: async (tx, row) => {
+          const participants = await tx.meetingParticipant.findMany({ where: { meetingId: id }, orderBy: PARTICIPANT_ORDER });
+          const { count } = await tx.meeting.deleteMany({ where: atVersion(row) });
+          if (count === 0) return 0;
+          for (const participant of participants) {
+            await recordAudit(tx, {
+              action: "delete",
+              resourceType: "meeting-participants",
+              resourceId: participant.id,
+              parentId: id,
+              version: participant.version,
+              before: toMeetingParticipantInput(participant),
+            });
+          }
+          return count;
+        },
       });
     },
   };

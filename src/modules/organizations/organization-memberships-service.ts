@@ -5,6 +5,7 @@ import type {
   Prisma,
   PrismaClient,
 } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { problemFromDatabaseError } from "../../lib/prisma-errors.ts";
@@ -143,7 +144,16 @@ export function organizationMembershipsService(prisma: PrismaClient) {
           prisma.$transaction(async (tx) => {
             await assertOrganizationExists(tx, organizationId);
             await assertClusterAvailable(tx, organizationId, input.clusterId);
-            return toMembershipDto(await tx.clusterMembership.create({ data: { ...toData(input), organizationId } }));
+            const row = await tx.clusterMembership.create({ data: { ...toData(input), organizationId } });
+            await recordAudit(tx, {
+              action: "create",
+              resourceType: "memberships",
+              resourceId: row.id,
+              parentId: organizationId,
+              version: row.version,
+              after: toInput(row),
+            });
+            return toMembershipDto(row);
           }),
       );
     },
@@ -156,6 +166,8 @@ export function organizationMembershipsService(prisma: PrismaClient) {
           mergePatchRecord({
             prisma,
             resource: "membership",
+            resourceType: "memberships",
+            parentId: organizationId,
             id,
             ifMatch,
             patch,
@@ -183,6 +195,9 @@ export function organizationMembershipsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "membership",
+        resourceType: "memberships",
+        parentId: organizationId,
+        toInput,
         id,
         ifMatch,
         load: async (tx) => {

@@ -1,4 +1,5 @@
 import type { ClusterMembership as MembershipRow, Organization as OrganizationRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
@@ -101,13 +102,18 @@ export function organizationsService(prisma: PrismaClient) {
     },
 
     async create(input: OrganizationCreateInput) {
-      return toOrganizationDto(await prisma.organization.create({ data: toData(input) }));
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.organization.create({ data: toData(input) });
+        await recordAudit(tx, { action: "create", resourceType: "organizations", resourceId: row.id, version: row.version, after: toInput(row) });
+        return toOrganizationDto(row);
+      });
     },
 
     async update(id: string, patch: OrganizationPatchInput, ifMatch: string) {
       const row = await mergePatchRecord({
         prisma,
         resource: "organization",
+        resourceType: "organizations",
         id,
         ifMatch,
         patch,
@@ -127,6 +133,8 @@ export function organizationsService(prisma: PrismaClient) {
       await deleteRecord({
         prisma,
         resource: "organization",
+        resourceType: "organizations",
+        toInput,
         id,
         ifMatch,
         load: (tx) => tx.organization.findUnique({ where: { id } }),

@@ -1,0 +1,88 @@
+import { isDeepStrictEqual } from "node:util";
+import { currentContext } from "./request-context.ts";
+import type { Tx } from "./records.ts";
+
+/**
+ * The audit log: every write appends one event, inside the write's own transaction (so a write that rolls back
+ * leaves no event, and an event never describes a write that did not happen). Who (the API key from the request
+ * context), what (action, resource type and id, version after the change) and how (`changes`: the before/after
+ * values of exactly the top-level fields that differ, compared on the records' API input shapes). Secrets are never
+ * logged. The table is append-only (a trigger rejects UPDATE and DELETE; see README for restricting the app's role).
+ */
+
+export const auditActions = ["create", "update", "delete", "transition", "revoke"] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** The plural kebab-case collection name of the resource, as in its URL. */
+export type AuditResourceType =
+  | "coordinators"
+  | "clusters"
+  | "organizations"
+  | "activities"
+  | "media-partners"
+  | "meetings"
+  | "grant-applications"
+  | "meeting-participants"
+  | "media-publications"
+  | "memberships"
+  | "api-keys"
+  // Any other collection name (kept open so a new resource does not need this list changed first).
+  | (string & {});
+
+export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
+
+export type AuditInput = {
+  action: AuditAction;
+  resourceType: AuditResourceType;
+  resourceId: string;
+  /** The owning record of a sub-resource (the meeting of a participant, the organization of a membership...). */
+  parentId?: string | null;
+  /** The record's version after the change (or at deletion). */
+  version?: number | null;
+  /** The record's input shape before the change (absent/null on create). */
+  before?: object | null;
+  /** The record's input shape after the change (absent/null on delete). */
+  after?: object | null;
+};
+
+/** Members that are never written to the log, at any depth. */
+const secretMembers = new Set(["key", "secretHash", "searchText"]);
+
+/** A JSON-safe copy without secret members (Dates become ISO strings, undefined members disappear). */
+function sanitize(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const json = JSON.stringify(value, (name, member: unknown) => (secretMembers.has(name) ? undefined : member));
+  return json === undefined ? undefined : (JSON.parse(json) as unknown);
+}
+
+/** { field: { before, after } } for exactly the top-level fields whose values differ (a missing field counts as null). */
+export function diffChanges(before: object | null | undefined, after: object | null | undefined): AuditChanges {
+  const a = (sanitize(before ?? {}) ?? {}) as Record<string, unknown>;
+  const b = (sanitize(after ?? {}) ?? {}) as Record<string, unknown>;
+  const changes: AuditChanges = {};
+  for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (secretMembers.has(field)) continue;
+    const was = a[field] ?? null;
+    const is = b[field] ?? null;
+    if (!isDeepStrictEqual(was, is)) changes[field] = { before: was, after: is };
+  }
+  return changes;
+}
+
+/** Appends one audit event with the transaction client of the write it describes. */
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  const context = currentContext();
+  await tx.auditEvent.create({
+    data: {
+      keyId: context?.actor?.keyId ?? null,
+      keyName: context?.actor?.keyName ?? null,
+      requestId: context?.requestId ?? null,
+      action: input.action,
+      resourceType: input.resourceType,
+      resourceId: input.resourceId,
+      parentId: input.parentId ?? null,
+      version: input.version ?? null,
+      changes: diffChanges(input.before, input.after) as object,
+    },
+  });
+}

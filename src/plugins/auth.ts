@@ -1,0 +1,119 @@
+import fp from "fastify-plugin";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ApiError } from "../lib/problem.ts";
+import { describeRouteSecurity, isProtectedPath, requiredRole, roleAllows } from "../lib/roles.ts";
+import { touchApiKeyLastUsed, verifyApiKey } from "../modules/api-keys/api-keys-service.ts";
+
+/**
+ * API keys on every /v1 route: `Authorization: Bearer crk_<prefix>_<secret>`.
+ *
+ * onRequest resolves the key (from the database on every request: revocation and expiry apply at once) and sets
+ * `request.context.actor`, but never answers: the rate limiter's onRequest hook, registered after this one, keys its
+ * limits on the actor (or the client address when there is none) and must see every request. The verdict is given
+ * in preParsing, which runs after all onRequest hooks and before any body is read: 401 without a valid key, 403
+ * when the key's role is below the route's.
+ */
+
+type Failure = "missing" | "malformed" | "unknown" | "expired" | "revoked";
+type Outcome = { ok: true } | { ok: false; failure: Failure; sent: boolean } | { ok: false; error: unknown };
+
+const REALM = 'Bearer realm="cluster-records"';
+const BEARER = /^Bearer +(\S+) *$/i;
+/** lastUsedAt is bookkeeping: written at most once a minute per key. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const DETAILS: Record<Failure, string> = {
+  missing: "The API key is missing: send `Authorization: Bearer <key>`. An admin can create one (POST /v1/api-keys or `npm run keys:create`).",
+  malformed: "The Authorization header is malformed: it must be `Bearer <key>`, with a key of the form `crk_<prefix>_<secret>`.",
+  unknown: "The API key is unknown: no key matches it. Check that it was copied whole.",
+  expired: "The API key has expired; ask an admin for a new one.",
+  revoked: "The API key has been revoked; ask an admin for a new one.",
+};
+
+function unauthorized(failure: Failure, sent: boolean): ApiError {
+  return new ApiError("unauthorized", DETAILS[failure], {
+    headers: { "www-authenticate": sent ? `${REALM}, error="invalid_token"` : REALM },
+    extensions: { reason: failure },
+  });
+}
+
+/** The path as routed: the route's pattern when one matched (so percent-encoding cannot dodge the check), else the URL. */
+function routedPath(request: FastifyRequest): string {
+  if (request.routeOptions.url !== undefined && !request.is404) return request.routeOptions.url;
+  const raw = request.url.split("?")[0] ?? "/";
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+async function authPlugin(app: FastifyInstance) {
+  const outcomes = new WeakMap<FastifyRequest, Outcome>();
+  const lastTouched = new Map<string, number>();
+  const pendingTouches = new Set<Promise<void>>();
+
+  // Every /v1 operation documents its security, role and 401/403 answers (the routes are registered after this).
+  app.addHook("onRoute", describeRouteSecurity);
+
+  const touch = (keyId: string, storedLastUsedAt: Date | null) => {
+    const now = Date.now();
+    const last = Math.max(lastTouched.get(keyId) ?? 0, storedLastUsedAt?.getTime() ?? 0);
+    if (now - last < TOUCH_INTERVAL_MS) return;
+    lastTouched.set(keyId, now);
+    // Not awaited: the request never waits for this write, and a failure only costs an out-of-date lastUsedAt.
+    const pending: Promise<void> = touchApiKeyLastUsed(app.prisma, keyId, new Date(now))
+      .catch((error: unknown) => app.log.warn({ err: error, keyId }, "could not record when the API key was last used"))
+      .finally(() => pendingTouches.delete(pending));
+    pendingTouches.add(pending);
+  };
+
+  async function authenticate(request: FastifyRequest): Promise<Outcome> {
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === "") return { ok: false, failure: "missing", sent: false };
+    const token = BEARER.exec(header)?.[1];
+    if (!token) return { ok: false, failure: "malformed", sent: true };
+    let result;
+    try {
+      result = await verifyApiKey(app.prisma, token);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    if (!result.ok) return { ok: false, failure: result.reason, sent: true };
+    const { key } = result;
+    request.context.actor = { keyId: key.id, keyName: key.name, role: key.role };
+    touch(key.id, key.lastUsedAt);
+    return { ok: true };
+  }
+
+  app.addHook("onRequest", async (request) => {
+    // CORS preflights carry no credentials by design.
+    if (request.method === "OPTIONS" || !isProtectedPath(routedPath(request))) return;
+    outcomes.set(request, await authenticate(request));
+  });
+
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    const outcome = outcomes.get(request);
+    if (!outcome) return payload;
+    if (!outcome.ok) {
+      if ("error" in outcome) throw outcome.error; // the database did not answer: the errors plugin makes it a 503
+      throw unauthorized(outcome.failure, outcome.sent);
+    }
+    // A path that matches no route (404/405) needs a valid key, but no particular role.
+    if (request.is404) return payload;
+    const actor = request.context.actor!;
+    const required = requiredRole(request.method, request.routeOptions.config.minRole);
+    if (!roleAllows(actor.role, required)) {
+      throw new ApiError("forbidden", `${request.method} ${request.routeOptions.url} needs the ${required} role; this API key has the ${actor.role} role.`, {
+        extensions: { requiredRole: required, role: actor.role },
+      });
+    }
+    return payload;
+  });
+
+  app.addHook("preClose", async () => {
+    await Promise.all([...pendingTouches]);
+  });
+}
+
+export default fp(authPlugin, { name: "auth" });
