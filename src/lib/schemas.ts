@@ -167,11 +167,14 @@ export const Decimal = (options: { integerDigits: number; scale: number; example
     )
     .meta({ example: options.example });
 
-export const Year = z.coerce
-  .number({ error: "must be a year such as 2013" })
-  .int("must be a year such as 2013")
-  .min(1900, "must be a year from 1900 to 2200")
-  .max(2200, "must be a year from 1900 to 2200");
+const yearRange = (schema: z.ZodNumber) =>
+  schema.int("must be a year such as 2013").min(1900, "must be a year from 1900 to 2200").max(2200, "must be a year from 1900 to 2200");
+
+/** A year in a JSON body: a number, as JSON has them ("2013" as a string is rejected). */
+export const Year = yearRange(z.number({ error: "must be a year such as 2013" }));
+
+/** A year in a query string, where every value arrives as text. */
+export const YearQuery = yearRange(z.coerce.number({ error: "must be a year such as 2013" }));
 
 /** `?include=a,b`: embed the named relations; each name must be one of `allowed`. */
 export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>

@@ -33,3 +33,7 @@ export function searchTerms(q: string): string[] {
  * This escapes them (and the escape character itself) so that user input is always matched literally.
  */
 export const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, "\\$&");
+
+/** The `where` conditions of a `q` search: every word of it must occur in the record's search_text, literally. */
+export const searchWhere = (q: string | undefined) =>
+  q ? searchTerms(q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : [];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateOnly, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, Year, YearQuery, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
@@ -186,7 +186,7 @@ export const ActivityListQuery = z.strictObject({
   ...paginationQuery,
   sort: sortQuery(ACTIVITY_SORT_FIELDS, "year,startDate"),
   q: searchQuery,
-  year: Year.optional().meta({
+  year: YearQuery.optional().meta({
     description: "Activities recorded under this year or whose dates overlap it (a missing end date counts as the start date, and vice versa).",
     example: 2013,
   }),

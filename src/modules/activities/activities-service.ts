@@ -13,7 +13,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
 import { PARTNERS_IN_ORDER, toGrantApplicationDto, type GrantApplicationWithRelations } from "../grant-applications/grant-applications-service.ts";
@@ -203,7 +203,7 @@ export function activitiesService(prisma: PrismaClient) {
     async list(query: ActivityListQueryInput) {
       const where: Prisma.ActivityWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.year !== undefined ? inYear(query.year) : {},
           query.category ? { category: query.category } : {},
           query.status ? { status: query.status } : {},

@@ -4,7 +4,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
 import {
   ClusterCreate,
@@ -69,7 +69,7 @@ export function clustersService(prisma: PrismaClient) {
     async list(query: ClusterListQueryInput) {
       const where: Prisma.ClusterWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},
           query.sector ? { sectors: { has: query.sector } } : {},
           query.shortName ? { shortName: query.shortName } : {},

@@ -5,7 +5,7 @@ import { recordAudit } from "../../lib/audit.ts";
 import { notFound } from "../../lib/problem.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import {
   CoordinatorCreate,
   type CoordinatorCreateInput,
@@ -69,7 +69,7 @@ export function coordinatorsService(prisma: PrismaClient) {
     async list(query: CoordinatorListQueryInput) {
       const where: Prisma.CoordinatorWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.nip ? { nip: query.nip } : {},
           query.regon ? { regon: query.regon } : {},
           query.krs ? { krs: query.krs } : {},

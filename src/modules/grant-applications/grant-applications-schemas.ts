@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateOnly, Decimal, Money, Uuid, Year, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
@@ -226,7 +226,7 @@ export const GrantApplicationListQuery = z.strictObject({
   activityId: Uuid.optional(),
   submittedOnFrom: DateOnly.optional(),
   submittedOnTo: DateOnly.optional(),
-  year: Year.optional().meta({ description: "Applications submitted in this year." }),
+  year: YearQuery.optional().meta({ description: "Applications submitted in this year." }),
   include: GrantApplicationInclude,
 });
 

@@ -12,7 +12,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
@@ -187,7 +187,7 @@ export function grantApplicationsService(prisma: PrismaClient) {
     async list(query: GrantApplicationListQueryInput) {
       const where: Prisma.GrantApplicationWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.status ? { status: query.status } : {},
           query.applicantId ? { applicantId: query.applicantId } : {},
           query.fundingBodyId ? { fundingBodyId: query.fundingBodyId } : {},

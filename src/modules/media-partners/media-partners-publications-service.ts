@@ -4,7 +4,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import {
   MediaPublicationCreate,
@@ -89,7 +89,7 @@ export function mediaPublicationsService(prisma: PrismaClient) {
       const where: Prisma.MediaPublicationWhereInput = {
         AND: [
           { mediaPartnerId },
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.activityId ? { activityId: query.activityId } : {},
           query.publishedOnFrom ? { publishedOn: { gte: dateOnlyToDb(query.publishedOnFrom) } } : {},
           query.publishedOnTo ? { publishedOn: { lte: dateOnlyToDb(query.publishedOnTo) } } : {},

@@ -10,7 +10,7 @@ import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
 import { PUBLICATION_ORDER, toMediaPublicationDto } from "./media-partners-publications-service.ts";
 import {
@@ -111,7 +111,7 @@ export function mediaPartnersService(prisma: PrismaClient) {
     async list(query: MediaPartnerListQueryInput) {
       const where: Prisma.MediaPartnerWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.kind ? { kind: query.kind } : {},
           query.ongoing !== undefined ? { ongoing: query.ongoing } : {},
           query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},

@@ -8,7 +8,7 @@ import { recordAudit } from "../../lib/audit.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toOrganizationDto } from "../organizations/organizations-service.ts";
 import {
   MeetingParticipantCreate,
@@ -94,7 +94,7 @@ export function meetingParticipantsService(prisma: PrismaClient) {
       const where: Prisma.MeetingParticipantWhereInput = {
         AND: [
           { meetingId },
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.helix ? { helix: query.helix } : {},
           query.organizationId ? { organizationId: query.organizationId } : {},
         ],

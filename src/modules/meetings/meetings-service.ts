@@ -4,7 +4,7 @@ import { dateOnlyFromDb, dateOnlyToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import { PARTICIPANT_ORDER, toMeetingParticipantDto, toMeetingParticipantInput } from "./meeting-participants-service.ts";
 import {
@@ -121,7 +121,7 @@ export function meetingsService(prisma: PrismaClient) {
     async list(query: MeetingListQueryInput) {
       const where: Prisma.MeetingWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.dateFrom ? { date: { gte: dateOnlyToDb(query.dateFrom) } } : {},
           query.dateTo ? { date: { lte: dateOnlyToDb(query.dateTo) } } : {},
           query.city ? { venueCity: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},

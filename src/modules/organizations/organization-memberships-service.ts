@@ -11,7 +11,7 @@ import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { problemFromDatabaseError } from "../../lib/prisma-errors.ts";
 import { ApiError, notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import {
   MembershipCreate,
@@ -114,7 +114,7 @@ export function organizationMembershipsService(prisma: PrismaClient) {
       const where: Prisma.ClusterMembershipWhereInput = {
         AND: [
           { organizationId },
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.clusterId ? { clusterId: query.clusterId } : {},
           query.role ? { role: query.role } : {},
         ],

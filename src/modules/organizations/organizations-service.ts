@@ -3,7 +3,7 @@ import { recordAudit } from "../../lib/audit.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
-import { likeLiteral, searchTerms, searchText } from "../../lib/search-text.ts";
+import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import { MEMBERSHIP_ORDER, toMembershipDto } from "./organization-memberships-service.ts";
 import {
   OrganizationCreate,
@@ -75,7 +75,7 @@ export function organizationsService(prisma: PrismaClient) {
       const membership = { ...(query.clusterId ? { clusterId: query.clusterId } : {}), ...(query.role ? { role: query.role } : {}) };
       const where: Prisma.OrganizationWhereInput = {
         AND: [
-          ...(query.q ? searchTerms(query.q).map((term) => ({ searchText: { contains: likeLiteral(term) } })) : []),
+          ...searchWhere(query.q),
           query.kind ? { kind: query.kind } : {},
           Object.keys(membership).length > 0 ? { memberships: { some: membership } } : {},
           query.city ? { city: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},

@@ -90,6 +90,7 @@ t.test("validation: required fields, enums, dates and the log year, with exact p
   expectProblem(t, await post({ ...base, title: "X", year: 2013, endDate: "2013-02-30" }), 400, "validation_failed", ["/endDate"]);
   expectProblem(t, await post({ ...base, title: "X", year: 1800 }), 400, "validation_failed", ["/year"]);
   expectProblem(t, await post({ ...base, title: "X", year: 2013.5 }), 400, "validation_failed", ["/year"]);
+  expectProblem(t, await post({ ...base, title: "X", year: "2013" }), 400, "validation_failed", ["/year"]); // JSON numbers only
   expectProblem(t, await post({ ...base, title: "X", year: 2013, bogus: 1 }), 400, "validation_failed", ["/bogus"]);
   expectProblem(t, await post({ ...base, title: "X", year: 2013, meetingIds: [] }), 400, "validation_failed", ["/meetingIds"]);
 
