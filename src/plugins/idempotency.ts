@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fp from "fastify-plugin";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../lib/problem.ts";
 
 /**
@@ -8,6 +8,10 @@ import { ApiError } from "../lib/problem.ts";
  * its answer is stored for 24 h unless it was a 5xx. A retry with the same key and the same body gets that answer
  * again with `Idempotent-Replayed: true`; the same key with another body -> 422; a retry while the first is still
  * running -> 409. The claim happens after validation, so a rejected body never uses up a key.
+ *
+ * A handler that outlives the request timeout (503 request_timeout) keeps running and may still create the record.
+ * So its key stays claimed (a retry meanwhile gets 409) until the handler ends: then its answer is stored after all,
+ * and a retry replays it, as if the first answer had arrived; if it failed, the key is released for a new attempt.
  */
 
 const TTL_MS = 24 * 60 * 60 * 1000;
@@ -15,7 +19,19 @@ const REPLAYED_HEADERS = ["content-type", "location", "etag"];
 
 declare module "fastify" {
   interface FastifyRequest {
-    idempotency?: { key: string; scope: string; hash: string; claimed: boolean; finished: boolean };
+    idempotency?: {
+      key: string;
+      scope: string;
+      hash: string;
+      claimed: boolean;
+      /** The answer is stored, replayed or released: nothing more to do. */
+      finished: boolean;
+      /** The route handler has started / has ended (resolved or thrown). */
+      handlerStarted?: boolean;
+      handlerDone?: boolean;
+      /** A 5xx went out while the handler was still running (a handler timeout): the handler settles the key. */
+      outlived?: boolean;
+    };
   }
   interface FastifyContextConfig {
     /** false: Idempotency-Key is ignored on this route, because its answer must never be stored (it holds a secret). */
@@ -99,26 +115,67 @@ async function idempotencyPlugin(app: FastifyInstance) {
       .send(existing.responseBody ?? "");
   });
 
-  app.addHook("onSend", async (request, reply, payload) => {
-    const idem = request.idempotency;
-    if (!idem?.claimed || idem.finished) return payload;
-    idem.finished = true;
-    const where = { scope_key: { scope: idem.scope, key: idem.key } };
-    if (reply.statusCode >= 500) {
-      await app.prisma.idempotencyKey.delete({ where }).catch(() => undefined);
-      return payload;
-    }
+  const whereKey = (idem: { scope: string; key: string }) => ({ scope_key: { scope: idem.scope, key: idem.key } });
+  const release = (idem: { scope: string; key: string }) => app.prisma.idempotencyKey.delete({ where: whereKey(idem) }).catch(() => undefined);
+  const store = (idem: { scope: string; key: string }, reply: FastifyReply, body: string) => {
     const headers = Object.fromEntries(
       REPLAYED_HEADERS.flatMap((name) => {
         const value = reply.getHeader(name);
         return value === undefined ? [] : [[name, String(value)]];
       }),
     );
-    await app.prisma.idempotencyKey.update({
-      where,
-      data: { responseStatus: reply.statusCode, responseBody: typeof payload === "string" ? payload : "", responseHeaders: headers },
-    });
+    return app.prisma.idempotencyKey.update({ where: whereKey(idem), data: { responseStatus: reply.statusCode, responseBody: body, responseHeaders: headers } });
+  };
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    const idem = request.idempotency;
+    if (!idem?.claimed || idem.finished) return payload;
+    idem.finished = true;
+    if (reply.statusCode >= 500) {
+      if (idem.handlerStarted && !idem.handlerDone) idem.outlived = true; // the handler settles the key when it ends
+      else await release(idem);
+      return payload;
+    }
+    await store(idem, reply, typeof payload === "string" ? payload : "");
     return payload;
+  });
+
+  // POST handlers run inside this wrapper, which knows when they end: after a timeout, that is when the key settles.
+  app.addHook("onRoute", (route) => {
+    if (![route.method].flat().includes("POST")) return;
+    const handler = route.handler;
+    route.handler = async function idempotentHandler(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      const idem = request.idempotency;
+      if (!idem?.claimed) return handler.call(this, request, reply);
+      // Timed out before the handler even started: the client has its 503 and the key is released; do nothing.
+      if (reply.sent) return reply;
+      idem.handlerStarted = true;
+      // What the handler sends after the 503 went out is what a retry must get.
+      let late: { payload: unknown } | undefined;
+      const send = reply.send.bind(reply);
+      reply.send = ((payload?: unknown) => {
+        if (!reply.sent) return send(payload);
+        late = { payload };
+        return reply;
+      }) as typeof reply.send;
+      try {
+        const result = await handler.call(this, request, reply);
+        idem.handlerDone = true;
+        if (idem.outlived) {
+          const payload = late ? late.payload : result;
+          const body = typeof payload === "string" ? payload : reply.serialize(payload);
+          await store(idem, reply, typeof body === "string" ? body : Buffer.from(body as ArrayBuffer).toString("utf8")).catch(async (error: Error) => {
+            request.log.warn({ err: error.message }, "could not store the late answer of an idempotent request; releasing its key");
+            await release(idem);
+          });
+        }
+        return result;
+      } catch (error) {
+        idem.handlerDone = true;
+        if (idem.outlived) await release(idem);
+        throw error;
+      }
+    };
   });
 
   // A request that died before sending (client gone, crash in a hook) must not keep the key locked forever.

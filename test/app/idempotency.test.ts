@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import t from "tap";
 import { buildApp } from "../../src/app.ts";
-import { testApp, testDatabase } from "../helper.ts";
+import { TEST_CONFIG, testApp, testDatabase } from "../helper.ts";
 import { createCluster, createCoordinator } from "../fixtures/records.ts";
 
 t.test("Idempotency-Key", async (t) => {
@@ -191,5 +191,56 @@ t.test("Idempotency-Key", async (t) => {
     t.equal(third.headers["idempotent-replayed"], "true");
     t.same(third.json(), { calls: 2 });
     t.equal(calls, 2);
+  });
+
+  t.test("a handler that outlives the request timeout keeps its key until it ends", async (t) => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const slow = await buildApp({ database, config: { ...TEST_CONFIG, timeouts: { requestMs: 300, connectionMs: 5_000, keepAliveMs: 5_000 } } });
+    let created = 0;
+    let attempts = 0;
+    // Creates after 700 ms: long after the 503 went out.
+    slow.post("/test-only/slow-create", async (_request, reply) => {
+      await sleep(700);
+      created += 1;
+      return reply.code(201).header("location", `/test-only/records/${created}`).send({ created });
+    });
+    // The first attempt fails after the timeout; the next one succeeds at once.
+    slow.post("/test-only/slow-failure", async (_request, reply) => {
+      attempts += 1;
+      if (attempts === 1) {
+        await sleep(700);
+        throw new Error("failed late");
+      }
+      return reply.code(201).send({ attempts });
+    });
+    t.teardown(() => slow.close());
+    await slow.ready();
+    const post = (url: string, key: string) => slow.inject({ method: "POST", url, headers: { "idempotency-key": key }, payload: { a: 1 } });
+
+    const key = randomUUID();
+    const timedOut = await post("/test-only/slow-create", key);
+    t.equal(timedOut.statusCode, 503);
+    t.equal(timedOut.json().code, "request_timeout");
+    const meanwhile = await post("/test-only/slow-create", key);
+    t.equal(meanwhile.statusCode, 409, "a retry while the first handler still runs is told to wait, and creates nothing");
+    t.equal(meanwhile.json().code, "idempotency_key_in_use");
+    t.equal(meanwhile.headers["retry-after"], "1");
+    await sleep(700);
+    t.equal(created, 1, "the late handler did create the record");
+    const replay = await post("/test-only/slow-create", key);
+    t.equal(replay.statusCode, 201, "a retry after it ended gets its answer");
+    t.equal(replay.headers["idempotent-replayed"], "true");
+    t.same(replay.json(), { created: 1 });
+    t.equal(replay.headers.location, "/test-only/records/1");
+    t.equal(created, 1, "and never a second record");
+
+    const failing = randomUUID();
+    t.equal((await post("/test-only/slow-failure", failing)).statusCode, 503);
+    t.equal((await post("/test-only/slow-failure", failing)).statusCode, 409, "still running");
+    await sleep(700);
+    const retried = await post("/test-only/slow-failure", failing);
+    t.equal(retried.statusCode, 201, "the late failure released the key: the retry runs anew");
+    t.equal(retried.headers["idempotent-replayed"], undefined);
+    t.same(retried.json(), { attempts: 2 });
   });
 });
