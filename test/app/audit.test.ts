@@ -261,6 +261,20 @@ t.test("an event written in a transaction that rolls back is gone with it", asyn
   t.equal(after, before + 1);
 });
 
+t.test("an event is stamped when it is written, not when its transaction began", async (t) => {
+  // Writes queued on one row lock commit in lock order; their events must show that order, whatever moment each
+  // transaction started. So occurred_at defaults to clock_timestamp(), not now().
+  const coordinator = await createCoordinator(app);
+  const { started, occurredAt } = await db.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<Array<{ started: Date }>>`SELECT now() AS started`;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: 2, before: { a: 1 }, after: { a: 2 } });
+    const event = await tx.auditEvent.findFirstOrThrow({ where: { resourceId: coordinator.id, action: "update" } });
+    return { started: row!.started, occurredAt: event.occurredAt };
+  });
+  t.ok(occurredAt.getTime() - started.getTime() >= 50, `written ${occurredAt.getTime() - started.getTime()} ms after the transaction began`);
+});
+
 t.test("an idempotent replay is not a second write", async (t) => {
   const request = { method: "POST" as const, url: "/v1/coordinators", headers: { "idempotency-key": `audit-${randomUUID()}` }, payload: { name: "Raz tylko" } };
   const first = await app.inject(request);

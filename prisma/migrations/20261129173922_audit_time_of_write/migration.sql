@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "audit_events" ALTER COLUMN "occurred_at" SET DEFAULT clock_timestamp();
