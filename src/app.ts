@@ -25,6 +25,7 @@ import meetingsRoutes from "./modules/meetings/meetings-routes.ts";
 import activitiesRoutes from "./modules/activities/activities-routes.ts";
 import apiKeysRoutes from "./modules/api-keys/api-keys-routes.ts";
 import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
+import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 
 export type AppOptions = {
   database: Database;
@@ -35,7 +36,7 @@ export type AppOptions = {
   closeDatabase?: boolean;
 };
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const REQUEST_ID = new RegExp(`^[\\w.:-]{1,${REQUEST_ID_MAX_LENGTH}}$`);
 
 /** Builds the whole service; never listens. Tests call it and use `inject`; src/server.ts adds the port. */
 export async function buildApp(options: AppOptions) {

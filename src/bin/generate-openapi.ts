@@ -16,7 +16,10 @@ export async function generateOpenApiYaml(): Promise<string> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  // `--out <file>` writes elsewhere (to lint a work in progress without touching the committed file).
+  const outAt = process.argv.indexOf("--out");
+  const file = outAt > 0 && process.argv[outAt + 1] ? path.resolve(process.argv[outAt + 1]!) : OPENAPI_FILE;
   const yaml = await generateOpenApiYaml();
-  fs.writeFileSync(OPENAPI_FILE, yaml);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), OPENAPI_FILE)} (${yaml.split("\n").length} lines)\n`);
+  fs.writeFileSync(file, yaml);
+  process.stdout.write(`wrote ${path.relative(process.cwd(), file)} (${yaml.split("\n").length} lines)\n`);
 }

@@ -4,7 +4,7 @@ import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit
 import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
-import { IdParams, Uuid, jsonResponse, problemResponse } from "./schemas.ts";
+import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
 
 /**
  * The five routes of a collection resource, declared the same way for every resource: list (cursor pages,
@@ -44,17 +44,10 @@ export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.Z
 };
 
 const IfMatchHeader = z.object({
-  "if-match": z.string().optional().meta({ description: "The ETag from your last read of this record. Required: missing -> 428, stale -> 412." }),
+  "if-match": ifMatchHeader("The ETag from your last read of this record. Required: missing -> 428, stale -> 412."),
 });
-const IfNoneMatchHeader = z.object({
-  "if-none-match": z.string().optional().meta({ description: "An ETag you hold; if it is current the answer is 304 with no body." }),
-});
-const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .meta({ description: "Any unique string (1–255 chars), e.g. a UUID. Retrying with the same key and body replays the first answer for 24 h." }),
-});
+const IfNoneMatchHeader = z.object({ "if-none-match": ifNoneMatchHeader });
+const IdempotencyHeader = z.object({ "idempotency-key": idempotencyKeyHeader });
 
 const NoQuery = z.strictObject({});
 

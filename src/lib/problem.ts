@@ -74,6 +74,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Size limits of a problem body (declared in its schema): long inputs echoed in a detail or pointer are cut. */
+export const PROBLEM_TEXT_MAX = 2000;
+export const FIELD_ERROR_TEXT_MAX = 1000;
+export const PROBLEM_MAX_FIELD_ERRORS = 100;
+/** A client's own `X-Request-Id` is kept when it is 1–128 of `[A-Za-z0-9_.:-]`. */
+export const REQUEST_ID_MAX_LENGTH = 128;
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 export function problemBody(
   code: ProblemCode,
   detail: string,
@@ -85,11 +94,17 @@ export function problemBody(
     type: problemTypeUri(code),
     title: PROBLEM_TYPES[code].title,
     status: context.status ?? PROBLEM_TYPES[code].status,
-    detail,
-    instance: context.instance,
+    detail: cut(detail, PROBLEM_TEXT_MAX),
+    instance: context.instance === undefined ? undefined : cut(context.instance, PROBLEM_TEXT_MAX),
     code,
     requestId: context.requestId,
-    ...(context.errors && context.errors.length > 0 ? { errors: context.errors } : {}),
+    ...(context.errors && context.errors.length > 0
+      ? {
+          errors: context.errors
+            .slice(0, PROBLEM_MAX_FIELD_ERRORS)
+            .map((error) => ({ ...error, path: cut(error.path, FIELD_ERROR_TEXT_MAX), message: cut(error.message, FIELD_ERROR_TEXT_MAX) })),
+        }
+      : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LegalForm as LegalFormValues } from "../generated/prisma/enums.ts";
 import { isValidKrs, isValidNip, isValidRegon, normalizeRegistryId } from "./polish-registry-ids.ts";
-import { text } from "./schemas.ts";
+import { outText, text } from "./schemas.ts";
 
 /**
  * Shapes shared by every record that describes a Polish legal entity (coordinators, organizations):
@@ -17,32 +17,74 @@ export const LegalForm = z.enum(Object.values(LegalFormValues) as [LegalFormValu
     "university, public_body, other.",
 });
 
-const registryId = (name: string, valid: (value: string) => boolean, rule: string, example: string) =>
-  z
+/**
+ * A registry id as sent: digits with optional spaces and hyphens (and "PL" before a NIP), at most this many
+ * characters in all. A longer value is refused with the id's own message, before it is normalized.
+ */
+export const REGISTRY_ID_INPUT_MAX_LENGTH = 20;
+
+const registryId = (name: string, valid: (value: string) => boolean, rule: string, example: string) => {
+  const message = `must be a valid ${name} (${rule})`;
+  return z
     .string()
+    .max(REGISTRY_ID_INPUT_MAX_LENGTH, message)
     .transform(normalizeRegistryId)
-    .refine(valid, `must be a valid ${name} (${rule})`)
-    .meta({ description: `${name}; spaces and hyphens are accepted and removed.`, example });
+    .refine(valid, message)
+    .meta({
+      description: `${name}; spaces and hyphens are accepted and removed (at most ${REGISTRY_ID_INPUT_MAX_LENGTH} characters as sent).`,
+      example,
+    });
+};
 
 export const Nip = registryId("NIP", isValidNip, "10 digits with a correct check digit", "1234563218");
 export const Regon = registryId("REGON", isValidRegon, "9 or 14 digits with a correct check digit", "123456785");
 export const Krs = registryId("KRS", isValidKrs, "10 digits", "0000434123");
 
+/** Registry ids as records return them: digits only, as validated (NIP and KRS 10, REGON 9 or 14). */
+export const NipRecord = outText(10).meta({ description: "NIP: 10 digits." });
+export const RegonRecord = outText(14).meta({ description: "REGON: 9 or 14 digits." });
+export const KrsRecord = outText(10).meta({ description: "KRS: 10 digits." });
+
+/**
+ * Contact details as records return them, bounded by what WebUrl (2048), Email (254) and Phone accept (its pattern
+ * `^\+?[0-9][0-9 ()-]{5,24}$` lets through up to 26 characters).
+ */
+export const WebsiteRecord = outText(2048);
+export const EmailRecord = outText(254);
+export const PhoneRecord = outText(26);
+
+const STREET_MAX_LENGTH = 200;
+const CITY_MAX_LENGTH = 100;
+
+/** Longest postal code accepted outside Poland (Polish ones are NN-NNN). */
+export const POSTAL_CODE_MAX_LENGTH = 20;
+
+const postalCode = z.string().trim().max(POSTAL_CODE_MAX_LENGTH, `must be at most ${POSTAL_CODE_MAX_LENGTH} characters`);
+
+/** ISO 3166-1 alpha-2, upper-cased: the pattern fixes the length at 2. */
+const COUNTRY_CODE_LENGTH = 2;
+const countryMessage = "must be an ISO 3166-1 alpha-2 country code such as PL";
+
 export const Address = z
   .strictObject({
-    street: text(200).nullish().meta({ description: "Street and number.", example: "al. Grunwaldzka 472" }),
-    postalCode: z.string().trim().nullish().meta({ description: "NN-NNN for Polish addresses.", example: "80-309" }),
-    city: text(100).meta({ example: "Gdańsk" }),
+    street: text(STREET_MAX_LENGTH).nullish().meta({ description: "Street and number.", example: "al. Grunwaldzka 472" }),
+    postalCode: postalCode
+      .nullish()
+      .meta({ description: `NN-NNN for Polish addresses; at most ${POSTAL_CODE_MAX_LENGTH} characters elsewhere.`, example: "80-309" }),
+    city: text(CITY_MAX_LENGTH).meta({ example: "Gdańsk" }),
     country: z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as PL")
+      .regex(/^[A-Z]{2}$/, countryMessage)
+      .meta({ maxLength: COUNTRY_CODE_LENGTH })
       .default("PL")
       .meta({ description: "ISO 3166-1 alpha-2; PL when omitted." }),
   })
   .superRefine((address, ctx) => {
-    if (address.country === "PL" && address.postalCode != null && !/^\d{2}-\d{3}$/.test(address.postalCode)) {
+    // A postal code already refused for its length is not reported twice.
+    const postal = address.postalCode;
+    if (address.country === "PL" && postal != null && postal.length <= POSTAL_CODE_MAX_LENGTH && !/^\d{2}-\d{3}$/.test(postal)) {
       ctx.addIssue({ code: "custom", path: ["postalCode"], message: "must be a Polish postal code NN-NNN, e.g. 80-309" });
     }
   })
@@ -54,12 +96,18 @@ export const Address = z
  */
 export const AddressPatch = z
   .strictObject({
-    street: text(200).nullish(),
-    postalCode: z.string().trim().nullish(),
-    city: text(100).nullish(),
-    country: z.string().trim().nullish(),
+    street: text(STREET_MAX_LENGTH).nullish(),
+    postalCode: postalCode.nullish(),
+    city: text(CITY_MAX_LENGTH).nullish(),
+    // Checked in full (the pattern) on the merged address; the length already here, with the same message.
+    country: z.string().trim().max(COUNTRY_CODE_LENGTH, countryMessage).nullish(),
   })
   .nullish();
 
 /** The address as records return it: every member present, `null` when unknown. */
-export const AddressRecord = z.object({ street: z.string().nullable(), postalCode: z.string().nullable(), city: z.string(), country: z.string() });
+export const AddressRecord = z.object({
+  street: outText(STREET_MAX_LENGTH).nullable(),
+  postalCode: outText(POSTAL_CODE_MAX_LENGTH).nullable(),
+  city: outText(CITY_MAX_LENGTH),
+  country: outText(COUNTRY_CODE_LENGTH),
+});

@@ -1,15 +1,44 @@
 import { z } from "zod";
-import { PROBLEM_TYPES } from "./problem.ts";
+import { FIELD_ERROR_TEXT_MAX, PROBLEM_MAX_FIELD_ERRORS, PROBLEM_TEXT_MAX, PROBLEM_TYPES, REQUEST_ID_MAX_LENGTH } from "./problem.ts";
 
 /** Text as the API stores it: Unicode NFC, trimmed, never empty. */
 export const text = (max: number) =>
   z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
-export const Uuid = z.uuid({ error: "must be a UUID" });
+/**
+ * Size limits are part of the contract (OWASP API4: every string has a maxLength, every array a maxItems, every
+ * integer a format). Where a format already fixes the length (a UUID is 36 characters, a date 10), the bound is
+ * stated in the document only; everywhere else it is a validation rule of its own.
+ */
+export const UUID_LENGTH = 36;
 
-export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-DD" });
+export const Uuid = z.uuid({ error: "must be a UUID" }).meta({ maxLength: UUID_LENGTH });
 
-export const Timestamp = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with offset" });
+export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-DD" }).meta({ maxLength: 10 });
+
+/** Longest RFC 3339 date-time accepted: `2013-03-14T10:00:00.123456789+01:00` is 35 characters. */
+export const TIMESTAMP_MAX_LENGTH = 40;
+
+export const Timestamp = z.iso
+  .datetime({ offset: true, error: "must be an RFC 3339 date-time with offset" })
+  .max(TIMESTAMP_MAX_LENGTH, `must be an RFC 3339 date-time with offset (at most ${TIMESTAMP_MAX_LENGTH} characters)`);
+
+/** An instant the service writes (`2013-03-14T09:00:00.000Z`, always UTC). */
+export const Instant = z.string().max(TIMESTAMP_MAX_LENGTH).meta({ format: "date-time" });
+
+/** Text the service returns: bounded by the same limit its input had. */
+export const outText = (max: number) => z.string().max(max);
+
+/** A whole number that fits PostgreSQL's `integer` (int32), from `min` to `max`. */
+export const int32 = (min: number, max: number, message?: string) =>
+  z
+    .number(message ? { error: message } : undefined)
+    .int(message)
+    .min(min, message)
+    .max(max, message)
+    .meta({ format: "int32" });
+
+export const INT32_MAX = 2_147_483_647;
 
 export const Email = z.email({ error: "must be an e-mail address" }).max(254);
 
@@ -20,36 +49,41 @@ export const WebUrl = z
 export const Phone = z
   .string()
   .trim()
-  .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, "must be a phone number such as +48 58 123 45 67");
+  .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, "must be a phone number such as +48 58 123 45 67")
+  .meta({ maxLength: 26 }); // "+", then 1 + up to 24 characters
 
 /** Fields every record carries. */
 export const recordMeta = {
   id: Uuid.meta({ description: "Time-ordered UUID (v7), assigned by the service." }),
-  version: z.number().int().min(1).meta({ description: "Starts at 1 and grows by one with every change; the ETag is derived from it." }),
-  createdAt: z.string().meta({ format: "date-time", description: "When the record was created (UTC)." }),
-  updatedAt: z.string().meta({ format: "date-time", description: "When the record last changed (UTC)." }),
+  version: int32(1, INT32_MAX).meta({ description: "Starts at 1 and grows by one with every change; the ETag is derived from it." }),
+  createdAt: Instant.meta({ description: "When the record was created (UTC)." }),
+  updatedAt: Instant.meta({ description: "When the record last changed (UTC)." }),
 };
 
 export const IdParams = z.strictObject({ id: Uuid });
 
 export const FieldError = z
   .object({
-    path: z.string().meta({ description: "JSON Pointer to the offending field.", example: "/nip" }),
-    message: z.string().meta({ example: "must be a valid NIP (10 digits with a correct check digit)" }),
+    path: z.string().max(FIELD_ERROR_TEXT_MAX).meta({ description: "JSON Pointer to the offending field.", example: "/nip" }),
+    message: z.string().max(FIELD_ERROR_TEXT_MAX).meta({ example: "must be a valid NIP (10 digits with a correct check digit)" }),
     location: z.enum(["body", "query", "path", "header"]).optional(),
   })
   .meta({ id: "FieldError" });
 
 export const Problem = z
   .looseObject({
-    type: z.string().meta({ description: "URI reference identifying the problem type.", example: "/problems/validation_failed" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
+    type: z.string().max(PROBLEM_TEXT_MAX).meta({ description: "URI reference identifying the problem type.", example: "/problems/validation_failed" }),
+    title: z.string().max(PROBLEM_TEXT_MAX),
+    status: int32(400, 599),
+    detail: z.string().max(PROBLEM_TEXT_MAX),
+    instance: z.string().max(PROBLEM_TEXT_MAX).optional(),
     code: z.enum(Object.keys(PROBLEM_TYPES) as [keyof typeof PROBLEM_TYPES, ...Array<keyof typeof PROBLEM_TYPES>]),
-    requestId: z.string().optional(),
-    errors: z.array(FieldError).optional(),
+    requestId: z.string().max(REQUEST_ID_MAX_LENGTH).optional(),
+    errors: z
+      .array(FieldError)
+      .max(PROBLEM_MAX_FIELD_ERRORS)
+      .optional()
+      .meta({ description: `The fields at fault: at most ${PROBLEM_MAX_FIELD_ERRORS} (the detail gives the full count).` }),
   })
   .meta({
     id: "Problem",
@@ -66,12 +100,25 @@ export const Problem = z
     },
   });
 
+export const PAGE_MAX_LIMIT = 100;
+
+/**
+ * A to-many relation embedded in a record (`include=participants`, or derived ids such as an activity's
+ * `meetingIds`) holds at most this many, the first in the relation's list order: one record stays bounded in size.
+ * The relation's own list endpoint pages through all of them.
+ */
+export const EMBED_MAX_ITEMS = 100;
+
+/** Ids a client sends in one array (an activity's media partners, an application's partners, ...). */
+export const ID_LIST_MAX_ITEMS = 100;
+export const CURSOR_MAX_LENGTH = 2000;
+
 /** `{ data, nextCursor }`: one page of a list. */
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z
     .object({
-      data: z.array(item),
-      nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+      data: z.array(item).max(PAGE_MAX_LIMIT),
+      nextCursor: z.string().max(CURSOR_MAX_LENGTH).nullable().meta({ description: "Pass as `cursor` to get the next page; null on the last page." }),
     })
     .meta({ id });
 
@@ -80,10 +127,10 @@ export const paginationQuery = {
     .number({ error: "must be a whole number from 1 to 100" })
     .int("must be a whole number from 1 to 100")
     .min(1, "must be a whole number from 1 to 100")
-    .max(100, "must be a whole number from 1 to 100")
+    .max(PAGE_MAX_LIMIT, "must be a whole number from 1 to 100")
     .default(25)
-    .meta({ description: "Page size (1–100)." }),
-  cursor: z.string().max(2000).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
+    .meta({ description: "Page size (1–100).", format: "int32" }),
+  cursor: z.string().max(CURSOR_MAX_LENGTH).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
 };
 
 export const searchQuery = z
@@ -98,6 +145,7 @@ export const searchQuery = z
 export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallback: string) =>
   z
     .string()
+    .max(200, "must be at most 200 characters")
     .default(fallback)
     .transform((value, ctx) => {
       const parts = value.split(",").map((part) => part.trim()).filter(Boolean);
@@ -120,9 +168,31 @@ export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallba
     })
     .meta({ description: `Comma-separated fields: ${fields.join(", ")}; prefix with - for descending. Ties are broken by id.` });
 
+/** Request headers of conditional and retried requests, with the bounds they are checked against. */
+export const ETAG_HEADER_MAX_LENGTH = 1024;
+
+export const ifMatchHeader = (description: string) =>
+  z.string().max(ETAG_HEADER_MAX_LENGTH, `must be at most ${ETAG_HEADER_MAX_LENGTH} characters`).optional().meta({ description });
+
+export const ifNoneMatchHeader = z
+  .string()
+  .max(ETAG_HEADER_MAX_LENGTH, `must be at most ${ETAG_HEADER_MAX_LENGTH} characters`)
+  .optional()
+  .meta({ description: "An ETag you hold; if it is current the answer is 304 with no body." });
+
+export const idempotencyKeyHeader = z
+  .string()
+  .optional()
+  // Checked by the idempotency plugin, before validation, which answers with its own problem.
+  .meta({
+    maxLength: 255,
+    pattern: "^[\\x21-\\x7e]+$",
+    description: "Any unique string (1–255 visible ASCII characters), e.g. a UUID. Retrying with the same key and body replays the first answer for 24 h.",
+  });
+
 /** Headers of single-record writes. */
 export const IfMatchHeaders = z.object({
-  "if-match": z.string().optional().meta({ description: "Required: the ETag from your last read. Missing -> 428, stale -> 412." }),
+  "if-match": ifMatchHeader("Required: the ETag from your last read. Missing -> 428, stale -> 412."),
 });
 
 export const problemResponse = (description: string) => ({
@@ -139,13 +209,14 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 export const Money = z
   .strictObject({
     amount: z
-      .union([z.string(), z.number()])
+      .union([z.string().max(40), z.number()])
       .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
       .refine((value) => /^\d{1,14}(\.\d{1,2})?$/.test(value), "must be a non-negative decimal with at most 2 decimal places, e.g. \"125000.00\"")
       .transform((value) => normalizeDecimal(value, 2)),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as PLN or EUR")
+      .meta({ maxLength: 3 })
       .default("PLN"),
   })
   .meta({ id: "Money", example: { amount: "125000.00", currency: "PLN" } });
@@ -159,7 +230,7 @@ export function normalizeDecimal(value: string, scale: number): string {
 /** A decimal such as a score (99.5 points): sent as a string or a JSON number, stored as numeric, returned as a string. */
 export const Decimal = (options: { integerDigits: number; scale: number; example: string }) =>
   z
-    .union([z.string(), z.number()])
+    .union([z.string().max(40), z.number()])
     .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
     .refine(
       (value) => new RegExp(`^\\d{1,${options.integerDigits}}(\\.\\d{1,${options.scale}})?$`).test(value),
@@ -168,7 +239,11 @@ export const Decimal = (options: { integerDigits: number; scale: number; example
     .meta({ example: options.example });
 
 const yearRange = (schema: z.ZodNumber) =>
-  schema.int("must be a year such as 2013").min(1900, "must be a year from 1900 to 2200").max(2200, "must be a year from 1900 to 2200");
+  schema
+    .int("must be a year such as 2013")
+    .min(1900, "must be a year from 1900 to 2200")
+    .max(2200, "must be a year from 1900 to 2200")
+    .meta({ format: "int32" });
 
 /** A year in a JSON body: a number, as JSON has them ("2013" as a string is rejected). */
 export const Year = yearRange(z.number({ error: "must be a year such as 2013" }));
@@ -180,6 +255,7 @@ export const YearQuery = yearRange(z.coerce.number({ error: "must be a year such
 export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>
   z
     .string()
+    .max(200, "must be at most 200 characters")
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return [] as N[];

@@ -1,7 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { ApiError, problemBody, type FieldError, type ProblemBody, type ProblemCode } from "../lib/problem.ts";
+import { ApiError, PROBLEM_MAX_FIELD_ERRORS, problemBody, type FieldError, type ProblemBody, type ProblemCode } from "../lib/problem.ts";
 import { problemFromDatabaseError } from "../lib/prisma-errors.ts";
 import { pointerSegment } from "../lib/problem.ts";
 import FindMyWay from "find-my-way";
@@ -93,7 +93,8 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
   const fastifyError = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = validationErrors(error as never, request);
-    return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
+    const listed = errors.length > PROBLEM_MAX_FIELD_ERRORS ? `; the first ${PROBLEM_MAX_FIELD_ERRORS} are listed` : "";
+    return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid${listed}.`, { errors });
   }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (known) return new ApiError(known.code, known.detail);

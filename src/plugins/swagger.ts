@@ -5,6 +5,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import packageJson from "../../package.json" with { type: "json" };
 import { tidySchemaComponents } from "../lib/openapi-components.ts";
+import { describeSharedContract } from "../lib/openapi-contract.ts";
 import { SECURITY_SCHEME } from "../lib/roles.ts";
 
 export const API_DESCRIPTION = `Activity records of industry clusters: the coordinator that runs a cluster, the cluster, its members,
@@ -44,6 +45,8 @@ async function swaggerPlugin(app: FastifyInstance) {
         description: API_DESCRIPTION,
         license: { name: "UNLICENSED", identifier: "UNLICENSED" } as never,
       },
+      // Relative: "Try it out" in Swagger UI calls the very server (local, staging or production) that serves the docs.
+      servers: [{ url: "/", description: "The server this document is served from (local, staging or production alike).", "x-internal": false } as never],
       tags: TAGS,
       components: {
         securitySchemes: {
@@ -56,7 +59,7 @@ async function swaggerPlugin(app: FastifyInstance) {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => tidySchemaComponents(jsonSchemaTransformObject(document) as never),
+    transformObject: (document) => describeSharedContract(tidySchemaComponents(jsonSchemaTransformObject(document) as never)),
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",

@@ -264,6 +264,31 @@ t.test("error paths", async (t) => {
     t.equal(await countNamed(name), 0, "nothing created");
   });
 
+  t.test("a problem stays bounded: at most 100 field errors, long echoes cut", async (t) => {
+    const name = `Nieznane ${randomUUID()}`;
+    const payload: Record<string, unknown> = { name };
+    for (let i = 0; i < 150; i += 1) payload[`field${String(i).padStart(3, "0")}`] = i;
+    const response = await app.inject({ method: "POST", url: "/v1/coordinators", payload });
+    const body = assertProblem(t, response, 400, "validation_failed", "/v1/coordinators");
+    t.equal(body.errors?.length, 100, "the first 100 errors are listed");
+    t.equal(body.detail, "150 fields are not valid; the first 100 are listed.", "the detail gives the full count");
+    t.equal(body.errors?.[0]?.path, "/field000");
+    t.equal(await countNamed(name), 0, "nothing created");
+
+    const longKey = "k".repeat(5000);
+    const long = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name, [longKey]: 1 } });
+    const longBody = assertProblem(t, long, 400, "validation_failed", "/v1/coordinators");
+    t.equal(longBody.errors?.[0]?.path.length, 1000, "a pointer is cut to 1000 characters");
+    t.ok(longBody.errors?.[0]?.path.endsWith("…"), "and says so");
+
+    const url = `/nothing/${"x".repeat(3000)}`;
+    const notFound = await app.inject({ method: "GET", url });
+    t.equal(notFound.statusCode, 404);
+    const problem = notFound.json() as Problem;
+    t.equal(problem.instance.length, 2000, "the instance is cut to 2000 characters");
+    t.ok(problem.detail.length <= 2000 && problem.detail.endsWith("…"), "the detail too");
+  });
+
   t.test("wrong types and missing fields are listed, each with its path", async (t) => {
     const response = await app.inject({ method: "POST", url: "/v1/clusters", payload: { name: 5, sectors: "logistyka" } });
     const body = assertProblem(t, response, 400, "validation_failed", "/v1/clusters");

@@ -20,7 +20,8 @@ type Document = {
   info: { title: string; version: string };
   tags?: Array<{ name: string }>;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json> };
+  components: { schemas: Record<string, Json>; headers?: Record<string, Json> };
+  servers?: Array<{ url: string }>;
 };
 
 const METHODS = ["get", "put", "post", "patch", "delete", "head", "options"];
@@ -188,15 +189,45 @@ t.test("the served document", async (t) => {
     for (const member of ["type", "title", "status", "detail", "code"]) t.ok(problem.required?.includes(member), `Problem requires ${member}`);
   });
 
+  t.test("every response declares the headers it carries; every operation its 500, every /v1 operation its 503", async (t) => {
+    t.same(doc.servers, [{ url: "/", description: "The server this document is served from (local, staging or production alike).", "x-internal": false }]);
+    const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+    for (const { path, name, operation } of operations(doc)) {
+      const responses = (operation.responses ?? {}) as Record<string, { headers?: Record<string, unknown> }>;
+      t.ok(responses["500"], `${name} declares 500`);
+      if (path.startsWith("/v1/")) t.ok(responses["503"], `${name} declares 503`);
+      for (const [status, response] of Object.entries(responses)) {
+        const headers = response.headers ?? {};
+        t.same(headers["X-Request-Id"], header("X-Request-Id"), `${name} ${status}: X-Request-Id`);
+        t.same(headers["Access-Control-Allow-Origin"], header("Access-Control-Allow-Origin"), `${name} ${status}: CORS`);
+        const limited = path.startsWith("/v1/") && /^[24]/.test(status);
+        for (const limit of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]) {
+          t.same(headers[limit], limited ? header(limit) : undefined, `${name} ${status}: ${limit} ${limited ? "declared" : "absent (not limited)"}`);
+        }
+        t.same(headers["Retry-After"], status === "429" || status === "503" ? header("Retry-After") : undefined, `${name} ${status}: Retry-After`);
+      }
+    }
+  });
+
+  t.test("what the document declares, a /v1 answer carries", async (t) => {
+    const response = await app.inject({ method: "GET", url: "/v1/coordinators?limit=1" });
+    t.equal(response.statusCode, 200);
+    for (const name of ["x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"]) t.ok(response.headers[name], `${name} is sent`);
+    const health = await app.inject({ method: "GET", url: "/health/live" });
+    t.ok(health.headers["x-request-id"], "a public answer carries X-Request-Id");
+    t.notOk(health.headers["ratelimit-limit"], "and no rate limit: public operations are not limited");
+  });
+
   t.test("every referenced component exists, and every component is referenced", async (t) => {
     const refs = collectRefs(doc);
     t.ok(refs.length > 0);
     for (const ref of new Set(refs)) {
-      t.match(ref, /^#\/components\/schemas\/[A-Za-z0-9]+$/, `${ref} is a local component reference`);
+      t.match(ref, /^#\/components\/(schemas\/[A-Za-z0-9]+|headers\/[A-Za-z-]+)$/, `${ref} is a local component reference`);
       t.ok(resolve(doc, ref), `${ref} exists`);
     }
     const referenced = new Set(refs.map((ref) => ref.split("/").pop()));
     for (const name of Object.keys(doc.components.schemas)) t.ok(referenced.has(name), `component ${name} is used`);
+    for (const name of Object.keys(doc.components.headers ?? {})) t.ok(referenced.has(name), `header ${name} is used`);
   });
 
   t.test("the request examples of the create operations work as they are", async (t) => {

@@ -1,5 +1,21 @@
 import { z } from "zod";
-import { DateOnly, Uuid, Year, YearQuery, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import {
+  DateOnly,
+  EMBED_MAX_ITEMS,
+  ID_LIST_MAX_ITEMS,
+  Uuid,
+  Year,
+  YearQuery,
+  includeQuery,
+  int32,
+  outText,
+  page,
+  paginationQuery,
+  recordMeta,
+  searchQuery,
+  sortQuery,
+  text,
+} from "../../lib/schemas.ts";
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
@@ -21,13 +37,15 @@ const yearOf = (date: string) => Number(date.slice(0, 4));
 // Postgres compares UUIDs ignoring case and returns them in lower case; so do we, so that duplicates are caught.
 const MediaPartnerIds = z
   .array(Uuid.transform((id) => id.toLowerCase()))
-  .max(100, "must list at most 100 media partners")
+  .max(ID_LIST_MAX_ITEMS, `must list at most ${ID_LIST_MAX_ITEMS} media partners`)
   .superRefine((ids, ctx) => {
     ids.forEach((id, index) => {
       if (ids.indexOf(id) !== index) ctx.addIssue({ code: "custom", path: [index], message: "repeats a media partner already listed" });
     });
   })
-  .meta({ description: "Media partners that took part in the activity (e.g. the portals that promoted it). PATCH replaces the whole list." });
+  .meta({
+    description: `Media partners that took part in the activity (e.g. the portals that promoted it), at most ${ID_LIST_MAX_ITEMS}. PATCH replaces the whole list.`,
+  });
 
 const activityFields = {
   coordinatorId: Uuid.meta({ description: "The coordinator whose log the activity belongs to." }),
@@ -95,23 +113,36 @@ export const ActivityPatch = z
   })
   .meta({ id: "ActivityPatch", example: { status: "completed", endDate: "2013-09-20" } });
 
-const Ids = (description: string) => z.array(z.string()).meta({ description });
+/** Ids of records linked to the activity: at most EMBED_MAX_ITEMS, the first in the relation's order (activities-service.ts). */
+const Ids = (description: string) => z.array(Uuid).max(EMBED_MAX_ITEMS).meta({ description });
 
+/** How the service orders (and caps) each linked relation, shared by the `…Ids` lists and the embedded records. */
+const FIRST = `at most ${EMBED_MAX_ITEMS}`;
+const MEETINGS_ORDER = `${FIRST}, the first by date (then id); GET /v1/meetings?activityId={id} pages through all`;
+const GRANT_APPLICATIONS_ORDER = `${FIRST}, the first by id (creation order); GET /v1/grant-applications?activityId={id} pages through all`;
+const PUBLICATIONS_ORDER =
+  `${FIRST}, the first by id (creation order); GET /v1/media-partners/{mediaPartnerId}/publications?activityId={id} ` +
+  "pages through each media partner's";
+const MEDIA_PARTNERS_ORDER = `${FIRST} (no more can be linked), by id`;
+
+// Output bounds are the input bounds of the same fields (activityFields above): nothing longer can be stored.
 const activityShape = {
   id: recordMeta.id,
-  coordinatorId: z.string(),
-  clusterId: z.string().nullable(),
-  title: z.string(),
-  description: z.string().nullable(),
+  coordinatorId: Uuid,
+  clusterId: Uuid.nullable(),
+  title: outText(500),
+  description: outText(20_000).nullable(),
   category: ActivityCategory,
   status: ActivityStatus,
-  year: z.number().int(),
-  startDate: z.string().nullable().meta({ format: "date" }),
-  endDate: z.string().nullable().meta({ format: "date" }),
-  mediaPartnerIds: Ids("Linked media partners (`/v1/media-partners/{id}`)."),
-  meetingIds: Ids("Read-only: meetings that belong to this activity (`/v1/meetings/{id}`), by date."),
-  grantApplicationIds: Ids("Read-only: grant applications that belong to this activity (`/v1/grant-applications/{id}`)."),
-  publicationIds: Ids("Read-only: media publications about this activity."),
+  year: int32(1900, 2200),
+  startDate: DateOnly.nullable(),
+  endDate: DateOnly.nullable(),
+  mediaPartnerIds: Ids(`Linked media partners (\`/v1/media-partners/{id}\`): ${MEDIA_PARTNERS_ORDER}.`),
+  meetingIds: Ids(`Read-only: meetings that belong to this activity (\`/v1/meetings/{id}\`): ${MEETINGS_ORDER}.`),
+  grantApplicationIds: Ids(
+    `Read-only: grant applications that belong to this activity (\`/v1/grant-applications/{id}\`): ${GRANT_APPLICATIONS_ORDER}.`,
+  ),
+  publicationIds: Ids(`Read-only: media publications about this activity: ${PUBLICATIONS_ORDER}.`),
   coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
   cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when the activity has no cluster)." }),
 };
@@ -135,20 +166,24 @@ export const Activity: z.ZodType<ActivityDto> = z
     ...activityShape,
     mediaPartners: z
       .array(z.lazy(() => MediaPartner))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "Present with `include=mediaPartners`: the linked media partners, in the order of `mediaPartnerIds`." }),
+      .meta({ description: `Present with \`include=mediaPartners\`: the linked media partners, as \`mediaPartnerIds\`: ${MEDIA_PARTNERS_ORDER}.` }),
     meetings: z
       .array(z.lazy(() => Meeting))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "Present with `include=meetings`: the activity's meetings, in the order of `meetingIds` (by date)." }),
+      .meta({ description: `Present with \`include=meetings\`: the activity's meetings, as \`meetingIds\`: ${MEETINGS_ORDER}.` }),
     grantApplications: z
       .array(z.lazy(() => GrantApplication))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "Present with `include=grantApplications`: in the order of `grantApplicationIds`." }),
+      .meta({ description: `Present with \`include=grantApplications\`: as \`grantApplicationIds\`: ${GRANT_APPLICATIONS_ORDER}.` }),
     publications: z
       .array(z.lazy(() => MediaPublication))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "Present with `include=publications`: media publications about the activity, in the order of `publicationIds`." }),
+      .meta({ description: `Present with \`include=publications\`: media publications about the activity, as \`publicationIds\`: ${PUBLICATIONS_ORDER}.` }),
     ...recordTail,
   })
   .meta({

@@ -13,6 +13,7 @@ import { dateOnlyToDb, optionalDateFromDb, optionalDateToDb } from "../../lib/da
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound, type FieldError } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { searchText, searchWhere } from "../../lib/search-text.ts";
 import { toClusterDto } from "../clusters/clusters-service.ts";
 import { toCoordinatorDto } from "../coordinators/coordinators-service.ts";
@@ -41,12 +42,14 @@ const SORTABLE: SortableFields = {
 /**
  * The ids of what belongs to an activity, which every Activity DTO carries. Load an activity with
  * `include: ACTIVITY_LINKS` (e.g. `include: { activity: { include: ACTIVITY_LINKS } }`) before toActivityDto.
+ * Each relation holds at most EMBED_MAX_ITEMS, the first in its order (the Activity schema says which); the
+ * relation's own list pages through all of them.
  */
 export const ACTIVITY_LINKS = {
-  mediaPartners: { select: { mediaPartnerId: true }, orderBy: { mediaPartnerId: "asc" } },
-  meetings: { select: { id: true }, orderBy: [{ date: "asc" }, { id: "asc" }] },
-  grantApplications: { select: { id: true }, orderBy: { id: "asc" } },
-  publications: { select: { id: true }, orderBy: { id: "asc" } },
+  mediaPartners: { select: { mediaPartnerId: true }, orderBy: { mediaPartnerId: "asc" }, take: EMBED_MAX_ITEMS },
+  meetings: { select: { id: true }, orderBy: [{ date: "asc" }, { id: "asc" }], take: EMBED_MAX_ITEMS },
+  grantApplications: { select: { id: true }, orderBy: { id: "asc" }, take: EMBED_MAX_ITEMS },
+  publications: { select: { id: true }, orderBy: { id: "asc" }, take: EMBED_MAX_ITEMS },
 } as const satisfies Prisma.ActivityInclude;
 
 export type ActivityWithLinks = ActivityRow & {
@@ -63,15 +66,16 @@ export type ActivityWithLinks = ActivityRow & {
  * same query as the activity (one round of Prisma, never a query per activity).
  */
 function includeOf(include: readonly ActivityIncludeName[] = []) {
+  const { mediaPartners, meetings, grantApplications, publications } = ACTIVITY_LINKS;
   return {
     mediaPartners: include.includes("mediaPartners")
-      ? { select: { mediaPartnerId: true, mediaPartner: true }, orderBy: ACTIVITY_LINKS.mediaPartners.orderBy }
-      : ACTIVITY_LINKS.mediaPartners,
-    meetings: include.includes("meetings") ? { orderBy: ACTIVITY_LINKS.meetings.orderBy } : ACTIVITY_LINKS.meetings,
+      ? { select: { mediaPartnerId: true, mediaPartner: true }, orderBy: mediaPartners.orderBy, take: mediaPartners.take }
+      : mediaPartners,
+    meetings: include.includes("meetings") ? { orderBy: meetings.orderBy, take: meetings.take } : meetings,
     grantApplications: include.includes("grantApplications")
-      ? { include: PARTNERS_IN_ORDER, orderBy: ACTIVITY_LINKS.grantApplications.orderBy }
-      : ACTIVITY_LINKS.grantApplications,
-    publications: include.includes("publications") ? { orderBy: ACTIVITY_LINKS.publications.orderBy } : ACTIVITY_LINKS.publications,
+      ? { include: PARTNERS_IN_ORDER, orderBy: grantApplications.orderBy, take: grantApplications.take }
+      : grantApplications,
+    publications: include.includes("publications") ? { orderBy: publications.orderBy, take: publications.take } : publications,
     ...(include.includes("coordinator") ? { coordinator: true } : {}),
     ...(include.includes("cluster") ? { cluster: true } : {}),
   } satisfies Prisma.ActivityInclude;

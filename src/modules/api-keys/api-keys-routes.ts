@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "../../lib/etag.ts";
 import { nextLink } from "../../lib/pagination.ts";
-import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyIdParams, ApiKeyListQuery, ApiKeyPage } from "./api-keys-schemas.ts";
 import { apiKeysService } from "./api-keys-service.ts";
 
@@ -90,7 +90,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
         description: "Its settings and state, never the key itself.",
         params: ApiKeyIdParams,
         headers: z.object({
-          "if-none-match": z.string().optional().meta({ description: "An ETag you hold; if it is current the answer is 304 with no body." }),
+          "if-none-match": ifNoneMatchHeader,
         }),
         response: {
           200: jsonResponse(ApiKey, "The API key (without its secret), with its ETag in the ETag header."),
@@ -123,7 +123,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
           "`revokedAt` set, so the audit log keeps naming it. Requires `If-Match`.",
         params: ApiKeyIdParams,
         headers: z.object({
-          "if-match": z.string().optional().meta({ description: "The ETag from your last read of this key. Required: missing -> 428, stale -> 412." }),
+          "if-match": ifMatchHeader("The ETag from your last read of this key. Required: missing -> 428, stale -> 412."),
         }),
         response: {
           204: z.undefined().describe("Revoked."),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Timestamp, Uuid, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { Instant, Timestamp, Uuid, outText, page, paginationQuery, recordMeta, sortQuery, text } from "../../lib/schemas.ts";
+import { API_KEY_LENGTH, API_KEY_PREFIX_LENGTH } from "./api-keys-service.ts";
 
 export const API_KEY_ROLES = ["reader", "editor", "admin"] as const;
 
@@ -7,9 +8,12 @@ export const ApiKeyRole = z
   .enum(API_KEY_ROLES, { error: "must be reader, editor or admin" })
   .meta({ description: "reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys." });
 
+/** Also the bound of an audit event's `keyName`. */
+export const API_KEY_NAME_MAX = 200;
+
 export const ApiKeyCreate = z
   .strictObject({
-    name: text(200).meta({ description: "What the key is for, e.g. who or which system holds it.", example: "raporty miesięczne (odczyt)" }),
+    name: text(API_KEY_NAME_MAX).meta({ description: "What the key is for, e.g. who or which system holds it.", example: "raporty miesięczne (odczyt)" }),
     role: ApiKeyRole,
     expiresAt: Timestamp.nullish()
       .refine((value) => value == null || new Date(value).getTime() > Date.now(), "must be in the future")
@@ -19,16 +23,13 @@ export const ApiKeyCreate = z
 
 const apiKeyFields = {
   id: recordMeta.id,
-  name: z.string(),
-  prefix: z.string().meta({ description: "The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret." }),
+  name: outText(API_KEY_NAME_MAX),
+  prefix: outText(API_KEY_PREFIX_LENGTH).meta({ description: "The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret." }),
   role: ApiKeyRole,
-  expiresAt: z.string().nullable().meta({ format: "date-time", description: "When the key stops working; null: never." }),
-  revokedAt: z.string().nullable().meta({ format: "date-time", description: "When the key was revoked; null: not revoked." }),
-  lastUsedAt: z
-    .string()
-    .nullable()
-    .meta({ format: "date-time", description: "Last successful authentication, to the minute (updated at most once a minute); null: never used." }),
-  createdByKeyId: z.string().nullable().meta({ description: "The API key that created this one; null when created by `npm run keys:create` or at first start." }),
+  expiresAt: Instant.nullable().meta({ description: "When the key stops working; null: never." }),
+  revokedAt: Instant.nullable().meta({ description: "When the key was revoked; null: not revoked." }),
+  lastUsedAt: Instant.nullable().meta({ description: "Last successful authentication, to the minute (updated at most once a minute); null: never used." }),
+  createdByKeyId: Uuid.nullable().meta({ description: "The API key that created this one; null when created by `npm run keys:create` or at first start." }),
   version: recordMeta.version,
   createdAt: recordMeta.createdAt,
   updatedAt: recordMeta.updatedAt,
@@ -55,11 +56,11 @@ export const ApiKey = z.object(apiKeyFields).meta({ id: "ApiKey", example: apiKe
 export const ApiKeyCreated = z
   .object({
     ...apiKeyFields,
-    key: z.string().meta({
+    key: outText(API_KEY_LENGTH).meta({
       description: "The API key: send it as `Authorization: Bearer <key>`. Shown only in this response; only a hash of it is stored.",
     }),
   })
-  .meta({ id: "ApiKeyCreated", example: { ...apiKeyExample, key: "crk_k7x2m9qa_3vQm8Zk1pLx0R7tYwN4bC6dE9fGhJ2sKuV5aX1yM0nB8" } });
+  .meta({ id: "ApiKeyCreated", example: { ...apiKeyExample, key: "crk_k7x2m9qa_3vQm8Zk1pLx0R7tYwN4bC6dE9fGhJ2sKuV5aX1yM0nB" } });
 
 export const API_KEY_SORT_FIELDS = ["createdAt", "name"] as const;
 

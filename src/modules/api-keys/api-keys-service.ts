@@ -17,6 +17,9 @@ import type { ApiKeyCreateInput, ApiKeyDto, ApiKeyListQueryInput, ApiKeyRoleName
 const PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const PREFIX_LENGTH = 8;
 const SECRET_BYTES = 32;
+/** The public prefix's length, and the whole key's: `crk_` + prefix + `_` + the secret in base64url (unpadded). */
+export const API_KEY_PREFIX_LENGTH = PREFIX_LENGTH;
+export const API_KEY_LENGTH = "crk_".length + PREFIX_LENGTH + 1 + Math.ceil((SECRET_BYTES * 4) / 3);
 /** What a key sent by a client must look like before the database is asked about it. */
 export const API_KEY_FORMAT = /^crk_([a-z0-9]{8})_([A-Za-z0-9_-]{40,200})$/;
 

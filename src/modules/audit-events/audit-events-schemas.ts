@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { auditActions } from "../../lib/audit.ts";
-import { Timestamp, Uuid, page, paginationQuery, recordMeta } from "../../lib/schemas.ts";
+import { REQUEST_ID_MAX_LENGTH } from "../../lib/problem.ts";
+import { INT32_MAX, Instant, Timestamp, Uuid, int32, outText, page, paginationQuery, recordMeta } from "../../lib/schemas.ts";
+import { API_KEY_NAME_MAX } from "../api-keys/api-keys-schemas.ts";
+
+/**
+ * The keys of `changes` are field names of the API's own record shapes (`name`, `cooperation`, `foundingAgreementDate`,
+ * …, a few dozen characters at most): never client text, so this bound only has to be larger than any of them.
+ */
+export const AUDIT_FIELD_NAME_MAX = 100;
 
 /** The collections the audit log files events under (their URL names). */
 export const AUDIT_RESOURCE_TYPES = [
@@ -32,16 +40,16 @@ export const AuditResourceType = z.enum(AUDIT_RESOURCE_TYPES).meta({
 export const AuditEvent = z
   .object({
     id: recordMeta.id,
-    occurredAt: z.string().meta({ format: "date-time", description: "When the change was made (UTC; the start of its transaction)." }),
+    occurredAt: Instant.meta({ description: "When the change was made (UTC; the start of its transaction)." }),
     keyId: Uuid.nullable().meta({ description: "The API key that made the change; null for changes made outside a request (seeding, scripts)." }),
-    keyName: z.string().nullable().meta({ description: "That key's name at the time." }),
-    requestId: z.string().nullable().meta({ description: "The request's X-Request-Id, to find it in the logs." }),
+    keyName: outText(API_KEY_NAME_MAX).nullable().meta({ description: "That key's name at the time." }),
+    requestId: outText(REQUEST_ID_MAX_LENGTH).nullable().meta({ description: "The request's X-Request-Id, to find it in the logs." }),
     action: AuditAction,
     resourceType: AuditResourceType,
     resourceId: Uuid.meta({ description: "The changed record's id." }),
     parentId: Uuid.nullable().meta({ description: "For a sub-resource: the owning record (the meeting of a participant, the media partner of a publication, …)." }),
-    version: z.number().int().nullable().meta({ description: "The record's version after the change (at deletion: the version deleted)." }),
-    changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).meta({
+    version: int32(1, INT32_MAX).nullable().meta({ description: "The record's version after the change (at deletion: the version deleted)." }),
+    changes: z.record(z.string().max(AUDIT_FIELD_NAME_MAX), z.object({ before: z.unknown(), after: z.unknown() })).meta({
       description:
         "For each top-level field that changed (as in the create body): its value before and after. A create has `before: null` " +
         "for every field it set, a delete `after: null`. Secrets (API key values and hashes) are never logged.",
@@ -74,7 +82,7 @@ export const AuditEventListQuery = z
     resourceId: Uuid.optional(),
     keyId: Uuid.optional(),
     action: AuditAction.optional(),
-    requestId: z.string().min(1).max(128).optional().meta({ description: "Events written by this request (its X-Request-Id)." }),
+    requestId: z.string().min(1).max(REQUEST_ID_MAX_LENGTH).optional().meta({ description: "Events written by this request (its X-Request-Id)." }),
     occurredFrom: Timestamp.optional().meta({ description: "At or after this instant (RFC 3339 with offset)." }),
     occurredTo: Timestamp.optional().meta({ description: "At or before this instant (RFC 3339 with offset)." }),
   })

@@ -1,18 +1,28 @@
 import { z } from "zod";
-import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 
+/** Longest values accepted, and so returned (the columns are unbounded text). */
+const NAME_MAX_LENGTH = 300;
+const SHORT_NAME_MAX_LENGTH = 50;
+const DESCRIPTION_MAX_LENGTH = 10_000;
+/** A cluster names a handful of sectors; 30 is ample for any real one. */
+const SECTORS_MAX_ITEMS = 30;
+const SECTOR_MAX_LENGTH = 100;
+
+const sectorsDescription = `Industry sectors, in the cluster's own words: at most ${SECTORS_MAX_ITEMS}, each at most ${SECTOR_MAX_LENGTH} characters.`;
+
 const Sectors = z
-  .array(text(100))
-  .max(30, "must list at most 30 sectors")
+  .array(text(SECTOR_MAX_LENGTH))
+  .max(SECTORS_MAX_ITEMS, `must list at most ${SECTORS_MAX_ITEMS} sectors`)
   .refine((sectors) => new Set(sectors.map((s) => s.toLowerCase())).size === sectors.length, "must not repeat a sector")
-  .meta({ description: "Industry sectors, in the cluster's own words.", example: ["logistyka", "transport", "dystrybucja"] });
+  .meta({ description: sectorsDescription, example: ["logistyka", "transport", "dystrybucja"] });
 
 const clusterFields = {
-  name: text(300).meta({ example: "Klaster LTPP" }),
-  shortName: text(50).nullish().meta({ description: "Unique short name.", example: "LTPP" }),
+  name: text(NAME_MAX_LENGTH).meta({ example: "Klaster LTPP" }),
+  shortName: text(SHORT_NAME_MAX_LENGTH).nullish().meta({ description: "Unique short name.", example: "LTPP" }),
   sectors: Sectors.default([]),
-  description: text(10_000)
+  description: text(DESCRIPTION_MAX_LENGTH)
     .nullish()
     .meta({ example: "Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja." }),
   foundingAgreementDate: DateOnly.nullish().meta({ description: "Date of the cluster agreement (porozumienie klastra).", example: "2012-06-01" }),
@@ -42,12 +52,12 @@ export const ClusterPatch = z
 export const Cluster = z
   .object({
     id: recordMeta.id,
-    name: z.string(),
-    shortName: z.string().nullable(),
-    sectors: z.array(z.string()),
-    description: z.string().nullable(),
-    foundingAgreementDate: z.string().nullable().meta({ format: "date" }),
-    coordinatorId: z.string(),
+    name: outText(NAME_MAX_LENGTH),
+    shortName: outText(SHORT_NAME_MAX_LENGTH).nullable(),
+    sectors: z.array(outText(SECTOR_MAX_LENGTH)).max(SECTORS_MAX_ITEMS).meta({ description: sectorsDescription }),
+    description: outText(DESCRIPTION_MAX_LENGTH).nullable(),
+    foundingAgreementDate: outText(10).nullable().meta({ format: "date" }),
+    coordinatorId: Uuid,
     coordinator: Coordinator.optional().meta({ description: "Present with `include=coordinator`." }),
     version: recordMeta.version,
     createdAt: recordMeta.createdAt,
@@ -78,8 +88,8 @@ export const ClusterListQuery = z.strictObject({
   sort: sortQuery(CLUSTER_SORT_FIELDS, "name"),
   q: searchQuery,
   coordinatorId: Uuid.optional(),
-  sector: text(100).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),
-  shortName: text(50).optional(),
+  sector: text(SECTOR_MAX_LENGTH).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),
+  shortName: text(SHORT_NAME_MAX_LENGTH).optional(),
   foundingAgreementDateFrom: DateOnly.optional(),
   foundingAgreementDateTo: DateOnly.optional(),
   include: ClusterInclude,

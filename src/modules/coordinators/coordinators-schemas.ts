@@ -1,10 +1,30 @@
 import { z } from "zod";
-import { DateOnly, Email, Phone, WebUrl, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
-import { Address, AddressPatch, AddressRecord, Krs, LegalForm, Nip, Regon } from "../../lib/registry-schemas.ts";
+import { DateOnly, Email, Phone, WebUrl, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import {
+  Address,
+  AddressPatch,
+  AddressRecord,
+  EmailRecord,
+  Krs,
+  KrsRecord,
+  LegalForm,
+  Nip,
+  NipRecord,
+  PhoneRecord,
+  Regon,
+  RegonRecord,
+  WebsiteRecord,
+} from "../../lib/registry-schemas.ts";
+
+/** Longest values accepted, and so returned (the columns are unbounded text). */
+const NAME_MAX_LENGTH = 300;
+const SHORT_NAME_MAX_LENGTH = 100;
+const MANDATE_BASIS_MAX_LENGTH = 500;
+const CITY_FILTER_MAX_LENGTH = 100;
 
 const coordinatorFields = {
-  name: text(300).meta({ example: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." }),
-  shortName: text(100).nullish().meta({ example: "ZNIK" }),
+  name: text(NAME_MAX_LENGTH).meta({ example: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." }),
+  shortName: text(SHORT_NAME_MAX_LENGTH).nullish().meta({ example: "ZNIK" }),
   legalForm: LegalForm.nullish(),
   krs: Krs.nullish(),
   nip: Nip.nullish(),
@@ -13,7 +33,7 @@ const coordinatorFields = {
   website: WebUrl.nullish(),
   email: Email.nullish(),
   phone: Phone.nullish(),
-  mandateBasis: text(500).nullish().meta({ description: "What gives the coordinator its role.", example: "Porozumienie Klastra" }),
+  mandateBasis: text(MANDATE_BASIS_MAX_LENGTH).nullish().meta({ description: "What gives the coordinator its role.", example: "Porozumienie Klastra" }),
   mandateDate: DateOnly.nullish().meta({ description: "Date of the mandate (YYYY-MM-DD).", example: "2012-06-01" }),
 };
 
@@ -39,18 +59,18 @@ export const CoordinatorPatch = z
 export const Coordinator = z
   .object({
     id: recordMeta.id,
-    name: z.string(),
-    shortName: z.string().nullable(),
+    name: outText(NAME_MAX_LENGTH),
+    shortName: outText(SHORT_NAME_MAX_LENGTH).nullable(),
     legalForm: LegalForm.nullable(),
-    krs: z.string().nullable(),
-    nip: z.string().nullable(),
-    regon: z.string().nullable(),
+    krs: KrsRecord.nullable(),
+    nip: NipRecord.nullable(),
+    regon: RegonRecord.nullable(),
     address: AddressRecord.nullable(),
-    website: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    mandateBasis: z.string().nullable(),
-    mandateDate: z.string().nullable().meta({ format: "date" }),
+    website: WebsiteRecord.nullable(),
+    email: EmailRecord.nullable(),
+    phone: PhoneRecord.nullable(),
+    mandateBasis: outText(MANDATE_BASIS_MAX_LENGTH).nullable(),
+    mandateDate: outText(10).nullable().meta({ format: "date" }),
     version: recordMeta.version,
     createdAt: recordMeta.createdAt,
     updatedAt: recordMeta.updatedAt,
@@ -86,7 +106,7 @@ export const CoordinatorListQuery = z.strictObject({
   nip: Nip.optional(),
   regon: Regon.optional(),
   krs: Krs.optional(),
-  city: text(100).optional().meta({ description: "Exact city, ignoring case." }),
+  city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
   legalForm: LegalForm.optional(),
 });
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { etagOf } from "../../lib/etag.ts";
 import { nextLink } from "../../lib/pagination.ts";
-import { IdParams, jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { IdParams, idempotencyKeyHeader, ifMatchHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { GrantApplicationStatusChangePage, GrantApplicationStatusHistoryQuery, GrantApplicationTransition } from "./grant-application-status-schemas.ts";
 import { grantApplicationStatusService } from "./grant-application-status-service.ts";
 import { GrantApplication } from "./grant-applications-schemas.ts";
@@ -37,8 +37,8 @@ export function registerGrantApplicationStatusRoutes(appIn: FastifyInstance) {
           "the status history. `If-Match` is optional here; when sent it must be current (412).",
         params: IdParams,
         headers: z.object({
-          "if-match": z.string().optional().meta({ description: "Optional: the ETag from your last read; stale -> 412." }),
-          "idempotency-key": z.string().optional().meta({ description: "Any unique string (1–255 chars); a retry with the same key and body replays the first answer." }),
+          "if-match": ifMatchHeader("Optional: the ETag from your last read; stale -> 412."),
+          "idempotency-key": idempotencyKeyHeader,
         }),
         body: GrantApplicationTransition,
         response: {

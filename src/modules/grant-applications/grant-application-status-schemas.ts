@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GrantApplicationStatus as StatusValues } from "../../generated/prisma/enums.ts";
-import { DateOnly, page, paginationQuery, recordMeta, text } from "../../lib/schemas.ts";
+import { DateOnly, outText, page, paginationQuery, recordMeta, text } from "../../lib/schemas.ts";
 
 export type GrantApplicationStatusValue = StatusValues;
 
@@ -29,6 +29,11 @@ export const TRANSITIONS: Readonly<Record<StatusValues, readonly StatusValues[]>
 
 export const allowedTransitions = (status: StatusValues): StatusValues[] => [...TRANSITIONS[status]];
 
+/** The most statuses any status may move to: the bound of `allowedTransitions`. */
+export const MAX_ALLOWED_TRANSITIONS = Math.max(...Object.values(TRANSITIONS).map((targets) => targets.length));
+
+const NOTE_MAX = 2000;
+
 export const GrantApplicationTransition = z
   .strictObject({
     to: GrantApplicationStatus.meta({ description: "The status to move to; must be one of the application's `allowedTransitions`." }),
@@ -36,7 +41,7 @@ export const GrantApplicationTransition = z
       description: "The day the change happened (YYYY-MM-DD); not before the previous dated change. Becomes `statusChangedOn`.",
       example: "2012-12-20",
     }),
-    note: text(2000).nullish().meta({ example: "Uchwała nr 1486/205/12 Zarządu Województwa Pomorskiego" }),
+    note: text(NOTE_MAX).nullish().meta({ example: "Uchwała nr 1486/205/12 Zarządu Województwa Pomorskiego" }),
   })
   .meta({
     id: "GrantApplicationTransition",
@@ -48,8 +53,8 @@ export const GrantApplicationStatusChange = z
     id: recordMeta.id,
     from: GrantApplicationStatus.nullable().meta({ description: "null for the first entry, written when the application was created." }),
     to: GrantApplicationStatus,
-    on: z.string().nullable().meta({ format: "date", description: "The day of the change, when known." }),
-    note: z.string().nullable(),
+    on: DateOnly.nullable().meta({ description: "The day of the change, when known." }),
+    note: outText(NOTE_MAX).nullable(),
     createdAt: recordMeta.createdAt,
   })
   .meta({

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Organization } from "../organizations/organizations-schemas.ts";
-import { GrantApplicationStatus } from "./grant-application-status-schemas.ts";
+import { GrantApplicationStatus, MAX_ALLOWED_TRANSITIONS } from "./grant-application-status-schemas.ts";
 
 const SEED_EXAMPLE = {
   title: "Wniosek Klastra LTPP w konkursie „Strategia dla klastra”",
@@ -14,14 +14,28 @@ const SEED_EXAMPLE = {
   decision: { reference: "Uchwała nr 1486/205/12", date: "2012-12-20", body: "Zarząd Województwa Pomorskiego" },
 };
 
+/** Length limits of the text fields, shared by the input (a validation rule) and the output (its documented bound). */
+const TITLE_MAX = 500;
+const PARTNER_ROLE_MAX = 200;
+const IN_KIND_SUPPORT_MAX = 2000;
+const EVALUATION_NOTES_MAX = 5000;
+const DECISION_TEXT_MAX = 300;
+
+/**
+ * Partners of one application: a consortium of a cluster's members, which in practice is a handful; 100 leaves room
+ * for any real call. The list is part of the record (there is no sub-resource to page through), so the bound holds
+ * in responses too.
+ */
+export const PARTNERS_MAX_ITEMS = 100;
+
 const Partner = z.strictObject({
   organizationId: Uuid.meta({ description: "An existing organization (422 otherwise)." }),
-  role: text(200).default("partner").meta({ description: "The organization's role in the application.", example: "partner" }),
+  role: text(PARTNER_ROLE_MAX).default("partner").meta({ description: "The organization's role in the application.", example: "partner" }),
 });
 
 const Partners = z
   .array(Partner)
-  .max(100, "must list at most 100 partners")
+  .max(PARTNERS_MAX_ITEMS, `must list at most ${PARTNERS_MAX_ITEMS} partners`)
   .superRefine((partners, ctx) => {
     const first = new Map<string, number>();
     partners.forEach((partner, index) => {
@@ -30,10 +44,19 @@ const Partners = z
       else ctx.addIssue({ code: "custom", path: [index, "organizationId"], message: `repeats partner ${earlier}; list each organization once` });
     });
   })
-  .meta({ description: "Partner organizations, in the order given; PATCH replaces the whole list." });
+  .meta({ description: `Partner organizations (at most ${PARTNERS_MAX_ITEMS}), in the order given; PATCH replaces the whole list.` });
 
-const Score = (example: string) => Decimal({ integerDigits: 6, scale: 2, example });
-const Rank = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000");
+/** Scores are numeric(8, 2): at most 6 digits before the point and 2 after. */
+const SCORE_DIGITS = { integerDigits: 6, scale: 2 } as const;
+const Score = (example: string) => Decimal({ ...SCORE_DIGITS, example });
+/** A score as returned: the stored number in plain notation (`999999.99` at the longest). */
+const ScoreOut = z.string().max(SCORE_DIGITS.integerDigits + 1 + SCORE_DIGITS.scale);
+const Rank = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(1_000_000, "must be at most 1000000")
+  .meta({ format: "int32" });
 
 const Evaluation = z
   .strictObject({
@@ -41,7 +64,7 @@ const Evaluation = z
     maxScore: Score("100").nullish().meta({ description: "The most points the call allowed." }),
     rank: Rank.nullish().meta({ description: "Place on the ranking list (1 = first).", example: 2 }),
     rankOutOf: Rank.nullish().meta({ description: "How many applications were ranked.", example: 12 }),
-    notes: text(5000).nullish().meta({ example: SEED_EXAMPLE.evaluation.notes }),
+    notes: text(EVALUATION_NOTES_MAX).nullish().meta({ example: SEED_EXAMPLE.evaluation.notes }),
   })
   .superRefine((evaluation, ctx) => {
     if (evaluation.score != null && evaluation.maxScore != null && Number(evaluation.score) > Number(evaluation.maxScore)) {
@@ -53,15 +76,15 @@ const Evaluation = z
   });
 
 const Decision = z.strictObject({
-  reference: text(300).nullish().meta({ description: "The decision's reference number.", example: "Uchwała nr 1486/205/12" }),
+  reference: text(DECISION_TEXT_MAX).nullish().meta({ description: "The decision's reference number.", example: "Uchwała nr 1486/205/12" }),
   date: DateOnly.nullish().meta({ example: "2012-12-20" }),
-  body: text(300).nullish().meta({ description: "Who decided.", example: "Zarząd Województwa Pomorskiego" }),
+  body: text(DECISION_TEXT_MAX).nullish().meta({ description: "Who decided.", example: "Zarząd Województwa Pomorskiego" }),
 });
 
 const grantApplicationFields = {
-  title: text(500).meta({ example: SEED_EXAMPLE.title }),
-  callName: text(500).nullish().meta({ description: "The call or competition applied to.", example: SEED_EXAMPLE.callName }),
-  programme: text(500).nullish().meta({ description: "The funding programme the call belongs to." }),
+  title: text(TITLE_MAX).meta({ example: SEED_EXAMPLE.title }),
+  callName: text(TITLE_MAX).nullish().meta({ description: "The call or competition applied to.", example: SEED_EXAMPLE.callName }),
+  programme: text(TITLE_MAX).nullish().meta({ description: "The funding programme the call belongs to." }),
   fundingBodyId: Uuid.nullish().meta({ description: "The organization that funds or organises the call (422 if it does not exist)." }),
   applicantId: Uuid.meta({ description: "The coordinator that applied (422 if it does not exist)." }),
   clusterId: Uuid.nullish().meta({ description: "The cluster the application is for." }),
@@ -70,7 +93,7 @@ const grantApplicationFields = {
   submittedOn: DateOnly.nullish().meta({ description: "Filled by the `submitted` transition when empty.", example: "2012-11-16" }),
   requestedAmount: Money.nullish(),
   awardedAmount: Money.nullish(),
-  inKindSupport: text(2000).nullish().meta({ description: "Support given in kind instead of (or besides) money.", example: SEED_EXAMPLE.inKindSupport }),
+  inKindSupport: text(IN_KIND_SUPPORT_MAX).nullish().meta({ description: "Support given in kind instead of (or besides) money.", example: SEED_EXAMPLE.inKindSupport }),
   evaluation: Evaluation.nullish(),
   decision: Decision.nullish(),
 };
@@ -93,8 +116,11 @@ export const GrantApplicationCreate = z.strictObject(grantApplicationFields).met
 
 /** In a merge patch a money value merges member by member, so neither member may be required or defaulted here. */
 const MoneyPatch = z.strictObject({
-  amount: z.union([z.string(), z.number()]).nullish(),
-  currency: z.string().nullish(),
+  // The merged value is then checked against Money; the patch body itself is held to Money's bounds, with its messages.
+  amount: z
+    .union([z.string().max(40, 'must be a non-negative decimal with at most 2 decimal places, e.g. "125000.00"'), z.number()])
+    .nullish(),
+  currency: z.string().max(3, "must be an ISO 4217 currency code such as PLN or EUR").nullish(),
 });
 
 export const GrantApplicationPatch = z
@@ -111,54 +137,63 @@ export const GrantApplicationPatch = z
     example: { evaluation: { score: "99.5", rank: 2 }, decision: SEED_EXAMPLE.decision },
   });
 
-const MoneyValue = z.object({ amount: z.string(), currency: z.string() }).meta({ example: { amount: "125000.00", currency: "PLN" } });
+/** Amounts are numeric(16, 2), returned with both decimals: `99999999999999.99` (17 characters) at the longest. */
+const MoneyValue = z
+  .object({ amount: z.string().max(17), currency: z.string().max(3).meta({ description: "ISO 4217 code." }) })
+  .meta({ example: { amount: "125000.00", currency: "PLN" } });
 
 export const GrantApplicationPartner = z
   .object({
-    organizationId: z.string(),
+    organizationId: Uuid,
     organization: Organization.optional().meta({ description: "Present with `include=partners`." }),
-    role: z.string(),
+    role: outText(PARTNER_ROLE_MAX),
   })
   .meta({ id: "GrantApplicationPartner", example: { organizationId: "0193b2a5-4d55-7a86-9f70-6b9c0d1e2f3a", role: "partner" } });
 
 export const GrantApplicationEvaluation = z
   .object({
-    score: z.string().nullable(),
-    maxScore: z.string().nullable(),
-    rank: z.number().int().nullable(),
-    rankOutOf: z.number().int().nullable(),
-    notes: z.string().nullable(),
+    score: ScoreOut.nullable(),
+    maxScore: ScoreOut.nullable(),
+    rank: Rank.nullable(),
+    rankOutOf: Rank.nullable(),
+    notes: outText(EVALUATION_NOTES_MAX).nullable(),
   })
   .meta({ id: "GrantApplicationEvaluation", example: SEED_EXAMPLE.evaluation });
 
 export const GrantApplicationDecision = z
-  .object({ reference: z.string().nullable(), date: z.string().nullable().meta({ format: "date" }), body: z.string().nullable() })
+  .object({ reference: outText(DECISION_TEXT_MAX).nullable(), date: DateOnly.nullable(), body: outText(DECISION_TEXT_MAX).nullable() })
   .meta({ id: "GrantApplicationDecision", example: SEED_EXAMPLE.decision });
 
 const grantApplicationShape = {
-  title: z.string(),
-  callName: z.string().nullable(),
-  programme: z.string().nullable(),
-  fundingBodyId: z.string().nullable(),
+  title: outText(TITLE_MAX),
+  callName: outText(TITLE_MAX).nullable(),
+  programme: outText(TITLE_MAX).nullable(),
+  fundingBodyId: Uuid.nullable(),
   fundingBody: Organization.nullable()
     .optional()
     .meta({ description: "Present with `include=fundingBody` (null when no funding body is recorded)." }),
-  applicantId: z.string(),
+  applicantId: Uuid,
   applicant: Coordinator.optional().meta({ description: "Present with `include=applicant`." }),
-  clusterId: z.string().nullable(),
+  clusterId: Uuid.nullable(),
   cluster: Cluster.nullable().optional().meta({ description: "Present with `include=cluster` (null when there is no cluster)." }),
 };
 const grantApplicationTail = {
-  partners: z.array(GrantApplicationPartner).meta({ description: "Partner organizations, in order; each with its `organization` with `include=partners`." }),
-  submittedOn: z.string().nullable().meta({ format: "date" }),
+  partners: z
+    .array(GrantApplicationPartner)
+    .max(PARTNERS_MAX_ITEMS)
+    .meta({ description: `Partner organizations (at most ${PARTNERS_MAX_ITEMS}), in order; each with its \`organization\` with \`include=partners\`.` }),
+  submittedOn: DateOnly.nullable(),
   requestedAmount: MoneyValue.nullable(),
   awardedAmount: MoneyValue.nullable(),
-  inKindSupport: z.string().nullable(),
+  inKindSupport: outText(IN_KIND_SUPPORT_MAX).nullable(),
   evaluation: GrantApplicationEvaluation.nullable().meta({ description: "null when nothing about the evaluation is known." }),
   decision: GrantApplicationDecision.nullable().meta({ description: "null when nothing about the decision is known." }),
   status: GrantApplicationStatus,
-  statusChangedOn: z.string().nullable().meta({ format: "date", description: "The `on` date of the latest status change, when given." }),
-  allowedTransitions: z.array(GrantApplicationStatus).meta({ description: "The statuses POST …/transitions accepts now." }),
+  statusChangedOn: DateOnly.nullable().meta({ description: "The `on` date of the latest status change, when given." }),
+  allowedTransitions: z
+    .array(GrantApplicationStatus)
+    .max(MAX_ALLOWED_TRANSITIONS)
+    .meta({ description: "The statuses POST …/transitions accepts now." }),
   version: recordMeta.version,
   createdAt: recordMeta.createdAt,
   updatedAt: recordMeta.updatedAt,
@@ -175,7 +210,7 @@ export const GrantApplication: z.ZodType<GrantApplicationDto> = z
   .object({
     id: recordMeta.id,
     ...grantApplicationShape,
-    activityId: z.string().nullable(),
+    activityId: Uuid.nullable(),
     // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
     activity: z
       .lazy(() => Activity)

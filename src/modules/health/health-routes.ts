@@ -5,7 +5,10 @@ import { ApiError } from "../../lib/problem.ts";
 import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
 
 const Health = z
-  .object({ status: z.enum(["ok"]), database: z.string().optional() })
+  .object({
+    status: z.enum(["ok"]),
+    database: z.enum(["postgres", "pglite"]).optional().meta({ description: "Readiness only: the kind of database the service runs on." }),
+  })
   .meta({ id: "Health", example: { status: "ok", database: "postgres" } });
 
 export default async function healthRoutes(appIn: FastifyInstance) {

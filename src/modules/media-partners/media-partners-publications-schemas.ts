@@ -1,15 +1,20 @@
 import { z } from "zod";
-import { DateOnly, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, WebUrl, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 
 /** What a media partner published about the cluster's work: the evidence when promotion is reported. */
 
+const TITLE_MAX = 500;
+const NOTES_MAX = 10_000;
+/** WebUrl (src/lib/schemas.ts) allows at most this many characters. */
+const URL_MAX = 2048;
+
 const publicationFields = {
-  title: text(500).meta({ example: "Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate" }),
+  title: text(TITLE_MAX).meta({ example: "Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate" }),
   url: WebUrl.nullish().meta({ description: "Where the publication can be read (http or https)." }),
   publishedOn: DateOnly.nullish().meta({ description: "Publication date (YYYY-MM-DD).", example: "2013-05-10" }),
   activityId: Uuid.nullish().meta({ description: "The activity the publication covers; must exist (422 otherwise)." }),
-  notes: text(10_000).nullish().meta({ example: "Promocja w mediach: relacja ze spotkania warsztatowego." }),
+  notes: text(NOTES_MAX).nullish().meta({ example: "Promocja w mediach: relacja ze spotkania warsztatowego." }),
 };
 
 export const MediaPublicationCreate = z.strictObject(publicationFields).meta({
@@ -29,13 +34,13 @@ export const MediaPublicationPatch = z
 const publicationShape = {
   id: recordMeta.id,
   mediaPartnerId: Uuid.meta({ description: "The media partner that published it." }),
-  title: z.string(),
-  url: z.string().nullable(),
-  publishedOn: z.string().nullable().meta({ format: "date" }),
-  activityId: z.string().nullable(),
+  title: outText(TITLE_MAX),
+  url: outText(URL_MAX).nullable(),
+  publishedOn: DateOnly.nullable(),
+  activityId: Uuid.nullable(),
 };
 const publicationTail = {
-  notes: z.string().nullable(),
+  notes: outText(NOTES_MAX).nullable(),
   version: recordMeta.version,
   createdAt: recordMeta.createdAt,
   updatedAt: recordMeta.updatedAt,

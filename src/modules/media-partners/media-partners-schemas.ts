@@ -1,7 +1,22 @@
 import { domainToASCII } from "node:url";
 import { z } from "zod";
 import { MediaKind as MediaKindValues } from "../../generated/prisma/enums.ts";
-import { DateOnly, Email, Phone, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import {
+  DateOnly,
+  EMBED_MAX_ITEMS,
+  Email,
+  Phone,
+  Uuid,
+  WebUrl,
+  includeQuery,
+  outText,
+  page,
+  paginationQuery,
+  recordMeta,
+  searchQuery,
+  sortQuery,
+  text,
+} from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { MediaPublication } from "./media-partners-publications-schemas.ts";
 
@@ -25,8 +40,12 @@ export function canonicalDomain(value: string): string {
 export const domainOfWebsite = (website: string | null | undefined): string | null =>
   website == null ? null : canonicalDomain(new URL(website).hostname);
 
+/** A host name has at most 253 characters (RFC 1035); z.regexes.domain checks that of the canonical form too. */
+export const DOMAIN_MAX_LENGTH = 253;
+
 export const Domain = z
   .string()
+  .max(DOMAIN_MAX_LENGTH, "must be a domain name such as gospodarkamorska.pl")
   .transform(canonicalDomain)
   .refine((value) => z.regexes.domain.test(value), "must be a domain name such as gospodarkamorska.pl")
   .meta({ description: "Host name, stored in lower case without `www.`; unique.", example: "gospodarkamorska.pl" });
@@ -50,9 +69,18 @@ const Cooperation = z
   })
   .meta({ description: "When the partner works with the coordinator." });
 
+const NAME_MAX = 300;
+const CONTACT_NAME_MAX = 200;
+const NOTES_MAX = 10_000;
+/** Email and WebUrl (src/lib/schemas.ts) allow at most this many characters. */
+const EMAIL_MAX = 254;
+const URL_MAX = 2048;
+/** Phone's pattern `^\+?[0-9][0-9 ()-]{5,24}$` allows 26 characters with the leading `+`. */
+const PHONE_MAX = 26;
+
 const Contact = z
   .strictObject({
-    name: text(200).nullish().meta({ description: "Contact person or desk." }),
+    name: text(CONTACT_NAME_MAX).nullish().meta({ description: "Contact person or desk." }),
     email: Email.nullish(),
     phone: Phone.nullish(),
   })
@@ -60,7 +88,7 @@ const Contact = z
 
 const mediaPartnerFields = {
   coordinatorId: Uuid.nullish().meta({ description: "The coordinator that works with this partner; must exist (422 otherwise)." }),
-  name: text(300).meta({ description: "The outlet's name, as it is written.", example: "gospodarkamorska.pl" }),
+  name: text(NAME_MAX).meta({ description: "The outlet's name, as it is written.", example: "gospodarkamorska.pl" }),
   website: WebUrl.nullish().meta({ example: "https://gospodarkamorska.pl" }),
   domain: Domain.nullish().meta({
     description: "Host name in lower case without `www.`; derived from `website` when omitted. Unique (409).",
@@ -69,7 +97,7 @@ const mediaPartnerFields = {
   kind: MediaKind,
   cooperation: Cooperation.nullish(),
   contact: Contact.nullish(),
-  notes: text(10_000).nullish().meta({ example: "Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem." }),
+  notes: text(NOTES_MAX).nullish().meta({ example: "Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem." }),
 };
 
 export const MediaPartnerCreate = z.strictObject(mediaPartnerFields).meta({
@@ -97,18 +125,20 @@ export const MediaPartnerPatch = z
 export const MediaPartner = z
   .object({
     id: recordMeta.id,
-    coordinatorId: z.string().nullable(),
-    name: z.string(),
-    website: z.string().nullable(),
-    domain: z.string().nullable(),
+    coordinatorId: Uuid.nullable(),
+    name: outText(NAME_MAX),
+    website: outText(URL_MAX).nullable(),
+    domain: outText(DOMAIN_MAX_LENGTH).nullable(),
     kind: MediaKind,
     cooperation: z.object({
-      since: z.string().nullable().meta({ format: "date" }),
-      until: z.string().nullable().meta({ format: "date" }),
+      since: DateOnly.nullable(),
+      until: DateOnly.nullable(),
       ongoing: z.boolean(),
     }),
-    contact: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
-    notes: z.string().nullable(),
+    contact: z
+      .object({ name: outText(CONTACT_NAME_MAX).nullable(), email: outText(EMAIL_MAX).nullable(), phone: outText(PHONE_MAX).nullable() })
+      .nullable(),
+    notes: outText(NOTES_MAX).nullable(),
     coordinator: Coordinator.nullable()
       .optional()
       .meta({ description: "Present with `include=coordinator` (null when the partner has no coordinator)." }),
@@ -116,8 +146,13 @@ export const MediaPartner = z
     // media partners), so MediaPublication may not exist yet when this module loads.
     publications: z
       .array(z.lazy(() => MediaPublication))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "Present with `include=publications`: all of them, by publishedOn (undated last), then id." }),
+      .meta({
+        description:
+          `Present with \`include=publications\`: at most ${EMBED_MAX_ITEMS}, the first by publishedOn (undated last), then id; ` +
+          "GET /v1/media-partners/{mediaPartnerId}/publications pages through all.",
+      }),
     version: recordMeta.version,
     createdAt: recordMeta.createdAt,
     updatedAt: recordMeta.updatedAt,

@@ -6,6 +6,7 @@ import type {
   PrismaClient,
 } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../../lib/audit.ts";
+import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
@@ -103,7 +104,8 @@ const includeOf = (include: readonly string[] = []) =>
     ? undefined
     : {
         ...(include.includes("coordinator") ? { coordinator: true } : {}),
-        ...(include.includes("publications") ? { publications: { orderBy: PUBLICATION_ORDER } } : {}),
+        // The first EMBED_MAX_ITEMS in list order; GET …/publications pages through all of them.
+        ...(include.includes("publications") ? { publications: { orderBy: PUBLICATION_ORDER, take: EMBED_MAX_ITEMS } } : {}),
       };
 
 export function mediaPartnersService(prisma: PrismaClient) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Helix as HelixValues } from "../../generated/prisma/enums.ts";
 import { Organization } from "../organizations/organizations-schemas.ts";
 
@@ -41,15 +41,16 @@ export const MeetingParticipantPatch = z
 export const MeetingParticipant = z
   .object({
     id: recordMeta.id,
-    meetingId: z.string(),
-    organizationId: z.string().nullable(),
+    meetingId: Uuid,
+    organizationId: Uuid.nullable(),
     organization: Organization.nullable()
       .optional()
       .meta({ description: "Present with `include=organization` (null when the participant names no organization)." }),
-    personName: z.string().nullable(),
-    role: z.string().nullable(),
+    // The input bounds of participantFields.
+    personName: outText(200).nullable(),
+    role: outText(200).nullable(),
     helix: Helix.nullable(),
-    notes: z.string().nullable(),
+    notes: outText(2000).nullable(),
     version: recordMeta.version,
     createdAt: recordMeta.createdAt,
     updatedAt: recordMeta.updatedAt,

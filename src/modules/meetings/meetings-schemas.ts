@@ -1,5 +1,20 @@
 import { z } from "zod";
-import { DateOnly, Timestamp, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import {
+  DateOnly,
+  EMBED_MAX_ITEMS,
+  Instant,
+  Timestamp,
+  Uuid,
+  includeQuery,
+  int32,
+  outText,
+  page,
+  paginationQuery,
+  recordMeta,
+  searchQuery,
+  sortQuery,
+  text,
+} from "../../lib/schemas.ts";
 import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
 import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
@@ -29,18 +44,31 @@ export function localDateOf(instant: Date, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** Longer than any IANA name (the longest, `America/Argentina/ComodRivadavia`, has 32 characters). */
+export const TIME_ZONE_MAX_LENGTH = 64;
+
+const TIME_ZONE_ERROR = "must be an IANA time zone name such as Europe/Warsaw";
+
 export const TimeZone = z
   .string()
   .trim()
+  // Same message as the check below: a name this long is no time zone either.
+  .max(TIME_ZONE_MAX_LENGTH, TIME_ZONE_ERROR)
   .transform((value, ctx) => {
     const canonical = canonicalTimeZone(value);
     if (canonical === undefined) {
-      ctx.addIssue({ code: "custom", message: "must be an IANA time zone name such as Europe/Warsaw" });
+      ctx.addIssue({ code: "custom", message: TIME_ZONE_ERROR });
       return z.NEVER;
     }
     return canonical;
   })
   .meta({ description: "IANA time zone the meeting's times and date are read in.", example: DEFAULT_TIME_ZONE });
+
+/** `NN-NNN`: the pattern fixes the length. */
+const POSTAL_CODE_LENGTH = 6;
+
+/** Agenda items a meeting lists: a long conference programme fits in 100. */
+export const AGENDA_MAX_ITEMS = 100;
 
 const Venue = z
   .strictObject({
@@ -50,6 +78,7 @@ const Venue = z
       .string()
       .trim()
       .regex(/^\d{2}-\d{3}$/, "must be a Polish postal code NN-NNN, e.g. 80-309")
+      .meta({ maxLength: POSTAL_CODE_LENGTH })
       .nullish()
       .meta({ example: "80-309" }),
     city: text(100).nullish().meta({ example: "Gdańsk" }),
@@ -59,11 +88,13 @@ const Venue = z
 
 const Agenda = z
   .array(text(1000))
-  .max(100, "must list at most 100 agenda items")
+  .max(AGENDA_MAX_ITEMS, `must list at most ${AGENDA_MAX_ITEMS} agenda items`)
   .meta({
-    description: "Agenda items, in order.",
+    description: `Agenda items, in order: at most ${AGENDA_MAX_ITEMS}, each at most 1000 characters.`,
     example: ["Metodologia tworzenia strategii", "Potencjał Klastra dla gospodarki Pomorza", "Analiza PEST"],
   });
+
+const SEQUENCE_NUMBER_MAX = 10_000;
 
 const meetingFields = {
   activityId: Uuid.nullish().meta({ description: "The activity (in the coordinator's activity log) the meeting belongs to." }),
@@ -73,7 +104,8 @@ const meetingFields = {
     .number({ error: "must be a whole number of at least 1" })
     .int("must be a whole number of at least 1")
     .min(1, "must be a whole number of at least 1")
-    .max(10_000, "must be at most 10000")
+    .max(SEQUENCE_NUMBER_MAX, "must be at most 10000")
+    .meta({ format: "int32" })
     .nullish()
     .meta({ description: "Place in the series: 1 for the first strategy meeting.", example: 1 }),
   date: DateOnly.optional().meta({
@@ -145,27 +177,36 @@ export const MeetingPatch = z
     example: { startsAt: "2013-05-10T10:00:00+02:00", endsAt: "2013-05-10T14:00:00+02:00" },
   });
 
+// Output bounds are the input bounds of the same fields (meetingFields above): nothing longer can be stored.
 const meetingShape = {
-  title: z.string(),
-  seriesName: z.string().nullable(),
-  sequenceNumber: z.number().int().nullable(),
-  date: z.string().meta({ format: "date" }),
-  startsAt: z.string().nullable().meta({ format: "date-time" }),
-  endsAt: z.string().nullable().meta({ format: "date-time" }),
-  timeZone: z.string(),
+  title: outText(300),
+  seriesName: outText(200).nullable(),
+  sequenceNumber: int32(1, SEQUENCE_NUMBER_MAX).nullable(),
+  date: DateOnly,
+  startsAt: Instant.nullable(),
+  endsAt: Instant.nullable(),
+  timeZone: outText(TIME_ZONE_MAX_LENGTH),
   format: MeetingFormat,
   venue: z
     .object({
-      name: z.string().nullable(),
-      street: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      city: z.string().nullable(),
-      district: z.string().nullable(),
+      name: outText(200).nullable(),
+      street: outText(200).nullable(),
+      postalCode: outText(POSTAL_CODE_LENGTH).nullable(),
+      city: outText(100).nullable(),
+      district: outText(100).nullable(),
     })
     .nullable(),
-  agenda: z.array(z.string()),
-  outcomes: z.string().nullable(),
-  participants: z.array(MeetingParticipant).optional().meta({ description: "Present with `include=participants`." }),
+  agenda: z.array(outText(1000)).max(AGENDA_MAX_ITEMS),
+  outcomes: outText(10_000).nullable(),
+  participants: z
+    .array(MeetingParticipant)
+    .max(EMBED_MAX_ITEMS)
+    .optional()
+    .meta({
+      description:
+        `Present with \`include=participants\`: at most ${EMBED_MAX_ITEMS}, the first by when they were added; ` +
+        "GET /v1/meetings/{id}/participants pages through all.",
+    }),
   version: recordMeta.version,
   createdAt: recordMeta.createdAt,
   updatedAt: recordMeta.updatedAt,
@@ -177,7 +218,7 @@ export type MeetingDto = z.output<z.ZodObject<typeof meetingShape>> & { id: stri
 export const Meeting: z.ZodType<MeetingDto> = z
   .object({
     id: recordMeta.id,
-    activityId: z.string().nullable(),
+    activityId: Uuid.nullable(),
     // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
     activity: z
       .lazy(() => Activity)

@@ -4,6 +4,7 @@ import { dateOnlyFromDb, dateOnlyToDb } from "../../lib/dates.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, type Tx } from "../../lib/records.ts";
+import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
 import { PARTICIPANT_ORDER, toMeetingParticipantDto, toMeetingParticipantInput } from "./meeting-participants-service.ts";
@@ -112,7 +113,8 @@ const includeOf = (include: readonly string[] = []) =>
   include.length === 0
     ? undefined
     : ({
-        ...(include.includes("participants") ? { participants: { orderBy: PARTICIPANT_ORDER } } : {}),
+        // At most EMBED_MAX_ITEMS, the first added; GET /v1/meetings/{id}/participants pages through all.
+        ...(include.includes("participants") ? { participants: { orderBy: PARTICIPANT_ORDER, take: EMBED_MAX_ITEMS } } : {}),
         ...(include.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
       } satisfies Prisma.MeetingInclude);
 

@@ -1,15 +1,18 @@
 import { z } from "zod";
-import { DateOnly, Uuid, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
 import { Organization, type OrganizationDto } from "./organizations-schemas.ts";
+
+/** Longest notes accepted, and so returned (the column is unbounded text). */
+const NOTES_MAX_LENGTH = 2000;
 
 const membershipFields = {
   clusterId: Uuid.meta({ description: "The cluster the organization belongs to (one membership per organization and cluster)." }),
   role: MembershipRole,
   joinedOn: DateOnly.nullish().meta({ description: "When the organization joined (YYYY-MM-DD).", example: "2012-06-01" }),
   leftOn: DateOnly.nullish().meta({ description: "When it left (YYYY-MM-DD); not before `joinedOn`. Absent while it is a member." }),
-  notes: text(2000)
+  notes: text(NOTES_MAX_LENGTH)
     .nullish()
     .meta({ example: "Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA." }),
 };
@@ -43,12 +46,12 @@ export const MembershipPatch = z
   .meta({ id: "MembershipPatch", example: { role: "member" } });
 
 const membershipShape = {
-  clusterId: z.string(),
+  clusterId: Uuid,
   cluster: Cluster.optional().meta({ description: "Present with `include=cluster`." }),
   role: MembershipRole,
-  joinedOn: z.string().nullable().meta({ format: "date" }),
-  leftOn: z.string().nullable().meta({ format: "date" }),
-  notes: z.string().nullable(),
+  joinedOn: outText(10).nullable().meta({ format: "date" }),
+  leftOn: outText(10).nullable().meta({ format: "date" }),
+  notes: outText(NOTES_MAX_LENGTH).nullable(),
   version: recordMeta.version,
   createdAt: recordMeta.createdAt,
   updatedAt: recordMeta.updatedAt,
@@ -60,7 +63,7 @@ export type MembershipDto = z.output<z.ZodObject<typeof membershipShape>> & { id
 export const Membership: z.ZodType<MembershipDto> = z
   .object({
     id: recordMeta.id,
-    organizationId: z.string().meta({ description: "The member organization." }),
+    organizationId: Uuid.meta({ description: "The member organization." }),
     // Lazy: organizations-schemas.ts imports this module too (an import cycle), so Organization may not exist yet at load time.
     organization: z.lazy(() => Organization).optional().meta({ description: "Present with `include=organization`." }),
     ...membershipShape,

@@ -1,7 +1,35 @@
 import { z } from "zod";
 import { OrganizationKind as OrganizationKindValues } from "../../generated/prisma/enums.ts";
-import { Address, AddressPatch, AddressRecord, Krs, LegalForm, Nip, Regon } from "../../lib/registry-schemas.ts";
-import { Email, Phone, Uuid, WebUrl, includeQuery, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import {
+  Address,
+  AddressPatch,
+  AddressRecord,
+  EmailRecord,
+  Krs,
+  KrsRecord,
+  LegalForm,
+  Nip,
+  NipRecord,
+  PhoneRecord,
+  Regon,
+  RegonRecord,
+  WebsiteRecord,
+} from "../../lib/registry-schemas.ts";
+import {
+  EMBED_MAX_ITEMS,
+  Email,
+  Phone,
+  Uuid,
+  WebUrl,
+  includeQuery,
+  outText,
+  page,
+  paginationQuery,
+  recordMeta,
+  searchQuery,
+  sortQuery,
+  text,
+} from "../../lib/schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
 import { Membership, type MembershipDto } from "./organization-memberships-schemas.ts";
 
@@ -10,9 +38,15 @@ export const OrganizationKind = z.enum(Object.values(OrganizationKindValues) as 
   description: "What kind of body the organization is: business, science, government (the triple helix), ngo, media or other.",
 });
 
+/** Longest values accepted, and so returned (the columns are unbounded text). */
+const NAME_MAX_LENGTH = 300;
+const SHORT_NAME_MAX_LENGTH = 100;
+const DESCRIPTION_MAX_LENGTH = 10_000;
+const CITY_FILTER_MAX_LENGTH = 100;
+
 const organizationFields = {
-  name: text(300).meta({ example: "Wyższa Szkoła Bankowa w Gdańsku" }),
-  shortName: text(100).nullish().meta({ example: "WSB" }),
+  name: text(NAME_MAX_LENGTH).meta({ example: "Wyższa Szkoła Bankowa w Gdańsku" }),
+  shortName: text(SHORT_NAME_MAX_LENGTH).nullish().meta({ example: "WSB" }),
   kind: OrganizationKind,
   legalForm: LegalForm.nullish(),
   krs: Krs.nullish(),
@@ -22,7 +56,7 @@ const organizationFields = {
   website: WebUrl.nullish(),
   email: Email.nullish(),
   phone: Phone.nullish(),
-  description: text(10_000)
+  description: text(DESCRIPTION_MAX_LENGTH)
     .nullish()
     .meta({ example: "Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej." }),
 };
@@ -51,18 +85,18 @@ export const OrganizationPatch = z
 
 const organizationShape = {
   id: recordMeta.id,
-  name: z.string(),
-  shortName: z.string().nullable(),
+  name: outText(NAME_MAX_LENGTH),
+  shortName: outText(SHORT_NAME_MAX_LENGTH).nullable(),
   kind: OrganizationKind,
   legalForm: LegalForm.nullable(),
-  krs: z.string().nullable(),
-  nip: z.string().nullable(),
-  regon: z.string().nullable(),
+  krs: KrsRecord.nullable(),
+  nip: NipRecord.nullable(),
+  regon: RegonRecord.nullable(),
   address: AddressRecord.nullable(),
-  website: z.string().nullable(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  description: z.string().nullable(),
+  website: WebsiteRecord.nullable(),
+  email: EmailRecord.nullable(),
+  phone: PhoneRecord.nullable(),
+  description: outText(DESCRIPTION_MAX_LENGTH).nullable(),
 };
 const { id: _id, ...recordTail } = recordMeta;
 
@@ -75,8 +109,13 @@ export const Organization: z.ZodType<OrganizationDto> = z
     // Lazy: organization-memberships-schemas.ts imports this module too (an import cycle).
     memberships: z
       .array(z.lazy(() => Membership))
+      .max(EMBED_MAX_ITEMS)
       .optional()
-      .meta({ description: "The organization's cluster memberships; present with `include=memberships`." }),
+      .meta({
+        description:
+          `The organization's cluster memberships, present with \`include=memberships\`: at most ${EMBED_MAX_ITEMS}, the first by ` +
+          "`joinedOn` (unknown dates last, then by id); GET /v1/organizations/{id}/memberships pages through all.",
+      }),
     ...recordTail,
   })
   .meta({
@@ -112,7 +151,7 @@ export const OrganizationListQuery = z.strictObject({
   kind: OrganizationKind.optional(),
   clusterId: Uuid.optional().meta({ description: "Organizations with a membership in this cluster." }),
   role: MembershipRole.optional().meta({ description: "Organizations with a membership in this role (in `clusterId` when given, else in any cluster)." }),
-  city: text(100).optional().meta({ description: "Exact city, ignoring case." }),
+  city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
   nip: Nip.optional(),
   regon: Regon.optional(),
   krs: Krs.optional(),

@@ -3,6 +3,7 @@ import { recordAudit } from "../../lib/audit.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
 import { atVersion, deleteRecord, lostRace, mergePatchRecord } from "../../lib/records.ts";
+import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import { MEMBERSHIP_ORDER, toMembershipDto } from "./organization-memberships-service.ts";
 import {
@@ -67,7 +68,9 @@ function toData(input: OrganizationCreateInput) {
   } satisfies Prisma.OrganizationUncheckedCreateInput;
 }
 
-const includeOf = (include: readonly string[] = []) => (include.includes("memberships") ? { memberships: { orderBy: MEMBERSHIP_ORDER } } : undefined);
+/** `include=memberships` embeds the first EMBED_MAX_ITEMS in the list's default order; the sub-resource pages through all. */
+const includeOf = (include: readonly string[] = []) =>
+  include.includes("memberships") ? { memberships: { orderBy: MEMBERSHIP_ORDER, take: EMBED_MAX_ITEMS } } : undefined;
 
 export function organizationsService(prisma: PrismaClient) {
   return {

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { PROBLEM_TYPES, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
-import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { PROBLEM_TEXT_MAX, PROBLEM_TYPES, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
+import { int32, jsonResponse, outText, problemResponse } from "../../lib/schemas.ts";
+
+const CODES = Object.keys(PROBLEM_TYPES) as [ProblemCode, ...ProblemCode[]];
 
 /** The `type` URI of every problem resolves here, so a client (or a person) can look a code up. */
 const ProblemType = z
-  .object({ type: z.string(), code: z.string(), status: z.number().int(), title: z.string() })
+  .object({ type: outText(PROBLEM_TEXT_MAX), code: z.enum(CODES), status: int32(400, 599), title: outText(PROBLEM_TEXT_MAX) })
   .meta({ id: "ProblemType", example: { type: "/problems/version_mismatch", code: "version_mismatch", status: 412, title: PROBLEM_TYPES.version_mismatch.title } });
 
 const describe = (code: ProblemCode) => ({ type: problemTypeUri(code), code, status: PROBLEM_TYPES[code].status, title: PROBLEM_TYPES[code].title });
@@ -20,10 +22,15 @@ export default async function problemsRoutes(appIn: FastifyInstance) {
         tags: ["Problems"],
         operationId: "listProblemTypes",
         summary: "Every problem code the API can answer with",
-        response: { 200: jsonResponse(z.object({ data: z.array(ProblemType) }), "The catalogue of problem types.") },
+        response: {
+          200: jsonResponse(
+            z.object({ data: z.array(ProblemType).max(CODES.length).meta({ description: `All ${CODES.length} problem types; the catalogue is fixed.` }) }),
+            "The catalogue of problem types.",
+          ),
+        },
       },
     },
-    async () => ({ data: (Object.keys(PROBLEM_TYPES) as ProblemCode[]).map(describe) }),
+    async () => ({ data: CODES.map(describe) }),
   );
   app.get(
     "/problems/:code",

@@ -73,6 +73,14 @@ t.test("sectors: no duplicates (ignoring case), no empty entries", async (t) => 
   expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, sectors: ["Logistyka", "logistyka"] }), 400, "validation_failed", ["/sectors"]);
   expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, sectors: ["logistyka", " "] }), 400, "validation_failed", ["/sectors/1"]);
   expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, sectors: "logistyka" }), 400, "validation_failed", ["/sectors"]);
+  const thirty = Array.from({ length: 30 }, (_, i) => `sektor ${i}`);
+  t.equal((await post({ name: "Trzydzieści sektorów", coordinatorId: coordinator.id, sectors: thirty })).statusCode, 201, "30 sectors");
+  const tooMany = expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, sectors: [...thirty, "jeszcze jeden"] }), 400, "validation_failed", [
+    "/sectors",
+  ]);
+  t.strictSame(tooMany.errors!.map((e) => e.message), ["must list at most 30 sectors"]);
+  expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, sectors: ["x".repeat(101)] }), 400, "validation_failed", ["/sectors/0"]);
+  t.equal((await post({ name: "Długi sektor", coordinatorId: coordinator.id, sectors: ["x".repeat(100)] })).statusCode, 201, "100 characters");
   const c = ok.json();
   expectProblem(t, await patch(c.id, { sectors: ["porty", "porty"] }, { "if-match": `"${c.id}.v1"` }), 400, "validation_failed", ["/sectors"]);
   const replaced = await patch(c.id, { sectors: ["porty"] }, { "if-match": `"${c.id}.v1"` });

@@ -70,6 +70,36 @@ t.test("NIP, REGON and KRS: check digits and normalisation", async (t) => {
   expectProblem(t, await post({ name: "Zły KRS", krs: "434123" }), 400, "validation_failed", ["/krs"]);
 });
 
+t.test("the documented length limits: registry ids (20 as sent), postal code (20), country (2), one error each", async (t) => {
+  const nip = validNip(7_150_001);
+  const spaced = `PL ${nip.split("").join(" ")}`; // 22 characters: a valid NIP, but longer than any id is accepted as sent
+  const tooLong = expectProblem(t, await post({ name: "Długi NIP", nip: spaced }), 400, "validation_failed", ["/nip"]);
+  t.strictSame(tooLong.errors!.map((e) => e.message), ["must be a valid NIP (10 digits with a correct check digit)"], "one message, the NIP's own");
+  const twenty = await post({ name: "NIP z odstępami", nip: `${nip.slice(0, 5)} ${nip.slice(5)}`.padEnd(20, " ") });
+  t.equal(twenty.statusCode, 201, "20 characters as sent are accepted");
+  t.equal(twenty.json().nip, nip);
+  for (const field of ["regon", "krs"]) {
+    const body = expectProblem(t, await post({ name: "K", [field]: "1".repeat(21) }), 400, "validation_failed", [`/${field}`]);
+    t.equal(body.errors!.length, 1);
+  }
+  const listed = await app.inject({ method: "GET", url: `/v1/coordinators?nip=${"1".repeat(21)}` });
+  expectProblem(t, listed, 400, "validation_failed", ["/nip"]);
+
+  const longPostal = expectProblem(t, await post({ name: "K", address: { city: "Gdańsk", postalCode: "8".repeat(21) } }), 400, "validation_failed", [
+    "/address/postalCode",
+  ]);
+  t.strictSame(longPostal.errors!.map((e) => e.message), ["must be at most 20 characters"], "not also the NN-NNN rule");
+  const foreign = await post({ name: "Foreign", address: { city: "Somewhere", postalCode: "A".repeat(20), country: "GB" } });
+  t.equal(foreign.statusCode, 201, "20 characters outside Poland");
+  const c = foreign.json();
+  expectProblem(t, await patch(c.id, { address: { postalCode: "A".repeat(21) } }, { "if-match": "*" }), 400, "validation_failed", ["/address/postalCode"]);
+  const country = expectProblem(t, await patch(c.id, { address: { country: "GBR" } }, { "if-match": "*" }), 400, "validation_failed", ["/address/country"]);
+  t.strictSame(country.errors!.map((e) => e.message), ["must be an ISO 3166-1 alpha-2 country code such as PL"]);
+  const lower = await patch(c.id, { address: { country: "de" } }, { "if-match": "*" });
+  t.equal(lower.statusCode, 200, lower.body);
+  t.equal(lower.json().address.country, "DE");
+});
+
 t.test("a duplicate NIP is a 409 conflict naming /nip, however it is written", async (t) => {
   const nip = validNip(7_200_001);
   t.equal((await post({ name: "Pierwszy", nip })).statusCode, 201);

@@ -1,0 +1,86 @@
+import { isProtectedPath } from "./roles.ts";
+
+/**
+ * What every operation shares, written into the OpenAPI document once instead of into each route: the headers
+ * every answer carries (request id, rate limits, CORS), the 500 any operation can answer, the 503 of every /v1
+ * operation (all of them read or write the database), and `security: []` on the public operations, so that no
+ * operation leaves its security unsaid. The headers are components, referenced from each response.
+ */
+
+type Json = Record<string, unknown>;
+type Operation = { security?: unknown[]; responses?: Record<string, Json> };
+type Doc = { paths?: Record<string, Record<string, Operation>>; components?: Json; [key: string]: unknown };
+
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+
+const header = (description: string, schema: Json): Json => ({ description, schema });
+
+/** Named after the header, as the OWASP ruleset expects to find `Access-Control-Allow-Origin` in every headers map. */
+export const RESPONSE_HEADERS: Record<string, Json> = {
+  "X-Request-Id": header(
+    "This request's id: the `X-Request-Id` the client sent (1–128 of `A-Z a-z 0-9 _ . : -`) or a new UUID. Problems repeat it as `requestId`; logs carry it.",
+    { type: "string", maxLength: 128, pattern: "^[\\w.:-]{1,128}$" },
+  ),
+  "Access-Control-Allow-Origin": header(
+    "Sent only when the request's `Origin` is in the CORS allowlist (`CORS_ORIGINS`; empty by default, so browsers on other origins are refused).",
+    { type: "string", maxLength: 2048, format: "uri" },
+  ),
+  "RateLimit-Limit": header("Requests allowed per window for this API key (or, without a valid key, this client address). Rate limits are on unless `RATE_LIMIT_ENABLED=false`.", {
+    type: "integer",
+    format: "int32",
+    minimum: 1,
+    maximum: 1_000_000,
+  }),
+  "RateLimit-Remaining": header("Requests left in the current window.", { type: "integer", format: "int32", minimum: 0, maximum: 1_000_000 }),
+  "RateLimit-Reset": header("Seconds until the window resets.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
+  "Retry-After": header("Seconds to wait before trying again.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
+};
+
+const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+const RATE_LIMIT_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
+
+const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+
+const INTERNAL_ERROR: Json = {
+  description: "Something failed on our side. Nothing was changed; the problem carries the `requestId` to report.",
+  content: problemContent,
+};
+
+const DATABASE_UNAVAILABLE: Json = {
+  description: "The database is unavailable; retry after the Retry-After delay.",
+  content: problemContent,
+};
+
+function headersFor(status: string, rateLimited: boolean): string[] {
+  const names = ["X-Request-Id", "Access-Control-Allow-Origin"];
+  // Rate limits apply to /v1: every answer but a 5xx that never reached the limiter carries them.
+  if (rateLimited && /^[24]/.test(status)) names.push(...RATE_LIMIT_HEADERS);
+  if (status === "429" || status === "503") names.push("Retry-After");
+  return names;
+}
+
+export function describeSharedContract<T extends Doc>(doc: T): T {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const versioned = isProtectedPath(path.replace(/\{[^}]+\}/g, "x"));
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue;
+      // Public operations (health, the problem catalogue) say so explicitly: no key needed.
+      operation.security ??= [];
+      const responses = (operation.responses ??= {});
+      if (versioned) responses["503"] ??= { ...DATABASE_UNAVAILABLE };
+      responses["500"] ??= { ...INTERNAL_ERROR };
+      for (const [status, response] of Object.entries(responses)) {
+        responses[status] = {
+          ...response,
+          headers: {
+            ...(response.headers as Json | undefined),
+            ...Object.fromEntries(headersFor(status, versioned).map((name) => [name, ref(name)])),
+          },
+        };
+      }
+    }
+  }
+  doc.components = { ...doc.components, headers: { ...(doc.components?.headers as Json | undefined), ...RESPONSE_HEADERS } };
+  return doc;
+}
