@@ -521,7 +521,9 @@ t.test("secrets never appear in an event: creating and revoking an API key", asy
   t.equal(events[1]!.keyId, adminKey.id);
   t.same(events[1]!.changes.name, { before: null, after: "klucz audytu" });
   t.ok(events[0]!.changes.revokedAt, "the revocation is logged");
-  const stored = JSON.stringify(await db.prisma.auditEvent.findMany({ where: { resourceId: created.id } }));
+  const stored = JSON.stringify(await db.prisma.auditEvent.findMany({ where: { resourceId: created.id } }), (_key, value: unknown) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );
   t.notOk(stored.includes(created.key), "not the key");
   t.notOk(stored.includes(created.key.split("_").at(-1)!), "not its secret part");
   t.notOk(stored.includes(row.secretHash), "not its hash");
@@ -539,6 +541,7 @@ t.test("the README's grants leave the app's role INSERT and SELECT on the log, n
   // The README's statements, with app_role replaced.
   await sql(`GRANT USAGE ON SCHEMA public TO ${role}`);
   await sql(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+  await sql(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
   await sql(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`);
   await sql(`GRANT INSERT, SELECT ON audit_events TO ${role}`);
 

@@ -40,7 +40,7 @@ export const AuditResourceType = z.enum(AUDIT_RESOURCE_TYPES).meta({
 export const AuditEvent = z
   .object({
     id: recordMeta.id,
-    occurredAt: Instant.meta({ description: "When the change was made (UTC; the start of its transaction)." }),
+    occurredAt: Instant.meta({ description: "When the change was written (UTC)." }),
     keyId: Uuid.nullable().meta({ description: "The API key that made the change; null for changes made outside a request (seeding, scripts)." }),
     keyName: outText(API_KEY_NAME_MAX).nullable().meta({ description: "That key's name at the time." }),
     requestId: outText(REQUEST_ID_MAX_LENGTH).nullable().meta({ description: "The request's X-Request-Id, to find it in the logs." }),

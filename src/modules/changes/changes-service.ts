@@ -1,0 +1,58 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { CHANGE_RESOURCE_TYPES, type ChangeEventDto, type ChangeFeedQueryInput } from "./changes-schemas.ts";
+
+type ChangeResourceType = ChangeEventDto["resourceType"];
+
+/** Where each kind of record is read; sub-resources live under their parent. */
+const LOCATIONS: Record<ChangeResourceType, (id: string, parentId: string | null) => string> = {
+  coordinators: (id) => `/v1/coordinators/${id}`,
+  clusters: (id) => `/v1/clusters/${id}`,
+  organizations: (id) => `/v1/organizations/${id}`,
+  memberships: (id, parentId) => `/v1/organizations/${parentId}/memberships/${id}`,
+  activities: (id) => `/v1/activities/${id}`,
+  meetings: (id) => `/v1/meetings/${id}`,
+  "meeting-participants": (id, parentId) => `/v1/meetings/${parentId}/participants/${id}`,
+  "media-partners": (id) => `/v1/media-partners/${id}`,
+  "media-publications": (id, parentId) => `/v1/media-partners/${parentId}/publications/${id}`,
+  "grant-applications": (id) => `/v1/grant-applications/${id}`,
+};
+
+/**
+ * The change feed: the audit log's events in commit order (`sequence`), without who made them or the values
+ * (those stay in the admin-only audit log). A client keeps the last `nextCursor` and asks for what came after it;
+ * because events are numbered under a lock held until commit (src/lib/audit.ts), nothing can later appear behind a
+ * position already handed out.
+ */
+export function changesService(prisma: PrismaClient) {
+  return {
+    async list(query: ChangeFeedQueryInput) {
+      const after = BigInt(query.cursor ?? "0");
+      const rows = await prisma.auditEvent.findMany({
+        where: {
+          sequence: { gt: after },
+          resourceType: query.resourceType ?? { in: [...CHANGE_RESOURCE_TYPES] },
+        },
+        orderBy: { sequence: "asc" },
+        take: query.limit + 1,
+        select: { sequence: true, occurredAt: true, action: true, resourceType: true, resourceId: true, parentId: true, version: true },
+      });
+      const hasMore = rows.length > query.limit;
+      const page = rows.slice(0, query.limit);
+      const data: ChangeEventDto[] = page.map((row) => {
+        const resourceType = row.resourceType as ChangeResourceType;
+        return {
+          sequence: row.sequence.toString(),
+          occurredAt: row.occurredAt.toISOString(),
+          action: row.action as ChangeEventDto["action"],
+          resourceType,
+          resourceId: row.resourceId,
+          parentId: row.parentId,
+          version: row.version,
+          url: LOCATIONS[resourceType](row.resourceId, row.parentId),
+        };
+      });
+      const last = page.at(-1);
+      return { data, nextCursor: last ? last.sequence.toString() : after.toString(), hasMore };
+    },
+  };
+}
