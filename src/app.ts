@@ -25,6 +25,7 @@ import meetingsRoutes from "./modules/meetings/meetings-routes.ts";
 import activitiesRoutes from "./modules/activities/activities-routes.ts";
 import apiKeysRoutes from "./modules/api-keys/api-keys-routes.ts";
 import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
+import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions) {
       await v1.register(activitiesRoutes);
       await v1.register(apiKeysRoutes);
       await v1.register(auditEventsRoutes);
+      await v1.register(reportsRoutes);
       await v1.register(changesRoutes);
     },
     { prefix: "/v1" },

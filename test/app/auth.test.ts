@@ -44,6 +44,8 @@ const ids: Record<string, string | undefined> = {
   activities: (await db.prisma.activity.findFirstOrThrow()).id,
   "grant-applications": (await db.prisma.grantApplication.findFirstOrThrow()).id,
   "api-keys": spareKey.id,
+  // Not an id: the year of /v1/reports/annual/{year}.
+  annual: "2013",
 };
 
 /** `/v1/organizations/{organizationId}/memberships/{id}` -> a URL with the ids of the collections the parameters follow. */

@@ -185,8 +185,11 @@ async function assertReferences(tx: Tx, input: ActivityCreateInput, current?: Ac
 
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-/** Year Y: recorded under Y, or its [startDate, endDate] overlaps Y (a missing end counts as the start, and vice versa). */
-function inYear(year: number): Prisma.ActivityWhereInput {
+/**
+ * Year Y: recorded under Y, or its [startDate, endDate] overlaps Y (a missing end counts as the start, and vice versa).
+ * `GET /v1/activities?year=` and the annual report (src/modules/reports) both use it, so they always agree.
+ */
+export function inYear(year: number): Prisma.ActivityWhereInput {
   const first = dateOnlyToDb(`${String(year).padStart(4, "0")}-01-01`);
   const last = dateOnlyToDb(`${String(year).padStart(4, "0")}-12-31`);
   return {
