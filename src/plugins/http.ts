@@ -27,6 +27,13 @@ function nulPaths(value: unknown, path: string, into: string[] = [], depth = 0):
   return into;
 }
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Media types this route can answer with besides JSON (Accept is checked against them too). */
+    produces?: readonly string[];
+  }
+}
+
 /** HTTP details every route shares: request id echo, JSON Merge Patch bodies, content negotiation. */
 async function httpPlugin(app: FastifyInstance) {
   app.addHook("onRequest", async (request, reply) => {
@@ -34,9 +41,14 @@ async function httpPlugin(app: FastifyInstance) {
     // 406 only for the JSON API; docs and the YAML spec negotiate on their own.
     const accept = request.headers.accept;
     if (accept && request.url.startsWith("/v1/")) {
+      // A route may answer with other media types too (`config.produces`, e.g. text/calendar), which it then picks.
+      const produces = request.routeOptions.config?.produces ?? [];
       const types = accept.split(",").map((part) => part.split(";")[0]!.trim().toLowerCase());
-      if (!types.some((type) => ACCEPTABLE.includes(type) || type.endsWith("+json"))) {
-        throw new ApiError("not_acceptable", `This endpoint answers with application/json; Accept was "${accept}".`);
+      const acceptable = (type: string) =>
+        ACCEPTABLE.includes(type) || type.endsWith("+json") || produces.some((media) => type === media || type === `${media.split("/")[0]}/*`);
+      if (!types.some(acceptable)) {
+        const offered = ["application/json", ...produces].join(" or ");
+        throw new ApiError("not_acceptable", `This endpoint answers with ${offered}; Accept was "${accept}".`);
       }
     }
   });

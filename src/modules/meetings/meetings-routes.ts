@@ -1,16 +1,32 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
+import { ifNoneMatchHits } from "../../lib/etag.ts";
+import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
 import { registerMeetingParticipantRoutes } from "./meeting-participants-routes.ts";
+import {
+  CALENDAR_DEFAULT_DAYS_BACK,
+  CALENDAR_MAX_EVENTS,
+  DESCRIPTION_MAX_LENGTH,
+  MeetingCalendar,
+  MeetingCalendarQuery,
+  calendarEtag,
+  renderCalendar,
+} from "./meetings-calendar.ts";
 import { Meeting, MeetingCreate, MeetingGetQuery, MeetingListQuery, MeetingPage, MeetingPatch } from "./meetings-schemas.ts";
 import { meetingsService } from "./meetings-service.ts";
 
 export default async function meetingsRoutes(app: FastifyInstance) {
+  const service = meetingsService(app.prisma);
+  // Before `/meetings/:id` (find-my-way prefers the static segment anyway): "calendar.ics" is no meeting id.
+  registerMeetingCalendarRoute(app, service);
   registerCrudRoutes(app, {
     path: "meetings",
     tag: "Meetings",
     names: { one: "Meeting", many: "Meetings", noun: "meeting" },
     schemas: { record: Meeting, create: MeetingCreate, patch: MeetingPatch, listQuery: MeetingListQuery, page: MeetingPage, getQuery: MeetingGetQuery },
-    service: meetingsService(app.prisma),
+    service,
     descriptions: {
       list:
         "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
@@ -22,4 +38,53 @@ export default async function meetingsRoutes(app: FastifyInstance) {
     },
   });
   registerMeetingParticipantRoutes(app);
+}
+
+const CALENDAR_MEDIA_TYPE = "text/calendar";
+
+/** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed a calendar app subscribes to. */
+function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnType<typeof meetingsService>) {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    "/meetings/calendar.ics",
+    {
+      // The http plugin's Accept check lets text/calendar (and text/*) through for this route.
+      config: { produces: [CALENDAR_MEDIA_TYPE] },
+      schema: {
+        tags: ["Meetings"],
+        operationId: "getMeetingsCalendar",
+        summary: "Meetings as an iCalendar feed",
+        description:
+          "The strategy meetings and workshops as an iCalendar (RFC 5545) feed to subscribe to from a calendar app: one VEVENT per meeting " +
+          "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1). A meeting with a start time is timed (UTC); one known only by its " +
+          "date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one " +
+          `item a line) and the outcomes, cut to ${DESCRIPTION_MAX_LENGTH} characters with "…". ` +
+          `At most ${CALENDAR_MAX_EVENTS} events: the first by date, then id; narrow the window or the filters for the rest. ` +
+          `Filters as in the meetings list: \`dateFrom\`/\`dateTo\` (default: from ${CALENDAR_DEFAULT_DAYS_BACK} days before today, no end), ` +
+          "`activityId`, `q`, `city`, `format`. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
+        querystring: MeetingCalendarQuery,
+        headers: z.object({ "if-none-match": ifNoneMatchHeader }),
+        response: {
+          200: {
+            description: 'The calendar (`Content-Type: text/calendar; charset=utf-8`, `Content-Disposition: inline; filename="meetings.ics"`), with its ETag.',
+            content: { [CALENDAR_MEDIA_TYPE]: { schema: MeetingCalendar } },
+          },
+          304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+          400: problemResponse("The request is not valid: `errors` names each field and rule."),
+          406: problemResponse("The Accept header allows neither text/calendar nor JSON."),
+          503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = renderCalendar(await service.calendar(request.query));
+      const etag = calendarEtag(body);
+      reply.header("etag", etag);
+      if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
+      return reply
+        .type(`${CALENDAR_MEDIA_TYPE}; charset=utf-8`)
+        .header("content-disposition", 'inline; filename="meetings.ics"')
+        .send(body);
+    },
+  );
 }

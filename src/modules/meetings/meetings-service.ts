@@ -7,6 +7,7 @@ import { assertReference, atVersion, deleteRecord, lostRace, mergePatchRecord, t
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { likeLiteral, searchText, searchWhere } from "../../lib/search-text.ts";
 import { ACTIVITY_LINKS, toActivityDto, type ActivityWithLinks } from "../activities/activities-service.ts";
+import { CALENDAR_MAX_EVENTS, defaultCalendarFrom, type MeetingCalendarQueryInput } from "./meetings-calendar.ts";
 import { PARTICIPANT_ORDER, toMeetingParticipantDto, toMeetingParticipantInput } from "./meeting-participants-service.ts";
 import {
   MeetingCreate,
@@ -118,28 +119,47 @@ const includeOf = (include: readonly string[] = []) =>
         ...(include.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
       } satisfies Prisma.MeetingInclude);
 
+/** The filters of the meetings list (and of the calendar feed), all ANDed. */
+export type MeetingFilters = Pick<MeetingListQueryInput, "q" | "dateFrom" | "dateTo" | "city" | "format" | "activityId">;
+
+export function meetingFilterWhere(query: MeetingFilters): Prisma.MeetingWhereInput {
+  return {
+    AND: [
+      ...searchWhere(query.q),
+      query.dateFrom ? { date: { gte: dateOnlyToDb(query.dateFrom) } } : {},
+      query.dateTo ? { date: { lte: dateOnlyToDb(query.dateTo) } } : {},
+      query.city ? { venueCity: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},
+      query.format ? { format: query.format } : {},
+      query.activityId ? { activityId: query.activityId } : {},
+    ],
+  };
+}
+
 export function meetingsService(prisma: PrismaClient) {
   return {
     async list(query: MeetingListQueryInput) {
-      const where: Prisma.MeetingWhereInput = {
-        AND: [
-          ...searchWhere(query.q),
-          query.dateFrom ? { date: { gte: dateOnlyToDb(query.dateFrom) } } : {},
-          query.dateTo ? { date: { lte: dateOnlyToDb(query.dateTo) } } : {},
-          query.city ? { venueCity: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},
-          query.format ? { format: query.format } : {},
-          query.activityId ? { activityId: query.activityId } : {},
-        ],
-      };
       const { rows, nextCursor } = await paginate({
         fields: SORTABLE,
         sort: query.sort,
         limit: query.limit,
         cursor: query.cursor,
-        where,
+        where: meetingFilterWhere(query),
         findMany: (args) => prisma.meeting.findMany({ ...(args as Prisma.MeetingFindManyArgs), include: includeOf(query.include) }),
       });
       return { data: rows.map(toMeetingDto), nextCursor };
+    },
+
+    /**
+     * The meetings of the calendar feed: the first CALENDAR_MAX_EVENTS by date, then id, from `dateFrom` (default:
+     * CALENDAR_DEFAULT_DAYS_BACK days before today).
+     */
+    async calendar(query: MeetingCalendarQueryInput, now = new Date()) {
+      const rows = await prisma.meeting.findMany({
+        where: meetingFilterWhere({ ...query, dateFrom: query.dateFrom ?? defaultCalendarFrom(now) }),
+        orderBy: [{ date: "asc" }, { id: "asc" }],
+        take: CALENDAR_MAX_EVENTS,
+      });
+      return rows.map(toMeetingDto);
     },
 
     async get(id: string, query: MeetingGetQueryInput = { include: [] }) {

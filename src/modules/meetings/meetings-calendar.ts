@@ -1,0 +1,302 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { dateOnlyToDb } from "../../lib/dates.ts";
+import { DateOnly, Uuid, searchQuery, text } from "../../lib/schemas.ts";
+import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, type MeetingDto } from "./meetings-schemas.ts";
+
+/**
+ * The meetings as an iCalendar (RFC 5545) feed, for calendars that subscribe to it (the regional office's, the
+ * members'). Pure functions: TEXT escaping, line folding, one VEVENT per meeting, and the size bound the OpenAPI
+ * document declares for the body.
+ */
+
+/** Events in one calendar: the first by date, then id. A calendar app reads the whole feed at every refresh. */
+export const CALENDAR_MAX_EVENTS = 1000;
+
+/** A meeting's DESCRIPTION (agenda and outcomes) is cut to this many characters (UTF-16 code units), "…" included. */
+export const DESCRIPTION_MAX_LENGTH = 2000;
+
+/** Without `dateFrom`, the feed starts this many days before today (in Europe/Warsaw). */
+export const CALENDAR_DEFAULT_DAYS_BACK = 365;
+
+export const CALENDAR_NAME = "Spotkania klastra";
+export const PRODUCT_ID = "-//Cluster Records API//EN";
+const UID_DOMAIN = "cluster-records";
+
+/**
+ * The input limits of a meeting's text fields (meetings-schemas.ts; a test holds them equal). The renderer cuts
+ * anything longer, which only a write straight into the database could store, so the size bound below holds
+ * whatever the table contains.
+ */
+export const FIELD_LIMITS = { title: 300, seriesName: 200, venueName: 200, street: 200, postalCode: 6, city: 100, district: 100 } as const;
+
+/** RFC 5545 §3.1: a content line is at most 75 octets, CRLF excluded; longer lines are folded with CRLF + space. */
+export const MAX_LINE_OCTETS = 75;
+
+export type CalendarMeeting = Pick<
+  MeetingDto,
+  "id" | "title" | "seriesName" | "sequenceNumber" | "date" | "startsAt" | "endsAt" | "venue" | "agenda" | "outcomes" | "version" | "updatedAt"
+>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// TEXT values and content lines
+
+/** Octets of one code point in UTF-8 (a lone surrogate is written as U+FFFD: 3 octets). */
+const utf8Octets = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4);
+
+export const octetLength = (value: string) => Buffer.byteLength(value, "utf8");
+
+/**
+ * RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma are escaped, a line break (CRLF, CR or LF) becomes `\n`.
+ * Other control characters are not allowed in TEXT and are dropped (tab stays).
+ */
+export function escapeText(value: string): string {
+  return value
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .replace(/\r\n|[\r\n\\;,]/g, (match) => (match === "\\" ? "\\\\" : match === ";" ? "\\;" : match === "," ? "\\," : "\\n"));
+}
+
+/**
+ * Folds a content line (without its CRLF) into lines of at most 75 octets: the first holds 75, each continuation
+ * a space and 74. Lines break between code points, never inside a multi-byte UTF-8 character.
+ */
+export function foldLine(line: string): string {
+  if (octetLength(line) <= MAX_LINE_OCTETS) return line;
+  const lines: string[] = [];
+  let current = "";
+  let octets = 0;
+  let room = MAX_LINE_OCTETS;
+  for (const char of line) {
+    const size = utf8Octets(char.codePointAt(0)!);
+    if (octets + size > room) {
+      lines.push(current);
+      current = "";
+      octets = 0;
+      room = MAX_LINE_OCTETS - 1; // the leading space of the continuation line
+    }
+    current += char;
+    octets += size;
+  }
+  lines.push(current);
+  return lines.join("\r\n ");
+}
+
+/** `NAME:value`, folded, with its CRLF. The value is written as given: escape TEXT values first. */
+export const contentLine = (name: string, value: string) => `${foldLine(`${name}:${value}`)}\r\n`;
+
+/** At most `max` UTF-16 code units, cut with "…" (within the `max`), never between the two halves of a surrogate pair. */
+export function cutText(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let end = max - 1;
+  if (/[\ud800-\udbff]/.test(value[end - 1] ?? "")) end -= 1;
+  return `${value.slice(0, end)}…`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates
+
+/** iCalendar years have four digits; an instant outside 0000–9999 (reachable only through odd offsets) is clamped. */
+const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
+const clampInstant = (instant: Date) => new Date(Math.min(Math.max(instant.getTime(), EARLIEST), LATEST));
+
+const pad = (value: number, width = 2) => String(value).padStart(width, "0");
+
+/** `YYYYMMDD` (a DATE value) of the UTC calendar day of `instant`. */
+export function icalDate(instant: Date): string {
+  const at = clampInstant(instant);
+  return `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}`;
+}
+
+/** `YYYYMMDDTHHMMSSZ` (a DATE-TIME value in UTC). */
+export function icalDateTime(instant: Date): string {
+  const at = clampInstant(instant);
+  return `${icalDate(at)}T${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}Z`;
+}
+
+/** The default `dateFrom`: `days` before today's date in Europe/Warsaw. */
+export function defaultCalendarFrom(now: Date = new Date(), days = CALENDAR_DEFAULT_DAYS_BACK): string {
+  const today = dateOnlyToDb(localDateOf(now, DEFAULT_TIME_ZONE));
+  return new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The events
+
+const caseless = (value: string) => value.toLocaleLowerCase("pl").normalize("NFC").trim();
+
+/** "Spotkanie strategiczne nr 1: Pierwsze spotkanie strategiczne": the series and number first, when known. */
+export function summaryOf(meeting: Pick<CalendarMeeting, "title" | "seriesName" | "sequenceNumber">): string {
+  const title = cutText(meeting.title, FIELD_LIMITS.title);
+  if (!meeting.seriesName) return title;
+  const series = cutText(meeting.seriesName, FIELD_LIMITS.seriesName);
+  const label = meeting.sequenceNumber === null ? series : `${series} nr ${meeting.sequenceNumber}`;
+  // A meeting titled just like its series ("Spotkanie strategiczne") would read "… nr 2: Spotkanie strategiczne".
+  return caseless(title) === caseless(series) ? label : `${label}: ${title}`;
+}
+
+/** "Oliwia Gate, al. Grunwaldzka 472, 80-309 Gdańsk, Oliwa": what is known of the venue, or null. */
+export function locationOf(venue: CalendarMeeting["venue"]): string | null {
+  if (!venue) return null;
+  const known = (value: string | null, max: number) => (value ? cutText(value, max) : null);
+  const postalCode = known(venue.postalCode, FIELD_LIMITS.postalCode);
+  const city = known(venue.city, FIELD_LIMITS.city);
+  // A Polish address writes the postal code before the city, without a comma.
+  const town = postalCode && city ? `${postalCode} ${city}` : (postalCode ?? city);
+  const parts = [known(venue.name, FIELD_LIMITS.venueName), known(venue.street, FIELD_LIMITS.street), town, known(venue.district, FIELD_LIMITS.district)];
+  const location = parts.filter((part): part is string => part !== null).join(", ");
+  return location === "" ? null : location;
+}
+
+/** The agenda, one item a line, then the outcomes; cut to DESCRIPTION_MAX_LENGTH. Null when there is neither. */
+export function descriptionOf(meeting: Pick<CalendarMeeting, "agenda" | "outcomes">): string | null {
+  const parts = [meeting.agenda.map((item) => `- ${item}`).join("\n"), meeting.outcomes ?? ""].filter((part) => part !== "");
+  return parts.length === 0 ? null : cutText(parts.join("\n\n"), DESCRIPTION_MAX_LENGTH);
+}
+
+/**
+ * One VEVENT. DTSTAMP is the record's last change rather than the moment of the request, so that an unchanged
+ * calendar has an unchanged body (and ETag); SEQUENCE counts the changes since creation. A meeting with a start
+ * is timed (UTC); one known only by its date is an all-day event (DTEND is the next day, exclusive).
+ */
+export function renderEvent(meeting: CalendarMeeting): string {
+  const updatedAt = icalDateTime(new Date(meeting.updatedAt));
+  const lines = [
+    contentLine("BEGIN", "VEVENT"),
+    contentLine("UID", `${meeting.id}@${UID_DOMAIN}`),
+    contentLine("DTSTAMP", updatedAt),
+    contentLine("LAST-MODIFIED", updatedAt),
+    contentLine("SEQUENCE", String(Math.max(0, meeting.version - 1))),
+    contentLine("SUMMARY", escapeText(summaryOf(meeting))),
+  ];
+  if (meeting.startsAt) {
+    lines.push(contentLine("DTSTART", icalDateTime(new Date(meeting.startsAt))));
+    if (meeting.endsAt) lines.push(contentLine("DTEND", icalDateTime(new Date(meeting.endsAt))));
+  } else {
+    const day = dateOnlyToDb(meeting.date);
+    lines.push(contentLine("DTSTART;VALUE=DATE", icalDate(day)));
+    lines.push(contentLine("DTEND;VALUE=DATE", icalDate(new Date(day.getTime() + 86_400_000))));
+  }
+  const location = locationOf(meeting.venue);
+  if (location !== null) lines.push(contentLine("LOCATION", escapeText(location)));
+  const description = descriptionOf(meeting);
+  if (description !== null) lines.push(contentLine("DESCRIPTION", escapeText(description)));
+  lines.push(contentLine("STATUS", "CONFIRMED"), contentLine("END", "VEVENT"));
+  return lines.join("");
+}
+
+/** The whole calendar, every line ending with CRLF. */
+export function renderCalendar(meetings: readonly CalendarMeeting[]): string {
+  return [
+    contentLine("BEGIN", "VCALENDAR"),
+    contentLine("VERSION", "2.0"),
+    contentLine("PRODID", PRODUCT_ID),
+    contentLine("CALSCALE", "GREGORIAN"),
+    contentLine("METHOD", "PUBLISH"),
+    contentLine("X-WR-CALNAME", escapeText(CALENDAR_NAME)),
+    ...meetings.map(renderEvent),
+    contentLine("END", "VCALENDAR"),
+  ].join("");
+}
+
+/** A strong ETag over the exact bytes of the body. */
+export const calendarEtag = (body: string) => `"ics-${createHash("sha256").update(body, "utf8").digest("base64url").slice(0, 27)}"`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The size bound (OpenAPI maxLength of the body)
+
+/**
+ * Octets a TEXT value of `units` UTF-16 code units can take once escaped: at most 3 a unit (a BMP character such as
+ * "…" is 3 octets; an escaped `\,` or `\n` 2; an astral character 4 for its 2 units; a lone surrogate 3).
+ */
+const escapedMaxOctets = (units: number) => 3 * units;
+
+/**
+ * Octets of a content line of `octets` (CRLF excluded) once folded, CRLF included. Each folded line carries at least
+ * 72 octets of the first (75 less a character of up to 4 that did not fit) and 71 of each further one (74 less 3),
+ * and each fold adds CRLF + space.
+ */
+export const foldedMaxOctets = (octets: number) =>
+  octets + 2 + (octets > MAX_LINE_OCTETS ? 3 * Math.ceil((octets - (MAX_LINE_OCTETS - 3)) / (MAX_LINE_OCTETS - 4)) : 0);
+
+/** "-2147483648": the longest int32 (a sequence number or version as the database can hold it). */
+const INT32_DIGITS_MAX = 11;
+const UUID_LENGTH = 36;
+const DATE_TIME_LENGTH = "YYYYMMDDTHHMMSSZ".length;
+const DATE_LENGTH = "YYYYMMDD".length;
+
+/** The longest VEVENT the renderer can write, in UTF-8 octets, from the field limits above. */
+export const EVENT_MAX_OCTETS = [
+  "BEGIN:VEVENT".length,
+  `UID:@${UID_DOMAIN}`.length + UUID_LENGTH,
+  "DTSTAMP:".length + DATE_TIME_LENGTH,
+  "LAST-MODIFIED:".length + DATE_TIME_LENGTH,
+  "SEQUENCE:".length + INT32_DIGITS_MAX,
+  "SUMMARY:".length + escapedMaxOctets(FIELD_LIMITS.seriesName) + " nr ".length + INT32_DIGITS_MAX + ": ".length + escapedMaxOctets(FIELD_LIMITS.title),
+  Math.max("DTSTART;VALUE=DATE:".length + DATE_LENGTH, "DTSTART:".length + DATE_TIME_LENGTH),
+  Math.max("DTEND;VALUE=DATE:".length + DATE_LENGTH, "DTEND:".length + DATE_TIME_LENGTH),
+  "LOCATION:".length +
+    escapedMaxOctets(FIELD_LIMITS.venueName + FIELD_LIMITS.street + FIELD_LIMITS.postalCode + FIELD_LIMITS.city + FIELD_LIMITS.district) +
+    " ".length + // between postal code and city
+    3 * escapeText(", ").length, // between the other parts
+  "DESCRIPTION:".length + escapedMaxOctets(DESCRIPTION_MAX_LENGTH),
+  "STATUS:CONFIRMED".length,
+  "END:VEVENT".length,
+].reduce((sum, octets) => sum + foldedMaxOctets(octets), 0);
+
+/** The longest calendar body, in UTF-8 octets (so also in characters): the frame and CALENDAR_MAX_EVENTS of the longest events. */
+export const CALENDAR_MAX_OCTETS = octetLength(renderCalendar([])) + CALENDAR_MAX_EVENTS * EVENT_MAX_OCTETS;
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP shapes
+
+export const MeetingCalendarQuery = z
+  .strictObject({
+    dateFrom: DateOnly.optional().meta({
+      description: `Meetings on or after this date. Default: ${CALENDAR_DEFAULT_DAYS_BACK} days before today (Europe/Warsaw).`,
+    }),
+    dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date. Default: no end." }),
+    activityId: Uuid.optional().meta({ description: "Only the meetings of this activity." }),
+    q: searchQuery,
+    city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
+    format: MeetingFormat.optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.dateFrom && query.dateTo && query.dateFrom > query.dateTo) {
+      ctx.addIssue({ code: "custom", path: ["dateTo"], message: "must not be before dateFrom" });
+    }
+  });
+
+export type MeetingCalendarQueryInput = z.output<typeof MeetingCalendarQuery>;
+
+/** The first strategy meeting of the demo data, as the feed writes it. */
+const EXAMPLE_CALENDAR = renderCalendar([
+  {
+    id: "0193b2a6-1c22-7e53-9c4d-3f6a7b8c9d0e",
+    title: "Pierwsze spotkanie strategiczne",
+    seriesName: "Spotkanie strategiczne",
+    sequenceNumber: 1,
+    date: "2013-05-10",
+    startsAt: null,
+    endsAt: null,
+    venue: { name: "Oliwia Gate", street: null, postalCode: null, city: "Gdańsk", district: "Oliwa" },
+    agenda: ["Metodologia tworzenia strategii", "Potencjał Klastra", "Analiza PEST"],
+    outcomes: "Przeprowadzona została analiza PEST, określająca czynniki warunkujące rozwój branży w regionie.",
+    version: 2,
+    updatedAt: "2026-11-29T12:00:00.000Z",
+  },
+]);
+
+/** The frame of every body: CRLF-terminated lines from BEGIN:VCALENDAR to END:VCALENDAR. */
+export const CALENDAR_PATTERN = "^BEGIN:VCALENDAR\\r\\n(?:[^\\r\\n]*\\r\\n)*END:VCALENDAR\\r\\n$";
+
+export const MeetingCalendar = z
+  .string()
+  .max(CALENDAR_MAX_OCTETS)
+  .meta({
+    pattern: CALENDAR_PATTERN,
+    description:
+      `An iCalendar (RFC 5545) object, UTF-8, CRLF line endings, lines folded at 75 octets: one VEVENT per meeting, at most ` +
+      `${CALENDAR_MAX_EVENTS}. The bound is in octets (${EVENT_MAX_OCTETS} for the longest possible event), so it holds for characters too.`,
+    example: EXAMPLE_CALENDAR,
+  });
