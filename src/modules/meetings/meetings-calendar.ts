@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { DateOnly, Uuid, searchQuery, text } from "../../lib/schemas.ts";
-import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, type MeetingDto } from "./meetings-schemas.ts";
+import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
 
 /**
  * The meetings as an iCalendar (RFC 5545) feed, for calendars that subscribe to it (the regional office's, the
@@ -256,7 +256,7 @@ export const MeetingCalendarQuery = z
       description: `Meetings on or after this date. Default: ${CALENDAR_DEFAULT_DAYS_BACK} days before today (Europe/Warsaw).`,
     }),
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date. Default: no end." }),
-    activityId: Uuid.optional().meta({ description: "Only the meetings of this activity." }),
+    ...meetingScopeFilters,
     q: searchQuery,
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),

@@ -30,7 +30,7 @@ export default async function meetingsRoutes(app: FastifyInstance) {
     descriptions: {
       list:
         "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
-        "`format`, `activityId`. Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
+        "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
       create:
         "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
         "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",
@@ -61,7 +61,7 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnTyp
           `item a line) and the outcomes, cut to ${DESCRIPTION_MAX_LENGTH} characters with "…". ` +
           `At most ${CALENDAR_MAX_EVENTS} events: the first by date, then id; narrow the window or the filters for the rest. ` +
           `Filters as in the meetings list: \`dateFrom\`/\`dateTo\` (default: from ${CALENDAR_DEFAULT_DAYS_BACK} days before today, no end), ` +
-          "`activityId`, `q`, `city`, `format`. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
+          "`activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
         querystring: MeetingCalendarQuery,
         headers: z.object({ "if-none-match": ifNoneMatchHeader }),
         response: {

@@ -253,6 +253,13 @@ export const MEETING_SORT_FIELDS = ["date", "sequenceNumber", "createdAt", "upda
 
 export const MeetingInclude = includeQuery(["participants", "activity"]);
 
+/** Filters by what a meeting belongs to: its activity, and through it the activity's cluster and coordinator. */
+export const meetingScopeFilters = {
+  activityId: Uuid.optional().meta({ description: "Only the meetings of this activity." }),
+  clusterId: Uuid.optional().meta({ description: "Only the meetings of this cluster's activities (a meeting without an activity belongs to none)." }),
+  coordinatorId: Uuid.optional().meta({ description: "Only the meetings of this coordinator's activities." }),
+};
+
 export const MeetingListQuery = z
   .strictObject({
     ...paginationQuery,
@@ -262,7 +269,7 @@ export const MeetingListQuery = z
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date." }),
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),
-    activityId: Uuid.optional(),
+    ...meetingScopeFilters,
     include: MeetingInclude,
   })
   .superRefine((query, ctx) => {

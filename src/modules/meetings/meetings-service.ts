@@ -120,7 +120,7 @@ const includeOf = (include: readonly string[] = []) =>
       } satisfies Prisma.MeetingInclude);
 
 /** The filters of the meetings list (and of the calendar feed), all ANDed. */
-export type MeetingFilters = Pick<MeetingListQueryInput, "q" | "dateFrom" | "dateTo" | "city" | "format" | "activityId">;
+export type MeetingFilters = Pick<MeetingListQueryInput, "q" | "dateFrom" | "dateTo" | "city" | "format" | "activityId" | "clusterId" | "coordinatorId">;
 
 export function meetingFilterWhere(query: MeetingFilters): Prisma.MeetingWhereInput {
   return {
@@ -131,6 +131,8 @@ export function meetingFilterWhere(query: MeetingFilters): Prisma.MeetingWhereIn
       query.city ? { venueCity: { equals: likeLiteral(query.city), mode: "insensitive" as const } } : {},
       query.format ? { format: query.format } : {},
       query.activityId ? { activityId: query.activityId } : {},
+      query.clusterId ? { activity: { clusterId: query.clusterId } } : {},
+      query.coordinatorId ? { activity: { coordinatorId: query.coordinatorId } } : {},
     ],
   };
 }

@@ -169,7 +169,7 @@ export const AnnualReport = z
     links: z
       .object({
         activities: Link("The activities counted, with the same year and scope."),
-        meetings: Link("Meetings in the year. /v1/meetings has no coordinator or cluster filter: with a scope it lists more than was counted."),
+        meetings: Link("Meetings in the year, narrowed like the report (by their activity's coordinator and cluster)."),
         grantApplications: Link("Applications submitted in the year, with the same scope (`applicantId`, `clusterId`)."),
         mediaPartners: Link("Media partners, of the coordinator when one is asked for (the list has no year filter)."),
         organizations: Link("Organizations with a membership in the cluster (any year); null without `clusterId`.").nullable(),

@@ -230,7 +230,7 @@ export function reportsService(prisma: PrismaClient) {
         membership: { joined: membership.joined, left: membership.left_count, membersAtYearEnd: membership.members },
         links: {
           activities: link("/v1/activities", { year, coordinatorId, clusterId }),
-          meetings: link("/v1/meetings", { dateFrom: from, dateTo: to }),
+          meetings: link("/v1/meetings", { dateFrom: from, dateTo: to, coordinatorId, clusterId }),
           grantApplications: link("/v1/grant-applications", { year, applicantId: coordinatorId, clusterId }),
           mediaPartners: link("/v1/media-partners", { coordinatorId }),
           organizations: clusterId ? link("/v1/organizations", { clusterId }) : null,

@@ -1,6 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { FIRST_STRATEGY_MEETING, createMeeting, insertActivity, type MeetingBody } from "../../fixtures/meetings.ts";
+import { createCluster } from "../../fixtures/records.ts";
 import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
 
 const { app, db } = await testApp(t);
@@ -85,6 +86,23 @@ t.test("filters: date range, city, format, activityId — combined with AND", as
   expectProblem(t, await list("format=webinar"), 400, "validation_failed", ["/format"]);
   expectProblem(t, await list("activityId=123"), 400, "validation_failed", ["/activityId"]);
   expectProblem(t, await list("venueCity=Gdańsk"), 400, "validation_failed", ["/venueCity"]);
+});
+
+t.test("clusterId and coordinatorId: the meetings of a cluster's or a coordinator's activities", async (t) => {
+  const cluster = await createCluster(app);
+  await db.prisma.activity.update({ where: { id: strategy.id }, data: { clusterId: cluster.id } });
+  t.teardown(() => db.prisma.activity.update({ where: { id: strategy.id }, data: { clusterId: null } }));
+  t.same(await titles(`clusterId=${cluster.id}`), sortedTitles(A, B, C), "through the activity's cluster");
+  t.same(await titles(`coordinatorId=${strategy.coordinatorId}`), sortedTitles(A, B, C), "through the activity's coordinator");
+  t.same(await titles(`coordinatorId=${conferences.coordinatorId}`), [D]);
+  t.same(await titles(`clusterId=${cluster.id}&coordinatorId=${conferences.coordinatorId}`), [], "ANDed");
+  t.same(await titles(`clusterId=${cluster.id}&dateFrom=2013-06-01`), sortedTitles(B, C));
+  t.same(await titles("clusterId=01900000-0000-7000-8000-000000000000"), [], "a meeting without an activity belongs to no cluster");
+  expectProblem(t, await list("clusterId=LTPP"), 400, "validation_failed", ["/clusterId"]);
+  expectProblem(t, await list("coordinatorId=1"), 400, "validation_failed", ["/coordinatorId"]);
+  const calendar = await app.inject({ method: "GET", url: `/v1/meetings/calendar.ics?dateFrom=2000-01-01&clusterId=${cluster.id}` });
+  t.equal(calendar.statusCode, 200);
+  t.equal(calendar.body.match(/BEGIN:VEVENT/g)?.length, 3, "the calendar takes the same filters");
 });
 
 t.test("sort: date (default), -date, sequenceNumber (nulls last / first), createdAt, updatedAt", async (t) => {

@@ -202,7 +202,7 @@ t.test("the links are list endpoints that list what was counted", async (t) => {
   const both = await report(`coordinatorId=${coordA.id}&clusterId=${clusterA1.id}`);
   t.same(both.links, {
     activities: `/v1/activities?year=2031&coordinatorId=${coordA.id}&clusterId=${clusterA1.id}`,
-    meetings: "/v1/meetings?dateFrom=2031-01-01&dateTo=2031-12-31",
+    meetings: `/v1/meetings?dateFrom=2031-01-01&dateTo=2031-12-31&coordinatorId=${coordA.id}&clusterId=${clusterA1.id}`,
     grantApplications: `/v1/grant-applications?year=2031&applicantId=${coordA.id}&clusterId=${clusterA1.id}`,
     mediaPartners: `/v1/media-partners?coordinatorId=${coordA.id}`,
     organizations: `/v1/organizations?clusterId=${clusterA1.id}`,
@@ -213,6 +213,7 @@ t.test("the links are list endpoints that list what was counted", async (t) => {
     const body = await report(query);
     t.equal((await listAll(app, body.links.activities)).length, body.activities.total, `${name}: activities link lists activities.total`);
     t.equal((await listAll(app, body.links.grantApplications)).length, body.grantApplications.submitted, `${name}: applications link lists submitted`);
+    t.equal((await listAll(app, body.links.meetings)).length, body.meetings.total, `${name}: meetings link lists meetings.total`);
     for (const url of [body.links.mediaPartners, body.links.organizations].filter(Boolean)) {
       t.equal((await app.inject({ method: "GET", url })).statusCode, 200, `${name}: ${url} answers`);
     }
