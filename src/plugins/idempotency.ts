@@ -31,6 +31,10 @@ declare module "fastify" {
       handlerDone?: boolean;
       /** A 5xx went out while the handler was still running (a handler timeout): the handler settles the key. */
       outlived?: boolean;
+      /** An answer has started going out (our own flag: `reply.sent` turns true only once it is written). */
+      responding?: boolean;
+      /** The status the handler set with `reply.code()`. */
+      handlerStatus?: number;
     };
   }
   interface FastifyContextConfig {
@@ -86,6 +90,12 @@ async function idempotencyPlugin(app: FastifyInstance) {
     });
     if (claimed.count === 1) {
       idem.claimed = true;
+      // The request timed out while the key was being claimed: its 503 is already on its way and the handler
+      // will not run, so nothing else would ever settle the key.
+      if (idem.responding) {
+        idem.finished = true;
+        await release(idem);
+      }
       return;
     }
     const existing = await app.prisma.idempotencyKey.findUnique({ where: { scope_key: { scope: idem.scope, key: idem.key } } });
@@ -117,18 +127,19 @@ async function idempotencyPlugin(app: FastifyInstance) {
 
   const whereKey = (idem: { scope: string; key: string }) => ({ scope_key: { scope: idem.scope, key: idem.key } });
   const release = (idem: { scope: string; key: string }) => app.prisma.idempotencyKey.delete({ where: whereKey(idem) }).catch(() => undefined);
-  const store = (idem: { scope: string; key: string }, reply: FastifyReply, body: string) => {
+  const store = (idem: { scope: string; key: string }, reply: FastifyReply, body: string, status = reply.statusCode, contentType?: string) => {
     const headers = Object.fromEntries(
       REPLAYED_HEADERS.flatMap((name) => {
-        const value = reply.getHeader(name);
+        const value = name === "content-type" && contentType ? contentType : reply.getHeader(name);
         return value === undefined ? [] : [[name, String(value)]];
       }),
     );
-    return app.prisma.idempotencyKey.update({ where: whereKey(idem), data: { responseStatus: reply.statusCode, responseBody: body, responseHeaders: headers } });
+    return app.prisma.idempotencyKey.update({ where: whereKey(idem), data: { responseStatus: status, responseBody: body, responseHeaders: headers } });
   };
 
   app.addHook("onSend", async (request, reply, payload) => {
     const idem = request.idempotency;
+    if (idem) idem.responding = true;
     if (!idem?.claimed || idem.finished) return payload;
     idem.finished = true;
     if (reply.statusCode >= 500) {
@@ -148,13 +159,19 @@ async function idempotencyPlugin(app: FastifyInstance) {
       const idem = request.idempotency;
       if (!idem?.claimed) return handler.call(this, request, reply);
       // Timed out before the handler even started: the client has its 503 and the key is released; do nothing.
-      if (reply.sent) return reply;
+      if (idem.responding) return reply;
       idem.handlerStarted = true;
-      // What the handler sends after the 503 went out is what a retry must get.
+      // What the handler answers after the 503 went out (status and body) is what a retry must get.
       let late: { payload: unknown } | undefined;
       const send = reply.send.bind(reply);
+      const code = reply.code.bind(reply);
+      reply.code = ((status: number) => {
+        // A 5xx is never the handler's answer to store (the timeout's 503 is set through here too).
+        if (status < 500) idem.handlerStatus = status;
+        return code(status);
+      }) as typeof reply.code;
       reply.send = ((payload?: unknown) => {
-        if (!reply.sent) return send(payload);
+        if (!idem.responding) return send(payload);
         late = { payload };
         return reply;
       }) as typeof reply.send;
@@ -163,8 +180,11 @@ async function idempotencyPlugin(app: FastifyInstance) {
         idem.handlerDone = true;
         if (idem.outlived) {
           const payload = late ? late.payload : result;
+          const status = idem.handlerStatus ?? 200;
+          code(status); // the headers are long gone; this only picks the status's serializer
           const body = typeof payload === "string" ? payload : reply.serialize(payload);
-          await store(idem, reply, typeof body === "string" ? body : Buffer.from(body as ArrayBuffer).toString("utf8")).catch(async (error: Error) => {
+          const text = typeof body === "string" ? body : Buffer.from(body as ArrayBuffer).toString("utf8");
+          await store(idem, reply, text, status, "application/json; charset=utf-8").catch(async (error: Error) => {
             request.log.warn({ err: error.message }, "could not store the late answer of an idempotent request; releasing its key");
             await release(idem);
           });

@@ -204,6 +204,11 @@ t.test("Idempotency-Key", async (t) => {
       created += 1;
       return reply.code(201).header("location", `/test-only/records/${created}`).send({ created });
     });
+    // Answers 200 (no reply.code()) late, as POST /transitions does.
+    slow.post("/test-only/slow-ok", async () => {
+      await sleep(700);
+      return { ok: true };
+    });
     // The first attempt fails after the timeout; the next one succeeds at once.
     slow.post("/test-only/slow-failure", async (_request, reply) => {
       attempts += 1;
@@ -232,7 +237,16 @@ t.test("Idempotency-Key", async (t) => {
     t.equal(replay.headers["idempotent-replayed"], "true");
     t.same(replay.json(), { created: 1 });
     t.equal(replay.headers.location, "/test-only/records/1");
+    t.equal(replay.headers["content-type"], "application/json; charset=utf-8", "the late answer's own media type, not the 503's");
     t.equal(created, 1, "and never a second record");
+
+    const okKey = randomUUID();
+    t.equal((await post("/test-only/slow-ok", okKey)).statusCode, 503);
+    await sleep(800);
+    const okReplay = await post("/test-only/slow-ok", okKey);
+    t.equal(okReplay.statusCode, 200, "a late answer without reply.code() is stored as the 200 it is, not as the 503");
+    t.equal(okReplay.headers["idempotent-replayed"], "true");
+    t.same(okReplay.json(), { ok: true });
 
     const failing = randomUUID();
     t.equal((await post("/test-only/slow-failure", failing)).statusCode, 503);
@@ -242,5 +256,24 @@ t.test("Idempotency-Key", async (t) => {
     t.equal(retried.statusCode, 201, "the late failure released the key: the retry runs anew");
     t.equal(retried.headers["idempotent-replayed"], undefined);
     t.same(retried.json(), { attempts: 2 });
+
+    // The timeout fires while the key is being claimed: the handler never runs, and the key must not stay claimed.
+    const idempotencyKeys = database.prisma.idempotencyKey;
+    const createMany = idempotencyKeys.createMany.bind(idempotencyKeys);
+    let slowClaims = 1;
+    Object.defineProperty(idempotencyKeys, "createMany", {
+      configurable: true,
+      value: async (...args: Parameters<typeof createMany>) => {
+        if (slowClaims-- > 0) await sleep(500);
+        return createMany(...args);
+      },
+    });
+    t.teardown(() => void Object.defineProperty(idempotencyKeys, "createMany", { configurable: true, value: createMany }));
+    const claimedLate = randomUUID();
+    const before = created;
+    t.equal((await post("/test-only/slow-create", claimedLate)).statusCode, 503);
+    await sleep(500);
+    t.equal(await database.prisma.idempotencyKey.count({ where: { key: claimedLate } }), 0, "the key claimed after the timeout is released");
+    t.equal(created, before, "and the handler never ran");
   });
 });
