@@ -97,7 +97,8 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
     return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid${listed}.`, { errors });
   }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (known) return new ApiError(known.code, known.detail);
+  // Every 503 says when to try again (the document declares Retry-After on each).
+  if (known) return new ApiError(known.code, known.detail, known.code === "request_timeout" ? { headers: { "retry-after": "5" } } : {});
   const fromDatabase = problemFromDatabaseError(error, request.method === "DELETE" ? "delete" : "write");
   if (fromDatabase) return fromDatabase;
   const status = fastifyError.statusCode;

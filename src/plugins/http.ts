@@ -38,6 +38,11 @@ declare module "fastify" {
 async function httpPlugin(app: FastifyInstance) {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+
+  // In preParsing, like the auth plugin's 401: after the rate limiter has counted the request (so a 406 carries
+  // RateLimit-* too) and before the body is read.
+  app.addHook("preParsing", async (request, _reply, payload) => {
     // 406 only for the JSON API; docs and the YAML spec negotiate on their own.
     const accept = request.headers.accept;
     if (accept && request.url.startsWith("/v1/")) {
@@ -51,6 +56,7 @@ async function httpPlugin(app: FastifyInstance) {
         throw new ApiError("not_acceptable", `This endpoint answers with ${offered}; Accept was "${accept}".`);
       }
     }
+    return payload;
   });
 
   // The API takes JSON only: Fastify's built-in text/plain parser would hand a string to the JSON schemas (400

@@ -213,6 +213,15 @@ t.test("the served document", async (t) => {
     const response = await app.inject({ method: "GET", url: "/v1/coordinators?limit=1" });
     t.equal(response.statusCode, 200);
     for (const name of ["x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"]) t.ok(response.headers[name], `${name} is sent`);
+    for (const [what, request] of [
+      ["a 406", { method: "GET" as const, url: "/v1/coordinators", headers: { accept: "text/html" } }],
+      ["a 400", { method: "GET" as const, url: "/v1/coordinators?limit=0" }],
+      ["a 401", { method: "GET" as const, url: "/v1/coordinators", headers: { authorization: "Bearer nope" } }],
+    ] as const) {
+      const failed = await app.inject(request);
+      t.ok(failed.statusCode >= 400 && failed.statusCode < 500, `${what}: ${failed.statusCode}`);
+      for (const name of ["x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"]) t.ok(failed.headers[name], `${what} carries ${name}`);
+    }
     const health = await app.inject({ method: "GET", url: "/health/live" });
     t.ok(health.headers["x-request-id"], "a public answer carries X-Request-Id");
     t.notOk(health.headers["ratelimit-limit"], "and no rate limit: public operations are not limited");

@@ -258,6 +258,7 @@ t.test("timeouts", async (t) => {
     t.equal(response.headers["content-type"], "application/problem+json; charset=utf-8");
     const body = response.json();
     t.equal(body.code, "request_timeout");
+    t.equal(response.headers["retry-after"], "5", "a 503 says when to try again");
     t.equal(body.type, "/problems/request_timeout");
     t.equal(body.requestId, response.headers["x-request-id"]);
     t.ok(elapsed >= 280 && elapsed < 1_000, `answered at the timeout (${elapsed} ms), not when the handler finished`);
