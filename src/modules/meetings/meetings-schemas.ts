@@ -127,6 +127,18 @@ type TimeFields = { date?: string; startsAt?: string | null; endsAt?: string | n
 
 /** The rules that tie the time fields together; the date itself is derived from `startsAt` by the service. */
 function checkTimes(meeting: TimeFields, ctx: z.RefinementCtx) {
+  // The meeting's date is derived from startsAt in its time zone: it must be a date PostgreSQL and the API can write.
+  for (const field of ["startsAt", "endsAt"] as const) {
+    const value = meeting[field];
+    const instant = value ? new Date(value) : undefined;
+    // Not an instant at all: its own rule has already said so.
+    if (!instant || Number.isNaN(instant.getTime()) || typeof meeting.timeZone !== "string" || !canonicalTimeZone(meeting.timeZone)) continue;
+    const local = localDateOf(instant, meeting.timeZone);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(local) || local < "0001-01-01") {
+      ctx.addIssue({ code: "custom", path: [field], message: `must fall between 0001-01-01 and 9999-12-31 in ${meeting.timeZone}` });
+      return;
+    }
+  }
   const startsAt = meeting.startsAt ? new Date(meeting.startsAt) : undefined;
   if (meeting.date === undefined && startsAt === undefined) {
     ctx.addIssue({ code: "custom", path: ["date"], message: "is required unless startsAt is given" });

@@ -83,6 +83,19 @@ t.test("time validation: exact paths", async (t) => {
   t.equal((await post({ startsAt: "2013-05-10T10:00:00+02:00", endsAt: "2013-05-10T10:00:01+02:00" })).statusCode, 201, "one second later is after");
 });
 
+t.test("an instant whose local date falls outside years 0001-9999 is a 400, never a 500", async (t) => {
+  for (const [payload, path] of [
+    [{ startsAt: "9999-12-31T23:30:00Z" }, "/startsAt"], // 10000-01-01 in Europe/Warsaw
+    [{ startsAt: "0001-01-01T00:30:00+14:00" }, "/startsAt"], // year 0 in UTC and in Warsaw
+    [{ startsAt: "2013-05-10T10:00:00+02:00", endsAt: "9999-12-31T23:30:00Z" }, "/endsAt"],
+  ] as const) {
+    const body = expectProblem(t, await post(payload), 400, "validation_failed", [path]);
+    t.match(body.errors?.[0]?.message, /between 0001-01-01 and 9999-12-31/);
+  }
+  t.equal((await post({ startsAt: "9999-12-31T22:00:00Z", timeZone: "UTC" })).statusCode, 201, "the last day, in a zone where it is still 9999");
+  expectProblem(t, await post({ startsAt: "9999-12-31T23:30:00Z", timeZone: "Mars/Olympus_Mons" }), 400, "validation_failed", ["/timeZone"]);
+});
+
 t.test("PATCH of the times: moving startsAt or the time zone re-derives the date; a sent date must agree", async (t) => {
   const m = await createMeeting(app, { date: "2013-05-10" });
   const timed = await patch(m.id, 1, { startsAt: "2013-05-10T10:00:00+02:00", endsAt: "2013-05-10T14:00:00+02:00" });
