@@ -27,9 +27,12 @@ export function changesService(prisma: PrismaClient) {
   return {
     async list(query: ChangeFeedQueryInput) {
       const after = BigInt(query.cursor ?? "0");
+      // The newest position of all, read first. Every event numbered below it has committed or rolled back (it
+      // was numbered under the lock before this one), so a filtered reader may move past what it skipped.
+      const latest = (await prisma.auditEvent.aggregate({ _max: { sequence: true } }))._max.sequence ?? after;
       const rows = await prisma.auditEvent.findMany({
         where: {
-          sequence: { gt: after },
+          sequence: { gt: after, lte: latest },
           resourceType: query.resourceType ?? { in: [...CHANGE_RESOURCE_TYPES] },
         },
         orderBy: { sequence: "asc" },
@@ -51,8 +54,11 @@ export function changesService(prisma: PrismaClient) {
           url: LOCATIONS[resourceType](row.resourceId, row.parentId),
         };
       });
+      // A full page continues after its last event; otherwise the reader is up to date with everything until
+      // `latest`, including the events the filters (or the feed: API keys) left out, which it need not scan again.
       const last = page.at(-1);
-      return { data, nextCursor: last ? last.sequence.toString() : after.toString(), hasMore };
+      const position = hasMore ? last!.sequence : latest > after ? latest : after;
+      return { data, nextCursor: position.toString(), hasMore };
     },
   };
 }

@@ -127,6 +127,14 @@ t.test("resourceType narrows the feed to one collection", async (t) => {
     [meeting.id],
   );
   t.notOk(changes.some((change) => change.resourceId === coordinator.id));
+
+  // A filtered reader moves past what its filter skips: the next poll does not scan the coordinator again.
+  const later = await createCoordinator(app);
+  const filtered = await drain(cursor, "&resourceType=meetings");
+  const everything = await drain(cursor);
+  t.ok(everything.changes.some((change) => change.resourceId === later.id));
+  t.equal(filtered.position, everything.position, "both readers stand at the newest position");
+  t.same(filtered.changes.map((change) => change.resourceId), [meeting.id]);
 });
 
 t.test("a reader key may follow the feed", async (t) => {
