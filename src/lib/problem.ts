@@ -40,6 +40,7 @@ export const PROBLEM_TYPES = {
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   idempotency_key_reused: { status: 422, title: "The idempotency key was used with a different request" },
   reference_not_found: { status: 422, title: "A referenced record does not exist" },
+  too_many_rows: { status: 422, title: "Too many records match for one export" },
   precondition_required: { status: 428, title: "A precondition header is required" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Internal server error" },

@@ -30,6 +30,7 @@ import {
   type ActivityListQueryInput,
   type ActivityPatchInput,
 } from "./activities-schemas.ts";
+import { EXPORT_MAX_ROWS, type ExportRow } from "./activities-export.ts";
 
 const SORTABLE: SortableFields = {
   year: { type: "number" },
@@ -202,34 +203,107 @@ export function inYear(year: number): Prisma.ActivityWhereInput {
   };
 }
 
+/** The filters of the activities list, which the CSV export shares. */
+export type ActivityFilters = Pick<
+  ActivityListQueryInput,
+  "q" | "year" | "category" | "status" | "coordinatorId" | "clusterId" | "startDateFrom" | "startDateTo"
+>;
+
+/** The filters of `GET /v1/activities` (and of its CSV export), all ANDed. */
+export function activityFilterWhere(query: ActivityFilters): Prisma.ActivityWhereInput {
+  return {
+    AND: [
+      ...searchWhere(query.q),
+      query.year !== undefined ? inYear(query.year) : {},
+      query.category ? { category: query.category } : {},
+      query.status ? { status: query.status } : {},
+      query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},
+      query.clusterId ? { clusterId: query.clusterId } : {},
+      query.startDateFrom ? { startDate: { gte: dateOnlyToDb(query.startDateFrom) } } : {},
+      query.startDateTo ? { startDate: { lte: dateOnlyToDb(query.startDateTo) } } : {},
+    ],
+  };
+}
+
+/** What a row of the CSV export needs, in one query: the names of the coordinator and cluster, and counts of what links to it. */
+const EXPORT_SELECT = {
+  id: true,
+  year: true,
+  title: true,
+  category: true,
+  status: true,
+  startDate: true,
+  endDate: true,
+  coordinatorId: true,
+  clusterId: true,
+  description: true,
+  coordinator: { select: { name: true } },
+  cluster: { select: { name: true } },
+  _count: { select: { meetings: true, grantApplications: true, publications: true, mediaPartners: true } },
+} as const satisfies Prisma.ActivitySelect;
+
+/** The list's default order (`sort=year,startDate`, then id), activities without a start date last in their year. */
+const EXPORT_ORDER = [
+  { year: "asc" },
+  { startDate: { sort: "asc", nulls: "last" } },
+  { id: "asc" },
+] as const satisfies Prisma.ActivityOrderByWithRelationInput[];
+
+/** An export is never cut short: past the cap it is refused, with the count, so the client narrows its filters. */
+const tooManyRows = (matched: number) =>
+  new ApiError(
+    "too_many_rows",
+    `${matched} activities match; an export holds at most ${EXPORT_MAX_ROWS}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
+    { extensions: { matched, limit: EXPORT_MAX_ROWS } },
+  );
+
 export function activitiesService(prisma: PrismaClient) {
   const load = (tx: Tx | PrismaClient, id: string, include: readonly ActivityIncludeName[] = []) =>
     tx.activity.findUnique({ where: { id }, include: includeOf(include) }) as Promise<ActivityWithLinks | null>;
 
   return {
     async list(query: ActivityListQueryInput) {
-      const where: Prisma.ActivityWhereInput = {
-        AND: [
-          ...searchWhere(query.q),
-          query.year !== undefined ? inYear(query.year) : {},
-          query.category ? { category: query.category } : {},
-          query.status ? { status: query.status } : {},
-          query.coordinatorId ? { coordinatorId: query.coordinatorId } : {},
-          query.clusterId ? { clusterId: query.clusterId } : {},
-          query.startDateFrom ? { startDate: { gte: dateOnlyToDb(query.startDateFrom) } } : {},
-          query.startDateTo ? { startDate: { lte: dateOnlyToDb(query.startDateTo) } } : {},
-        ],
-      };
       const { rows, nextCursor } = await paginate({
         fields: SORTABLE,
         sort: query.sort,
         limit: query.limit,
         cursor: query.cursor,
-        where,
+        where: activityFilterWhere(query),
         findMany: (args) =>
           prisma.activity.findMany({ ...(args as Prisma.ActivityFindManyArgs), include: includeOf(query.include) }) as Promise<ActivityWithLinks[]>,
       });
       return { data: rows.map((row) => toActivityDto(row, query.include)), nextCursor };
+    },
+
+    /**
+     * Every activity the filters match, as spreadsheet rows, in the list's order: counted first, and refused (422)
+     * beyond EXPORT_MAX_ROWS rather than cut short.
+     */
+    async exportRows(query: ActivityFilters): Promise<ExportRow[]> {
+      const where = activityFilterWhere(query);
+      const matched = await prisma.activity.count({ where });
+      if (matched > EXPORT_MAX_ROWS) throw tooManyRows(matched);
+      // One more than the cap: activities added between the count and this read are caught too.
+      const rows = await prisma.activity.findMany({ where, select: EXPORT_SELECT, orderBy: [...EXPORT_ORDER], take: EXPORT_MAX_ROWS + 1 });
+      if (rows.length > EXPORT_MAX_ROWS) throw tooManyRows(await prisma.activity.count({ where }));
+      return rows.map((row) => ({
+        id: row.id,
+        year: row.year,
+        title: row.title,
+        category: row.category,
+        status: row.status,
+        startDate: optionalDateFromDb(row.startDate),
+        endDate: optionalDateFromDb(row.endDate),
+        coordinatorId: row.coordinatorId,
+        coordinatorName: row.coordinator.name,
+        clusterId: row.clusterId,
+        clusterName: row.cluster?.name ?? null,
+        meetings: row._count.meetings,
+        grantApplications: row._count.grantApplications,
+        publications: row._count.publications,
+        mediaPartners: row._count.mediaPartners,
+        description: row.description,
+      }));
     },
 
     async get(id: string, query: ActivityGetQueryInput = { include: [] }) {

@@ -10,7 +10,7 @@ import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, meetingScopeFilters, typ
  * document declares for the body.
  */
 
-/** Events in one calendar: the first by date, then id. A calendar app reads the whole feed at every refresh. */
+/** Events in one calendar: the first by date, then id. A client reads the whole feed at every refresh. */
 export const CALENDAR_MAX_EVENTS = 1000;
 
 /** A meeting's DESCRIPTION (agenda and outcomes) is cut to this many characters (UTF-16 code units), "…" included. */

@@ -42,7 +42,7 @@ export default async function meetingsRoutes(app: FastifyInstance) {
 
 const CALENDAR_MEDIA_TYPE = "text/calendar";
 
-/** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed a calendar app subscribes to. */
+/** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed, for systems that fetch it with an API key. */
 function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnType<typeof meetingsService>) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   app.get(
@@ -55,7 +55,7 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnTyp
         operationId: "getMeetingsCalendar",
         summary: "Meetings as an iCalendar feed",
         description:
-          "The strategy meetings and workshops as an iCalendar (RFC 5545) feed to subscribe to from a calendar app: one VEVENT per meeting " +
+          "The strategy meetings and workshops as an iCalendar (RFC 5545) feed, fetched with an API key like every /v1 call: one VEVENT per meeting " +
           "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1). A meeting with a start time is timed (UTC); one known only by its " +
           "date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one " +
           `item a line) and the outcomes, cut to ${DESCRIPTION_MAX_LENGTH} characters with "…". ` +
