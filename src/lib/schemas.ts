@@ -248,8 +248,14 @@ const yearRange = (schema: z.ZodNumber) =>
 /** A year in a JSON body: a number, as JSON has them ("2013" as a string is rejected). */
 export const Year = yearRange(z.number({ error: "must be a year such as 2013" }));
 
-/** A year in a query string, where every value arrives as text. */
-export const YearQuery = yearRange(z.coerce.number({ error: "must be a year such as 2013" }));
+/**
+ * A year in a query string or path, where every value arrives as text: digits only, so that `0x7dd`, `2013.0`
+ * or `2e3` are refused rather than read as a number.
+ */
+export const YearQuery = z.preprocess(
+  (value) => (typeof value === "string" && /^\d{1,4}$/.test(value) ? Number(value) : value),
+  yearRange(z.number({ error: "must be a year such as 2013" })),
+);
 
 /** `?include=a,b`: embed the named relations; each name must be one of `allowed`. */
 export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>

@@ -44,6 +44,8 @@ t.test("year: recorded under the year, or dated within it", async (t) => {
   t.same(await titles("year=2011"), []);
   expectProblem(t, await list("year=abc"), 400, "validation_failed", ["/year"]);
   expectProblem(t, await list("year=13"), 400, "validation_failed", ["/year"]);
+  expectProblem(t, await list("year=0x7dd"), 400, "validation_failed", ["/year"]);
+  expectProblem(t, await list("year=2013.0"), 400, "validation_failed", ["/year"]);
 });
 
 t.test("category, status, coordinatorId, clusterId and start-date range filters", async (t) => {
