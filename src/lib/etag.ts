@@ -16,6 +16,13 @@ export function representationEtag(record: { id: string; version: number }, incl
   return `"${record.id}.v${record.version}+${digest}"`;
 }
 
+/**
+ * The ETag of a computed document that is no record (a report, a calendar): `"<kind>-<digest of its text>"`, so it
+ * changes exactly when the text does.
+ */
+export const contentEtag = (kind: string, text: string): string =>
+  `"${kind}-${createHash("sha256").update(text, "utf8").digest("base64url").slice(0, 22)}"`;
+
 /** Splits an If-Match / If-None-Match value into its entity tags ("*" stays as is). */
 export function parseEntityTags(header: string): string[] {
   return header

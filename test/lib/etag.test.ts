@@ -1,5 +1,5 @@
 import t from "tap";
-import { assertIfMatch, etagOf, ifNoneMatchHits, parseEntityTags, representationEtag, requireIfMatch } from "../../src/lib/etag.ts";
+import { assertIfMatch, contentEtag, etagOf, ifNoneMatchHits, parseEntityTags, representationEtag, requireIfMatch } from "../../src/lib/etag.ts";
 import { ApiError } from "../../src/lib/problem.ts";
 
 const record = { id: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f", version: 3 };
@@ -80,4 +80,12 @@ t.test("assertIfMatch accepts a representation ETag of the current version, not 
   t.doesNotThrow(() => assertIfMatch(current, record));
   t.throws(() => assertIfMatch(current.replace(".v3+", ".v2+"), record));
   t.throws(() => assertIfMatch(`"${record.id}.v33+abc"`, record), "a longer version number is another version");
+});
+
+t.test("contentEtag: one tag per text, named by its kind", async (t) => {
+  const tag = contentEtag("report", '{"year":2013}');
+  t.match(tag, /^"report-[\w-]{22}"$/);
+  t.equal(contentEtag("report", '{"year":2013}'), tag, "the same text, the same tag");
+  t.not(contentEtag("report", '{"year":2014}'), tag, "another text, another tag");
+  t.not(contentEtag("ics", '{"year":2013}'), tag, "another kind, another tag");
 });

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { contentEtag } from "../../lib/etag.ts";
 import { z } from "zod";
 import { dateOnlyToDb } from "../../lib/dates.ts";
-import { DateOnly, Uuid, searchQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, searchQuery, text } from "../../lib/schemas.ts";
 import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
 
 /**
@@ -200,7 +200,7 @@ export function renderCalendar(meetings: readonly CalendarMeeting[]): string {
 }
 
 /** A strong ETag over the exact bytes of the body. */
-export const calendarEtag = (body: string) => `"ics-${createHash("sha256").update(body, "utf8").digest("base64url").slice(0, 27)}"`;
+export const calendarEtag = (body: string) => contentEtag("ics", body);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The size bound (OpenAPI maxLength of the body)

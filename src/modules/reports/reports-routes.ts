@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ifNoneMatchHits } from "../../lib/etag.ts";
+import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { ifNoneMatchHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { AnnualReport, AnnualReportParams, AnnualReportQuery, REPORT_CITIES_MAX } from "./reports-schemas.ts";
 import { reportsService } from "./reports-service.ts";
@@ -14,7 +13,7 @@ import { reportsService } from "./reports-service.ts";
 const CACHE_CONTROL = "private, max-age=0";
 
 /** A report has no id or version of its own: its entity tag is a digest of its content. */
-const etagOfReport = (report: unknown) => `"report-${createHash("sha256").update(JSON.stringify(report)).digest("base64url").slice(0, 22)}"`;
+const etagOfReport = (report: unknown) => contentEtag("report", JSON.stringify(report));
 
 const DESCRIPTION =
   "Figures of one calendar year (January 1 to December 31, both included) for funders and the regional (marshal's) office, " +
