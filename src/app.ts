@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import { RATE_LIMIT_DEFAULTS, TIMEOUT_DEFAULTS, type Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
+import recordsPlugin from "./plugins/records.ts";
 import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
@@ -28,6 +29,7 @@ import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
 import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
+import { RESOURCES } from "./modules/resources.ts";
 
 export type AppOptions = {
   database: Database;
@@ -83,6 +85,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(rateLimitPlugin, config.rateLimit ?? RATE_LIMIT_DEFAULTS);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  await app.register(recordsPlugin, { resources: RESOURCES });
   await app.register(swaggerPlugin);
   await app.register(idempotencyPlugin);
 

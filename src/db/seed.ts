@@ -1,20 +1,22 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { activitiesService } from "../modules/activities/activities-service.ts";
 import { ActivityCreate } from "../modules/activities/activities-schemas.ts";
-import { clustersService } from "../modules/clusters/clusters-service.ts";
 import { ClusterCreate } from "../modules/clusters/clusters-schemas.ts";
-import { coordinatorsService } from "../modules/coordinators/coordinators-service.ts";
 import { CoordinatorCreate } from "../modules/coordinators/coordinators-schemas.ts";
 import { grantApplicationStatusService } from "../modules/grant-applications/grant-application-status-service.ts";
 import { GrantApplicationTransition } from "../modules/grant-applications/grant-application-status-schemas.ts";
-import { grantApplicationsService } from "../modules/grant-applications/grant-applications-service.ts";
 import { GrantApplicationCreate } from "../modules/grant-applications/grant-applications-schemas.ts";
-import { mediaPartnersService } from "../modules/media-partners/media-partners-service.ts";
 import { MediaPartnerCreate } from "../modules/media-partners/media-partners-schemas.ts";
-import { meetingsService } from "../modules/meetings/meetings-service.ts";
 import { MeetingCreate } from "../modules/meetings/meetings-schemas.ts";
-import { organizationsService } from "../modules/organizations/organizations-service.ts";
 import { OrganizationCreate } from "../modules/organizations/organizations-schemas.ts";
+import { recordServices } from "../lib/record-service.ts";
+import { activities } from "../modules/activities/activities-resource.ts";
+import { clusters } from "../modules/clusters/clusters-resource.ts";
+import { coordinators } from "../modules/coordinators/coordinators-resource.ts";
+import { grantApplications } from "../modules/grant-applications/grant-applications-resource.ts";
+import { mediaPartners } from "../modules/media-partners/media-partners-resource.ts";
+import { meetings } from "../modules/meetings/meetings-resource.ts";
+import { organizations } from "../modules/organizations/organizations-resource.ts";
+import { RESOURCES } from "../modules/resources.ts";
 import { ACTIVITIES, CLUSTER, COORDINATOR, GRANT_APPLICATIONS, MEDIA_PARTNERS, MEETINGS, ORGANIZATIONS, type ActivityRef, type OrganizationRef } from "./demo-data.ts";
 
 /**
@@ -23,6 +25,7 @@ import { ACTIVITIES, CLUSTER, COORDINATOR, GRANT_APPLICATIONS, MEDIA_PARTNERS, M
  * twice creates nothing new. Returns a one-line summary of what it created.
  */
 export async function seedDemoData(prisma: PrismaClient): Promise<string> {
+  const records = recordServices(prisma, RESOURCES);
   const created = new Map<string, number>();
   const count = (kind: string) => created.set(kind, (created.get(kind) ?? 0) + 1);
 
@@ -36,17 +39,17 @@ export async function seedDemoData(prisma: PrismaClient): Promise<string> {
   const coordinatorId = await ensure(
     "coordinator",
     await prisma.coordinator.findFirst({ where: { name: COORDINATOR.name }, orderBy: { createdAt: "asc" } }),
-    () => coordinatorsService(prisma).create(CoordinatorCreate.parse(COORDINATOR)),
+    () => records.of(coordinators).create(CoordinatorCreate.parse(COORDINATOR)),
   );
 
   const clusterId = await ensure("cluster", await prisma.cluster.findUnique({ where: { shortName: CLUSTER.shortName } }), () =>
-    clustersService(prisma).create(ClusterCreate.parse({ ...CLUSTER, coordinatorId })),
+    records.of(clusters).create(ClusterCreate.parse({ ...CLUSTER, coordinatorId })),
   );
 
   const organizationIds = {} as Record<OrganizationRef, string>;
   for (const [ref, organization] of Object.entries(ORGANIZATIONS) as Array<[OrganizationRef, (typeof ORGANIZATIONS)[OrganizationRef]]>) {
     organizationIds[ref] = await ensure("organization", await prisma.organization.findFirst({ where: { name: organization.name } }), () =>
-      organizationsService(prisma).create(OrganizationCreate.parse(organization)),
+      records.of(organizations).create(OrganizationCreate.parse(organization)),
     );
   }
 
@@ -54,7 +57,7 @@ export async function seedDemoData(prisma: PrismaClient): Promise<string> {
   for (const partner of MEDIA_PARTNERS) {
     mediaPartnerIds.push(
       await ensure("media partner", await prisma.mediaPartner.findFirst({ where: { name: partner.name } }), () =>
-        mediaPartnersService(prisma).create(MediaPartnerCreate.parse({ ...partner, coordinatorId })),
+        records.of(mediaPartners).create(MediaPartnerCreate.parse({ ...partner, coordinatorId })),
       ),
     );
   }
@@ -65,20 +68,20 @@ export async function seedDemoData(prisma: PrismaClient): Promise<string> {
     activityIds[ref] = await ensure(
       "activity",
       await prisma.activity.findFirst({ where: { title: activity.title as string, year: activity.year as number } }),
-      () => activitiesService(prisma).create(ActivityCreate.parse({ ...activity, ...links, coordinatorId, clusterId })),
+      () => records.of(activities).create(ActivityCreate.parse({ ...activity, ...links, coordinatorId, clusterId })),
     );
   }
 
   for (const { activity, meeting } of MEETINGS) {
     await ensure("meeting", await prisma.meeting.findFirst({ where: { title: meeting.title } }), () =>
-      meetingsService(prisma).create(MeetingCreate.parse({ ...meeting, activityId: activityIds[activity] })),
+      records.of(meetings).create(MeetingCreate.parse({ ...meeting, activityId: activityIds[activity] })),
     );
   }
 
   for (const { activity, fundingBody, partners, application, transitions } of GRANT_APPLICATIONS) {
     const existing = await prisma.grantApplication.findFirst({ where: { title: application.title as string } });
     if (existing) continue;
-    const created = await grantApplicationsService(prisma).create(
+    const created = await records.of(grantApplications).create(
       GrantApplicationCreate.parse({
         ...application,
         applicantId: coordinatorId,

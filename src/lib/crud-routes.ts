@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit-events-schemas.ts";
 import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
+import type { AnyResource } from "./resource.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
@@ -14,34 +15,6 @@ import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader,
  * parent's id as the last argument of every method and answers 404 when the parent does not exist.
  * Every resource also gets `GET …/{id}/history`: its audit events, oldest first.
  */
-
-type Versioned = { id: string; version: number };
-
-export type CrudService<Dto extends Versioned, Create, Patch, ListQuery, GetQuery = Record<string, never>> = {
-  list(query: ListQuery, parentId: string): Promise<{ data: Dto[]; nextCursor: string | null }>;
-  get(id: string, query: GetQuery, parentId: string): Promise<Dto>;
-  create(input: Create, parentId: string): Promise<Dto>;
-  update(id: string, patch: Patch, ifMatch: string, parentId: string): Promise<Dto>;
-  remove(id: string, ifMatch: string, parentId: string): Promise<void>;
-};
-
-export type CrudResource<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType> = {
-  /** URL segment, plural kebab-case: "grant-applications". */
-  path: string;
-  /** The audit log's resource type, when it is not `path` (a sub-resource named with its parent: "meeting-participants"). */
-  auditType?: string;
-  /** For a sub-resource: the parent collection, its id parameter and noun ({ path: "meetings", param: "meetingId", noun: "meeting" }). */
-  parent?: { path: string; param: string; noun: string };
-  tag: string;
-  /** For operation ids and texts: { one: "Coordinator", many: "Coordinators", noun: "coordinator" }. */
-  names: { one: string; many: string; noun: string };
-  /** `getQuery`: query parameters of GET /{id} (e.g. `include`); none when omitted. */
-  schemas: { record: R; create: C; patch: P; listQuery: Q; page: Pg; getQuery?: z.ZodType };
-  service: CrudService<z.output<R> & Versioned, z.output<C>, z.output<P>, z.output<Q>, never>;
-  descriptions?: { list?: string; create?: string; delete?: string };
-  /** The record carries fields derived from other records (e.g. an activity's meetingIds): its ETag must cover them. */
-  derivedFields?: boolean;
-};
 
 const IfMatchHeader = z.object({
   "if-match": ifMatchHeader("The ETag from your last read of this record. Required: missing -> 428, stale -> 412."),
@@ -57,15 +30,11 @@ const common = {
   503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
 };
 
-export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P extends z.ZodType, Q extends z.ZodType, Pg extends z.ZodType>(
-  appIn: FastifyInstance,
-  resource: CrudResource<R, C, P, Q, Pg>,
-) {
+export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) {
   // Generic over the resource's schemas, so request/reply are typed here by hand; validation and serialization
   // still run through the zod compilers the app installs.
-  const app = appIn;
-  const { path, tag, names, schemas, service, parent } = resource;
-  const auditType = resource.auditType ?? path;
+  const { path, tag, names, schemas, parent, operationIds } = resource;
+  const service = app.records.of(resource);
   const audit = auditEventsService(app.prisma);
   // GET /{id} with no query parameters: how the history route learns whether a record without events exists.
   const plainGetQuery = (schemas.getQuery ?? NoQuery).parse({});
@@ -79,14 +48,13 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
   const aNoun = `${/^[aeiou]/i.test(names.noun) ? "an" : "a"} ${names.noun}`; // "an organization", "a cluster"
   const notFoundText = parent ? `No ${parent.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
   const parentNotFound = parent ? { 404: problemResponse(`No ${parent.noun} has this id.`) } : {};
-  type Dto = z.output<R> & Versioned;
 
   app.get(
     collection,
     {
       schema: {
         tags: [tag],
-        operationId: `list${names.many}`,
+        operationId: operationIds.list,
         summary: `List ${manyText}`,
         description: resource.descriptions?.list,
         ...(CollectionParams ? { params: CollectionParams } : {}),
@@ -99,7 +67,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       },
     },
     async (request, reply) => {
-      const result = await service.list(request.query as z.output<Q>, parentIdOf(request));
+      const result = await service.list(request.query, parentIdOf(request));
       if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));
       return result;
     },
@@ -110,7 +78,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     {
       schema: {
         tags: [tag],
-        operationId: `create${names.one}`,
+        operationId: operationIds.create,
         summary: `Create ${aNoun}`,
         description: resource.descriptions?.create,
         ...(CollectionParams ? { params: CollectionParams } : {}),
@@ -128,7 +96,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
       },
     },
     async (request, reply) => {
-      const created = (await service.create(request.body as z.output<C>, parentIdOf(request))) as Dto;
+      const created = await service.create(request.body, parentIdOf(request));
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
@@ -142,7 +110,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     {
       schema: {
         tags: [tag],
-        operationId: `get${names.one}`,
+        operationId: operationIds.get,
         summary: `Get ${aNoun}`,
         params: ItemParams,
         querystring: schemas.getQuery ?? NoQuery,
@@ -160,7 +128,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     },
     async (request, reply) => {
       const query = request.query as Record<string, unknown>;
-      const record = (await service.get((request.params as { id: string }).id, query as never, parentIdOf(request))) as Dto;
+      const record = await service.get((request.params as { id: string }).id, query, parentIdOf(request));
       // With include= the representation embeds other records, and its ETag covers their versions too.
       const include = Array.isArray(query.include) ? (query.include as string[]) : [];
       const etag = representationEtag(record, include, resource.derivedFields);
@@ -175,7 +143,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     {
       schema: {
         tags: [tag],
-        operationId: `update${names.one}`,
+        operationId: operationIds.update,
         summary: `Update ${aNoun} (JSON Merge Patch)`,
         description:
           "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
@@ -200,7 +168,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      const updated = (await service.update((request.params as { id: string }).id, request.body as z.output<P>, ifMatch, parentIdOf(request))) as Dto;
+      const updated = await service.update((request.params as { id: string }).id, request.body, ifMatch, parentIdOf(request));
       return reply.header("etag", representationEtag(updated, [], resource.derivedFields)).send(updated as never);
     },
   );
@@ -210,7 +178,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     {
       schema: {
         tags: [tag],
-        operationId: `delete${names.one}`,
+        operationId: operationIds.delete,
         summary: `Delete ${aNoun}`,
         description: resource.descriptions?.delete,
         params: ItemParams,
@@ -237,7 +205,7 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     {
       schema: {
         tags: [tag],
-        operationId: `get${names.one}History`,
+        operationId: operationIds.history,
         summary: `List the changes of ${aNoun}`,
         description:
           `The audit events of the ${names.noun}, oldest first: who created, changed or deleted it, when, ` +
@@ -253,10 +221,10 @@ export function registerCrudRoutes<R extends z.ZodType, C extends z.ZodType, P e
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const result = await audit.history(auditType, id, parent ? parentIdOf(request) : undefined, request.query as z.output<typeof AuditHistoryQuery>);
+      const result = await audit.history(resource.key, id, parent ? parentIdOf(request) : undefined, request.query as z.output<typeof AuditHistoryQuery>);
       if (!result) {
         // No events: a record that predates the log has an empty history; one that never existed is a 404.
-        await service.get(id, plainGetQuery as never, parentIdOf(request));
+        await service.get(id, plainGetQuery as { include?: string[] }, parentIdOf(request));
         return { data: [], nextCursor: null };
       }
       if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));

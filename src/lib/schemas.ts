@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "./pagination.ts";
 import { FIELD_ERROR_TEXT_MAX, PROBLEM_MAX_FIELD_ERRORS, PROBLEM_TEXT_MAX, PROBLEM_TYPES, REQUEST_ID_MAX_LENGTH } from "./problem.ts";
 
 /** Text as the API stores it: Unicode NFC, trimmed, never empty. */
@@ -141,9 +142,13 @@ export const searchQuery = z
   .optional()
   .meta({ description: "Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match." });
 
-/** `?sort=name,-createdAt` over the listed fields; `-` means descending. */
-export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallback: string) =>
-  z
+/**
+ * `?sort=name,-createdAt` over the listed fields; `-` means descending. A record list passes its sortable fields
+ * with their types (the same object its definition pages with), other lists their names.
+ */
+export const sortQuery = <F extends string>(sortable: readonly [F, ...F[]] | Readonly<Record<F, SortableFields[string]>>, fallback: string) => {
+  const fields = (Array.isArray(sortable) ? sortable : Object.keys(sortable)) as readonly F[];
+  return z
     .string()
     .max(200, "must be at most 200 characters")
     .default(fallback)
@@ -167,6 +172,7 @@ export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallba
       return sort;
     })
     .meta({ description: `Comma-separated fields: ${fields.join(", ")}; prefix with - for descending. Ties are broken by id.` });
+};
 
 /** Request headers of conditional and retried requests, with the bounds they are checked against. */
 export const ETAG_HEADER_MAX_LENGTH = 1024;
@@ -274,3 +280,24 @@ export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>
       return names as N[];
     })
     .meta({ description: `Comma-separated relations to embed: ${allowed.join(", ")}.` });
+
+/**
+ * Records that embed each other (a meeting its activity, an activity its meetings) cannot import each other's schema
+ * without an import cycle. So the schema that closes the circle names the other by its component id (`Activity`):
+ * the schema registers itself with `embeddable`, and is looked up when first used, once every module has loaded.
+ */
+const embeddableRecords = new Map<string, z.ZodType>();
+
+export function embeddable<T extends z.ZodType>(schema: T): T {
+  const id = schema.meta()?.id;
+  if (typeof id !== "string") throw new Error("an embeddable record schema needs a component id (.meta({ id }))");
+  embeddableRecords.set(id, schema);
+  return schema;
+}
+
+export const embeddedRecord = <T>(id: string): z.ZodType<T> =>
+  z.lazy(() => {
+    const schema = embeddableRecords.get(id);
+    if (!schema) throw new Error(`the ${id} schema is not loaded (its module was never imported)`);
+    return schema as z.ZodType<T>;
+  });

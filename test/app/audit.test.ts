@@ -9,7 +9,9 @@ import { createActivity } from "../fixtures/activities.ts";
 import { createMediaPartner } from "../fixtures/media-partners.ts";
 import { expectProblem, ISO_UTC, nextLinkOf, UUID_V7 } from "../modules/expect.ts";
 import { recordAudit } from "../../src/lib/audit.ts";
-import { coordinatorsService } from "../../src/modules/coordinators/coordinators-service.ts";
+import { recordServices } from "../../src/lib/record-service.ts";
+import { coordinators } from "../../src/modules/coordinators/coordinators-resource.ts";
+import { RESOURCES } from "../../src/modules/resources.ts";
 
 /**
  * The audit trail: every write appends an event in its own transaction (so a write that fails leaves none), with
@@ -289,7 +291,7 @@ t.test("an idempotent replay is not a second write", async (t) => {
 });
 
 t.test("writes outside a request (seeding, scripts) are logged without key or request id", async (t) => {
-  const created = await coordinatorsService(db.prisma).create({ name: "Z konsoli", address: null } as never);
+  const created = await recordServices(db.prisma, RESOURCES).of(coordinators).create({ name: "Z konsoli", address: null } as never);
   const events = await history(t, `/v1/coordinators/${created.id}`);
   t.equal(events.length, 1);
   t.equal(events[0]!.keyId, null);

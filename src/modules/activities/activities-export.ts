@@ -1,11 +1,17 @@
 import { z } from "zod";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { DELIMITERS, csvDocument, csvRecord, quotedMaxLength, type DelimiterName } from "../../lib/csv.ts";
+import { optionalDateFromDb } from "../../lib/dates.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { searchWhere } from "../../lib/search-text.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
+import { activityWhere, type ActivityFilters } from "./activities-resource.ts";
 import { ActivityCategory, ActivityListQuery, ActivityPatch, ActivityStatus } from "./activities-schemas.ts";
 
 /**
- * The activity log as a spreadsheet (CSV) for the regional office. Pure functions: RFC 4180 fields and records,
- * the guard against formula injection, and the size bound the OpenAPI document declares for the body.
+ * The activity log as a spreadsheet (CSV, written by lib/csv.ts) for the regional office: its columns, the query
+ * behind its rows, and the size bound the OpenAPI document declares for the body.
  */
 
 /**
@@ -13,14 +19,6 @@ import { ActivityCategory, ActivityListQuery, ActivityPatch, ActivityStatus } fr
  * rather than truncated; 10,000 rows is a decade of any cluster's log and opens in any spreadsheet program.
  */
 export const EXPORT_MAX_ROWS = 10_000;
-
-export const CSV_MEDIA_TYPE = "text/csv";
-
-/** Excel reads a UTF-8 file as the local code page (cp1250: "Łódź" turns into mojibake) unless it starts with a BOM. */
-export const BOM = "\uFEFF";
-
-export const DELIMITERS = { comma: ",", semicolon: ";" } as const;
-export type DelimiterName = keyof typeof DELIMITERS;
 
 /** One activity as a spreadsheet row: its fields, the names of its coordinator and cluster, and what links to it. */
 export type ExportRow = {
@@ -62,33 +60,61 @@ export const EXPORT_COLUMNS = [
   "description",
 ] as const satisfies ReadonlyArray<keyof ExportRow>;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Fields and records
+const fieldsOf = (row: ExportRow) => EXPORT_COLUMNS.map((column) => row[column]);
 
-/**
- * OWASP "CSV Injection": a spreadsheet runs a cell starting with `=`, `+`, `-` or `@` as a formula (TAB and CR
- * too, in some programs), so such a text cell gets a leading `'`, which shows the text as it is.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** RFC 4180 §2: a field holding the delimiter, a quote, CR or LF is quoted, and its quotes are doubled. */
-export function csvField(value: string | number | null, delimiter: string): string {
-  if (value === null) return "";
-  if (typeof value === "number") return String(value);
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** One record with its CRLF. */
-export const csvRecord = (fields: ReadonlyArray<string | number | null>, delimiter: string) =>
-  `${fields.map((field) => csvField(field, delimiter)).join(delimiter)}\r\n`;
-
-export const renderRow = (row: ExportRow, delimiter: string) => csvRecord(EXPORT_COLUMNS.map((column) => row[column]), delimiter);
+export const renderRow = (row: ExportRow, delimiter: string) => csvRecord(fieldsOf(row), delimiter);
 
 /** The whole file: the BOM, the header row, one row per activity; every line ends with CRLF. */
-export function renderCsv(rows: readonly ExportRow[], delimiterName: DelimiterName = "comma"): string {
-  const delimiter = DELIMITERS[delimiterName];
-  return BOM + csvRecord(EXPORT_COLUMNS, delimiter) + rows.map((row) => renderRow(row, delimiter)).join("");
+export const renderCsv = (rows: readonly ExportRow[], delimiterName: DelimiterName = "comma"): string =>
+  csvDocument(EXPORT_COLUMNS, rows.map(fieldsOf), delimiterName);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rows
+
+/** What a row needs, in one query: the names of the coordinator and cluster, and counts of what links to it. */
+const EXPORT_SELECT = {
+  id: true,
+  year: true,
+  title: true,
+  category: true,
+  status: true,
+  startDate: true,
+  endDate: true,
+  coordinatorId: true,
+  clusterId: true,
+  description: true,
+  coordinator: { select: { name: true } },
+  cluster: { select: { name: true } },
+  _count: { select: { meetings: true, grantApplications: true, publications: true, mediaPartners: true } },
+} as const satisfies Prisma.ActivitySelect;
+
+/** The list's default order (`sort=year,startDate`, then id), activities without a start date last in their year. */
+const EXPORT_ORDER = [{ year: "asc" }, { startDate: { sort: "asc", nulls: "last" } }, { id: "asc" }] as const satisfies Prisma.ActivityOrderByWithRelationInput[];
+
+/** An export is never cut short: past the cap it is refused, with the count, so the client narrows its filters. */
+const tooManyRows = (matched: number) =>
+  new ApiError(
+    "too_many_rows",
+    `${matched} activities match; an export holds at most ${EXPORT_MAX_ROWS}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
+    { extensions: { matched, limit: EXPORT_MAX_ROWS } },
+  );
+
+/** Every activity the filters match, in the list's order: counted first, and refused (422) beyond EXPORT_MAX_ROWS rather than cut short. */
+export async function exportRows(prisma: PrismaClient, query: ActivityFilters & { q?: string }): Promise<ExportRow[]> {
+  const where = { AND: [...searchWhere(query.q), ...activityWhere(query)] };
+  const matched = await prisma.activity.count({ where });
+  if (matched > EXPORT_MAX_ROWS) throw tooManyRows(matched);
+  // One more than the cap: activities added between the count and this read are caught too.
+  const rows = await prisma.activity.findMany({ where, select: EXPORT_SELECT, orderBy: [...EXPORT_ORDER], take: EXPORT_MAX_ROWS + 1 });
+  if (rows.length > EXPORT_MAX_ROWS) throw tooManyRows(await prisma.activity.count({ where }));
+  return rows.map(({ coordinator, cluster, _count, startDate, endDate, ...row }) => ({
+    ...row,
+    startDate: optionalDateFromDb(startDate),
+    endDate: optionalDateFromDb(endDate),
+    coordinatorName: coordinator.name,
+    clusterName: cluster?.name ?? null,
+    ..._count,
+  }));
 }
 
 /** `activities.csv`, or `activities-2013.csv` for one year. */
@@ -112,12 +138,6 @@ export const TEXT_LIMITS = {
   coordinatorName: maxLengthOf(Coordinator.shape.name),
   clusterName: maxLengthOf(Cluster.shape.name),
 } as const;
-
-/**
- * A text field of `units` code units at its longest: every unit a quote (doubled) plus the two enclosing quotes.
- * The `'` prefix does not add to that: it comes only before a first character that is not a quote.
- */
-export const quotedMaxLength = (units: number) => 2 * units + 2;
 
 /** "-2147483648": the longest number an integer column can hold (the year; counts are never negative). */
 const INT32_DIGITS_MAX = 11;

@@ -2,41 +2,18 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
 import { problemResponse } from "../../lib/schemas.ts";
-import { ActivityCsv, ActivityExportQuery, CSV_MEDIA_TYPE, EXPORT_COLUMNS, EXPORT_MAX_ROWS, exportFileName, renderCsv } from "./activities-export.ts";
-import { Activity, ActivityCreate, ActivityGetQuery, ActivityListQuery, ActivityPage, ActivityPatch } from "./activities-schemas.ts";
-import { activitiesService } from "./activities-service.ts";
+import { CSV_MEDIA_TYPE } from "../../lib/csv.ts";
+import { ActivityCsv, ActivityExportQuery, EXPORT_COLUMNS, EXPORT_MAX_ROWS, exportFileName, exportRows, renderCsv } from "./activities-export.ts";
+import { activities } from "./activities-resource.ts";
 
 export default async function activitiesRoutes(app: FastifyInstance) {
-  const service = activitiesService(app.prisma);
   // Before `/activities/:id` (find-my-way prefers the static segment anyway): "export.csv" is no activity id.
-  registerActivityExportRoute(app, service);
-  registerCrudRoutes(app, {
-    path: "activities",
-    tag: "Activities",
-    names: { one: "Activity", many: "Activities", noun: "activity" },
-    schemas: { record: Activity, create: ActivityCreate, patch: ActivityPatch, listQuery: ActivityListQuery, page: ActivityPage, getQuery: ActivityGetQuery },
-    service,
-    // meetingIds, grantApplicationIds and publicationIds change when those records do, not with the activity's version.
-    derivedFields: true,
-    descriptions: {
-      list:
-        "Filters: `year` (recorded under that year, or dated within it: `?year=2013` lists 2013's work), `category`, `status`, " +
-        "`coordinatorId`, `clusterId`, `startDateFrom`/`startDateTo`, `q` (title, description). " +
-        "Sort: `year,startDate` (default), `title`, `createdAt`, `updatedAt`; activities without a start date come last. " +
-        "`include=` embeds `coordinator`, `cluster`, `mediaPartners`, `meetings`, `grantApplications` and `publications` " +
-        "(the linked records in full, in the order of their `…Ids` lists).",
-      create:
-        "`year` (the log year) defaults to the year of `startDate`; `endDate` is not before `startDate`, and `year` lies between their years. " +
-        "`coordinatorId`, `clusterId` and each of `mediaPartnerIds` must name an existing record (422 names each that does not).",
-      delete:
-        "An activity that meetings, grant applications or media publications still point at cannot be deleted (409 names them); " +
-        "its media-partner links are deleted with it.",
-    },
-  });
+  registerActivityExportRoute(app);
+  registerCrudRoutes(app, activities);
 }
 
 /** `GET /activities/export.csv`: the activity log as a spreadsheet for the regional office. */
-function registerActivityExportRoute(appIn: FastifyInstance, service: ReturnType<typeof activitiesService>) {
+function registerActivityExportRoute(appIn: FastifyInstance) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   app.get(
     "/activities/export.csv",
@@ -72,7 +49,7 @@ function registerActivityExportRoute(appIn: FastifyInstance, service: ReturnType
     },
     async (request, reply) => {
       const { delimiter, ...filters } = request.query;
-      const body = renderCsv(await service.exportRows(filters), delimiter);
+      const body = renderCsv(await exportRows(app.prisma, filters), delimiter);
       return reply
         .type(`${CSV_MEDIA_TYPE}; charset=utf-8`)
         .header("content-disposition", `attachment; filename="${exportFileName(filters.year)}"`)

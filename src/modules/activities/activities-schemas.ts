@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import {
   DateOnly,
   EMBED_MAX_ITEMS,
@@ -15,6 +16,7 @@ import {
   searchQuery,
   sortQuery,
   text,
+  embeddable,
 } from "../../lib/schemas.ts";
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
@@ -159,28 +161,27 @@ export type ActivityDto = z.output<z.ZodObject<typeof activityShape & typeof rec
   publications?: MediaPublicationDto[];
 };
 
-// The embedded records are lazy: their schema modules import this one too (an import cycle), so at load time
-// their schemas may not exist yet.
+// The embedded records' schemas name this one by its id (embeddedRecord("Activity")), so they can be imported here.
 export const Activity: z.ZodType<ActivityDto> = z
   .object({
     ...activityShape,
     mediaPartners: z
-      .array(z.lazy(() => MediaPartner))
+      .array(MediaPartner)
       .max(EMBED_MAX_ITEMS)
       .optional()
       .meta({ description: `Present with \`include=mediaPartners\`: the linked media partners, as \`mediaPartnerIds\`: ${MEDIA_PARTNERS_ORDER}.` }),
     meetings: z
-      .array(z.lazy(() => Meeting))
+      .array(Meeting)
       .max(EMBED_MAX_ITEMS)
       .optional()
       .meta({ description: `Present with \`include=meetings\`: the activity's meetings, as \`meetingIds\`: ${MEETINGS_ORDER}.` }),
     grantApplications: z
-      .array(z.lazy(() => GrantApplication))
+      .array(GrantApplication)
       .max(EMBED_MAX_ITEMS)
       .optional()
       .meta({ description: `Present with \`include=grantApplications\`: as \`grantApplicationIds\`: ${GRANT_APPLICATIONS_ORDER}.` }),
     publications: z
-      .array(z.lazy(() => MediaPublication))
+      .array(MediaPublication)
       .max(EMBED_MAX_ITEMS)
       .optional()
       .meta({ description: `Present with \`include=publications\`: media publications about the activity, as \`publicationIds\`: ${PUBLICATIONS_ORDER}.` }),
@@ -208,8 +209,16 @@ export const Activity: z.ZodType<ActivityDto> = z
       updatedAt: "2026-11-29T12:00:00.000Z",
     },
   });
+embeddable(Activity);
 
-export const ACTIVITY_SORT_FIELDS = ["year", "startDate", "title", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const ACTIVITY_SORTABLE = {
+  year: { type: "number" },
+  startDate: { type: "date", nullable: true },
+  title: { type: "string" },
+  createdAt: { type: "datetime" },
+  updatedAt: { type: "datetime" },
+} satisfies SortableFields;
 
 export const ACTIVITY_INCLUDES = ["coordinator", "cluster", "mediaPartners", "meetings", "grantApplications", "publications"] as const;
 
@@ -219,7 +228,7 @@ export const ActivityInclude = includeQuery(ACTIVITY_INCLUDES);
 
 export const ActivityListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(ACTIVITY_SORT_FIELDS, "year,startDate"),
+  sort: sortQuery(ACTIVITY_SORTABLE, "year,startDate"),
   q: searchQuery,
   year: YearQuery.optional().meta({
     description: "Activities recorded under this year or whose dates overlap it (a missing end date counts as the start date, and vice versa).",

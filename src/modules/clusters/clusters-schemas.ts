@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 
@@ -79,13 +80,20 @@ export const Cluster = z
     },
   });
 
-export const CLUSTER_SORT_FIELDS = ["name", "shortName", "foundingAgreementDate", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const CLUSTER_SORTABLE = {
+  name: { type: "string" },
+  shortName: { type: "string", nullable: true },
+  foundingAgreementDate: { type: "date", nullable: true },
+  createdAt: { type: "datetime" },
+  updatedAt: { type: "datetime" },
+} satisfies SortableFields;
 
 export const ClusterInclude = includeQuery(["coordinator"]);
 
 export const ClusterListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(CLUSTER_SORT_FIELDS, "name"),
+  sort: sortQuery(CLUSTER_SORTABLE, "name"),
   q: searchQuery,
   coordinatorId: Uuid.optional(),
   sector: text(SECTOR_MAX_LENGTH).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),

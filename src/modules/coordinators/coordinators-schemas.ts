@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import { DateOnly, Email, Phone, WebUrl, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import {
   Address,
@@ -97,11 +98,12 @@ export const Coordinator = z
     },
   });
 
-export const COORDINATOR_SORT_FIELDS = ["name", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const COORDINATOR_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
 
 export const CoordinatorListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(COORDINATOR_SORT_FIELDS, "name"),
+  sort: sortQuery(COORDINATOR_SORTABLE, "name"),
   q: searchQuery,
   nip: Nip.optional(),
   regon: Regon.optional(),

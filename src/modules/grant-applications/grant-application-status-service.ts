@@ -12,7 +12,7 @@ import {
   type GrantApplicationStatusValue,
   type GrantApplicationTransitionInput,
 } from "./grant-application-status-schemas.ts";
-import { PARTNERS_IN_ORDER, toGrantApplicationDto } from "./grant-applications-service.ts";
+import { PARTNERS_IN_ORDER, toGrantApplicationRecord } from "./grant-applications-mapper.ts";
 
 export function toGrantApplicationStatusChangeDto(row: StatusChangeRow): GrantApplicationStatusChangeDto {
   return {
@@ -103,7 +103,7 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
         });
         return updated;
       });
-      return toGrantApplicationDto(row);
+      return toGrantApplicationRecord(row);
     },
 
     async history(id: string, query: GrantApplicationStatusHistoryQueryInput) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
-import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
+import type { SortableFields } from "../../lib/pagination.ts";
+import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
+import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Organization } from "../organizations/organizations-schemas.ts";
@@ -211,9 +212,8 @@ export const GrantApplication: z.ZodType<GrantApplicationDto> = z
     id: recordMeta.id,
     ...grantApplicationShape,
     activityId: Uuid.nullable(),
-    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
-    activity: z
-      .lazy(() => Activity)
+    // By name: activities-schemas.ts imports this module (an activity embeds these records).
+    activity: embeddedRecord<ActivityDto>("Activity")
       .nullable()
       .optional()
       .meta({ description: "Present with `include=activity` (null when the application belongs to no activity)." }),
@@ -246,13 +246,19 @@ export const GrantApplication: z.ZodType<GrantApplicationDto> = z
     },
   });
 
-export const GRANT_APPLICATION_SORT_FIELDS = ["submittedOn", "title", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const GRANT_APPLICATION_SORTABLE = {
+  submittedOn: { type: "date", nullable: true },
+  title: { type: "string" },
+  createdAt: { type: "datetime" },
+  updatedAt: { type: "datetime" },
+} satisfies SortableFields;
 
 export const GrantApplicationInclude = includeQuery(["applicant", "cluster", "fundingBody", "activity", "partners"]);
 
 export const GrantApplicationListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(GRANT_APPLICATION_SORT_FIELDS, "submittedOn"),
+  sort: sortQuery(GRANT_APPLICATION_SORTABLE, "submittedOn"),
   q: searchQuery,
   status: GrantApplicationStatus.optional(),
   applicantId: Uuid.optional(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { DateOnly, Uuid, WebUrl, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
-import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
+import type { SortableFields } from "../../lib/pagination.ts";
+import { DateOnly, Uuid, WebUrl, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
+import type { ActivityDto } from "../activities/activities-schemas.ts";
 
 /** What a media partner published about the cluster's work: the evidence when promotion is reported. */
 
@@ -52,9 +53,8 @@ export type MediaPublicationDto = z.output<z.ZodObject<typeof publicationShape &
 export const MediaPublication: z.ZodType<MediaPublicationDto> = z
   .object({
     ...publicationShape,
-    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
-    activity: z
-      .lazy(() => Activity)
+    // By name: activities-schemas.ts imports this module (an activity embeds these records).
+    activity: embeddedRecord<ActivityDto>("Activity")
       .nullable()
       .optional()
       .meta({ description: "Present with `include=activity` (null when the publication covers no activity)." }),
@@ -76,13 +76,14 @@ export const MediaPublication: z.ZodType<MediaPublicationDto> = z
     },
   });
 
-export const MEDIA_PUBLICATION_SORT_FIELDS = ["publishedOn", "createdAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const MEDIA_PUBLICATION_SORTABLE = { publishedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" } } satisfies SortableFields;
 
 export const MediaPublicationInclude = includeQuery(["activity"]);
 
 export const MediaPublicationListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(MEDIA_PUBLICATION_SORT_FIELDS, "publishedOn"),
+  sort: sortQuery(MEDIA_PUBLICATION_SORTABLE, "publishedOn"),
   q: searchQuery,
   activityId: Uuid.optional().meta({ description: "Publications covering this activity." }),
   publishedOnFrom: DateOnly.optional().meta({ description: "Published on or after this date." }),

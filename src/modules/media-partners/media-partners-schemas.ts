@@ -1,5 +1,6 @@
 import { domainToASCII } from "node:url";
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import { MediaKind as MediaKindValues } from "../../generated/prisma/enums.ts";
 import {
   DateOnly,
@@ -175,13 +176,14 @@ export const MediaPartner = z
     },
   });
 
-export const MEDIA_PARTNER_SORT_FIELDS = ["name", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const MEDIA_PARTNER_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
 
 export const MediaPartnerInclude = includeQuery(["publications", "coordinator"]);
 
 export const MediaPartnerListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(MEDIA_PARTNER_SORT_FIELDS, "name"),
+  sort: sortQuery(MEDIA_PARTNER_SORTABLE, "name"),
   q: searchQuery,
   kind: MediaKind.optional(),
   ongoing: z

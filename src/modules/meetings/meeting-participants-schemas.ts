@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import { Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
 import { Helix as HelixValues } from "../../generated/prisma/enums.ts";
 import { Organization } from "../organizations/organizations-schemas.ts";
@@ -71,13 +72,18 @@ export const MeetingParticipant = z
     },
   });
 
-export const MEETING_PARTICIPANT_SORT_FIELDS = ["createdAt", "personName", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const MEETING_PARTICIPANT_SORTABLE = {
+  createdAt: { type: "datetime" },
+  personName: { type: "string", nullable: true },
+  updatedAt: { type: "datetime" },
+} satisfies SortableFields;
 
 export const MeetingParticipantInclude = includeQuery(["organization"]);
 
 export const MeetingParticipantListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(MEETING_PARTICIPANT_SORT_FIELDS, "createdAt"),
+  sort: sortQuery(MEETING_PARTICIPANT_SORTABLE, "createdAt"),
   q: searchQuery,
   helix: Helix.optional(),
   organizationId: Uuid.optional(),

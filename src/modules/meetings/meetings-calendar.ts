@@ -1,12 +1,27 @@
-import { contentEtag } from "../../lib/etag.ts";
 import { z } from "zod";
-import { dateOnlyToDb } from "../../lib/dates.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
+import { contentEtag } from "../../lib/etag.ts";
+import {
+  MAX_LINE_OCTETS,
+  contentLine,
+  cutText,
+  escapeText,
+  escapedMaxOctets,
+  foldedMaxOctets,
+  icalDate,
+  icalDateTime,
+  octetLength,
+} from "../../lib/ical.ts";
 import { DateOnly, searchQuery, text } from "../../lib/schemas.ts";
-import { DEFAULT_TIME_ZONE, MeetingFormat, localDateOf, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
+import { searchWhere } from "../../lib/search-text.ts";
+import { toMeetingRecord } from "./meetings-mapper.ts";
+import { meetingWhere } from "./meetings-resource.ts";
+import { DEFAULT_TIME_ZONE, MeetingFormat, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
 
 /**
  * The meetings as an iCalendar (RFC 5545) feed, for calendars that subscribe to it (the regional office's, the
- * members'). Pure functions: TEXT escaping, line folding, one VEVENT per meeting, and the size bound the OpenAPI
+ * members'): which meetings, one VEVENT per meeting (written with lib/ical.ts), and the size bound the OpenAPI
  * document declares for the body.
  */
 
@@ -30,94 +45,28 @@ const UID_DOMAIN = "cluster-records";
  */
 export const FIELD_LIMITS = { title: 300, seriesName: 200, venueName: 200, street: 200, postalCode: 6, city: 100, district: 100 } as const;
 
-/** RFC 5545 §3.1: a content line is at most 75 octets, CRLF excluded; longer lines are folded with CRLF + space. */
-export const MAX_LINE_OCTETS = 75;
-
 export type CalendarMeeting = Pick<
   MeetingDto,
   "id" | "title" | "seriesName" | "sequenceNumber" | "date" | "startsAt" | "endsAt" | "venue" | "agenda" | "outcomes" | "version" | "updatedAt"
 >;
 
-// ---------------------------------------------------------------------------------------------------------------
-// TEXT values and content lines
-
-/** Octets of one code point in UTF-8 (a lone surrogate is written as U+FFFD: 3 octets). */
-const utf8Octets = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4);
-
-export const octetLength = (value: string) => Buffer.byteLength(value, "utf8");
-
-/**
- * RFC 5545 §3.3.11 TEXT: backslash, semicolon and comma are escaped, a line break (CRLF, CR or LF) becomes `\n`.
- * Other control characters are not allowed in TEXT and are dropped (tab stays).
- */
-export function escapeText(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .replace(/\r\n|[\r\n\\;,]/g, (match) => (match === "\\" ? "\\\\" : match === ";" ? "\\;" : match === "," ? "\\," : "\\n"));
-}
-
-/**
- * Folds a content line (without its CRLF) into lines of at most 75 octets: the first holds 75, each continuation
- * a space and 74. Lines break between code points, never inside a multi-byte UTF-8 character.
- */
-export function foldLine(line: string): string {
-  if (octetLength(line) <= MAX_LINE_OCTETS) return line;
-  const lines: string[] = [];
-  let current = "";
-  let octets = 0;
-  let room = MAX_LINE_OCTETS;
-  for (const char of line) {
-    const size = utf8Octets(char.codePointAt(0)!);
-    if (octets + size > room) {
-      lines.push(current);
-      current = "";
-      octets = 0;
-      room = MAX_LINE_OCTETS - 1; // the leading space of the continuation line
-    }
-    current += char;
-    octets += size;
-  }
-  lines.push(current);
-  return lines.join("\r\n ");
-}
-
-/** `NAME:value`, folded, with its CRLF. The value is written as given: escape TEXT values first. */
-export const contentLine = (name: string, value: string) => `${foldLine(`${name}:${value}`)}\r\n`;
-
-/** At most `max` UTF-16 code units, cut with "…" (within the `max`), never between the two halves of a surrogate pair. */
-export function cutText(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let end = max - 1;
-  if (/[\ud800-\udbff]/.test(value[end - 1] ?? "")) end -= 1;
-  return `${value.slice(0, end)}…`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dates
-
-/** iCalendar years have four digits; an instant outside 0000–9999 (reachable only through odd offsets) is clamped. */
-const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z");
-const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
-const clampInstant = (instant: Date) => new Date(Math.min(Math.max(instant.getTime(), EARLIEST), LATEST));
-
-const pad = (value: number, width = 2) => String(value).padStart(width, "0");
-
-/** `YYYYMMDD` (a DATE value) of the UTC calendar day of `instant`. */
-export function icalDate(instant: Date): string {
-  const at = clampInstant(instant);
-  return `${pad(at.getUTCFullYear(), 4)}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}`;
-}
-
-/** `YYYYMMDDTHHMMSSZ` (a DATE-TIME value in UTC). */
-export function icalDateTime(instant: Date): string {
-  const at = clampInstant(instant);
-  return `${icalDate(at)}T${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}Z`;
-}
-
 /** The default `dateFrom`: `days` before today's date in Europe/Warsaw. */
 export function defaultCalendarFrom(now: Date = new Date(), days = CALENDAR_DEFAULT_DAYS_BACK): string {
   const today = dateOnlyToDb(localDateOf(now, DEFAULT_TIME_ZONE));
   return new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The meetings of the feed: the first CALENDAR_MAX_EVENTS by date, then id, from `dateFrom` (default:
+ * CALENDAR_DEFAULT_DAYS_BACK days before today).
+ */
+export async function calendarMeetings(prisma: PrismaClient, query: MeetingCalendarQueryInput, now = new Date()) {
+  const rows = await prisma.meeting.findMany({
+    where: { AND: [...searchWhere(query.q), ...meetingWhere({ ...query, dateFrom: query.dateFrom ?? defaultCalendarFrom(now) })] },
+    orderBy: [{ date: "asc" }, { id: "asc" }],
+    take: CALENDAR_MAX_EVENTS,
+  });
+  return rows.map(toMeetingRecord);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -204,20 +153,6 @@ export const calendarEtag = (body: string) => contentEtag("ics", body);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The size bound (OpenAPI maxLength of the body)
-
-/**
- * Octets a TEXT value of `units` UTF-16 code units can take once escaped: at most 3 a unit (a BMP character such as
- * "…" is 3 octets; an escaped `\,` or `\n` 2; an astral character 4 for its 2 units; a lone surrogate 3).
- */
-const escapedMaxOctets = (units: number) => 3 * units;
-
-/**
- * Octets of a content line of `octets` (CRLF excluded) once folded, CRLF included. Each folded line carries at least
- * 72 octets of the first (75 less a character of up to 4 that did not fit) and 71 of each further one (74 less 3),
- * and each fold adds CRLF + space.
- */
-export const foldedMaxOctets = (octets: number) =>
-  octets + 2 + (octets > MAX_LINE_OCTETS ? 3 * Math.ceil((octets - (MAX_LINE_OCTETS - 3)) / (MAX_LINE_OCTETS - 4)) : 0);
 
 /** "-2147483648": the longest int32 (a sequence number or version as the database can hold it). */
 const INT32_DIGITS_MAX = 11;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
 import { ifNoneMatchHits } from "../../lib/etag.ts";
 import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
-import { registerMeetingParticipantRoutes } from "./meeting-participants-routes.ts";
+import { meetingParticipants } from "./meeting-participants-resource.ts";
 import {
   CALENDAR_DEFAULT_DAYS_BACK,
   CALENDAR_MAX_EVENTS,
@@ -12,38 +12,22 @@ import {
   MeetingCalendar,
   MeetingCalendarQuery,
   calendarEtag,
+  calendarMeetings,
   renderCalendar,
 } from "./meetings-calendar.ts";
-import { Meeting, MeetingCreate, MeetingGetQuery, MeetingListQuery, MeetingPage, MeetingPatch } from "./meetings-schemas.ts";
-import { meetingsService } from "./meetings-service.ts";
+import { meetings } from "./meetings-resource.ts";
 
 export default async function meetingsRoutes(app: FastifyInstance) {
-  const service = meetingsService(app.prisma);
   // Before `/meetings/:id` (find-my-way prefers the static segment anyway): "calendar.ics" is no meeting id.
-  registerMeetingCalendarRoute(app, service);
-  registerCrudRoutes(app, {
-    path: "meetings",
-    tag: "Meetings",
-    names: { one: "Meeting", many: "Meetings", noun: "meeting" },
-    schemas: { record: Meeting, create: MeetingCreate, patch: MeetingPatch, listQuery: MeetingListQuery, page: MeetingPage, getQuery: MeetingGetQuery },
-    service,
-    descriptions: {
-      list:
-        "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
-        "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
-      create:
-        "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
-        "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",
-      delete: "The meeting's participants are deleted with it.",
-    },
-  });
-  registerMeetingParticipantRoutes(app);
+  registerMeetingCalendarRoute(app);
+  registerCrudRoutes(app, meetings);
+  registerCrudRoutes(app, meetingParticipants);
 }
 
 const CALENDAR_MEDIA_TYPE = "text/calendar";
 
 /** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed, for systems that fetch it with an API key. */
-function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnType<typeof meetingsService>) {
+function registerMeetingCalendarRoute(appIn: FastifyInstance) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   app.get(
     "/meetings/calendar.ics",
@@ -77,7 +61,7 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance, service: ReturnTyp
       },
     },
     async (request, reply) => {
-      const body = renderCalendar(await service.calendar(request.query));
+      const body = renderCalendar(await calendarMeetings(app.prisma, request.query));
       const etag = calendarEtag(body);
       reply.header("etag", etag);
       if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();

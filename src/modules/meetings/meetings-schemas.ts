@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import {
   DateOnly,
   EMBED_MAX_ITEMS,
@@ -14,9 +15,11 @@ import {
   searchQuery,
   sortQuery,
   text,
+  embeddedRecord,
 } from "../../lib/schemas.ts";
+import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
 import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
-import { Activity, type ActivityDto } from "../activities/activities-schemas.ts";
+import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
 
 export const MeetingFormat = z.enum(Object.values(MeetingFormatValues) as [MeetingFormatValues, ...MeetingFormatValues[]]).meta({
@@ -25,24 +28,6 @@ export const MeetingFormat = z.enum(Object.values(MeetingFormatValues) as [Meeti
 });
 
 export const DEFAULT_TIME_ZONE = "Europe/Warsaw";
-
-/** The IANA name Intl knows the zone by ("europe/warsaw" -> "Europe/Warsaw"), or undefined when it knows none. */
-export function canonicalTimeZone(name: string): string | undefined {
-  // Intl also takes offsets such as "+02:00" on newer runtimes; those are not IANA names and lose DST rules.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The calendar date (YYYY-MM-DD) an instant falls on in a time zone. */
-export function localDateOf(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
-}
 
 /** Longer than any IANA name (the longest, `America/Argentina/ComodRivadavia`, has 32 characters). */
 export const TIME_ZONE_MAX_LENGTH = 64;
@@ -231,9 +216,8 @@ export const Meeting: z.ZodType<MeetingDto> = z
   .object({
     id: recordMeta.id,
     activityId: Uuid.nullable(),
-    // Lazy: activities-schemas.ts imports this module too (an import cycle), so Activity may not exist yet at load time.
-    activity: z
-      .lazy(() => Activity)
+    // By name: activities-schemas.ts imports this module (an activity embeds these records).
+    activity: embeddedRecord<ActivityDto>("Activity")
       .nullable()
       .optional()
       .meta({ description: "Present with `include=activity` (null when the meeting belongs to no activity)." }),
@@ -261,7 +245,13 @@ export const Meeting: z.ZodType<MeetingDto> = z
     },
   });
 
-export const MEETING_SORT_FIELDS = ["date", "sequenceNumber", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const MEETING_SORTABLE = {
+  date: { type: "date" },
+  sequenceNumber: { type: "number", nullable: true },
+  createdAt: { type: "datetime" },
+  updatedAt: { type: "datetime" },
+} satisfies SortableFields;
 
 export const MeetingInclude = includeQuery(["participants", "activity"]);
 
@@ -275,7 +265,7 @@ export const meetingScopeFilters = {
 export const MeetingListQuery = z
   .strictObject({
     ...paginationQuery,
-    sort: sortQuery(MEETING_SORT_FIELDS, "date"),
+    sort: sortQuery(MEETING_SORTABLE, "date"),
     q: searchQuery,
     dateFrom: DateOnly.optional().meta({ description: "Meetings on or after this date." }),
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date." }),

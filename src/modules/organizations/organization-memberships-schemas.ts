@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import type { SortableFields } from "../../lib/pagination.ts";
+import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
-import { Organization, type OrganizationDto } from "./organizations-schemas.ts";
+import type { OrganizationDto } from "./organizations-schemas.ts";
 
 /** Longest notes accepted, and so returned (the column is unbounded text). */
 const NOTES_MAX_LENGTH = 2000;
@@ -64,8 +65,8 @@ export const Membership: z.ZodType<MembershipDto> = z
   .object({
     id: recordMeta.id,
     organizationId: Uuid.meta({ description: "The member organization." }),
-    // Lazy: organizations-schemas.ts imports this module too (an import cycle), so Organization may not exist yet at load time.
-    organization: z.lazy(() => Organization).optional().meta({ description: "Present with `include=organization`." }),
+    // By name: organizations-schemas.ts imports this module (an organization embeds its memberships).
+    organization: embeddedRecord<OrganizationDto>("Organization").optional().meta({ description: "Present with `include=organization`." }),
     ...membershipShape,
   })
   .meta({
@@ -84,13 +85,14 @@ export const Membership: z.ZodType<MembershipDto> = z
     },
   });
 
-export const MEMBERSHIP_SORT_FIELDS = ["joinedOn", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const MEMBERSHIP_SORTABLE = { joinedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
 
 export const MembershipInclude = includeQuery(["cluster", "organization"]);
 
 export const MembershipListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(MEMBERSHIP_SORT_FIELDS, "joinedOn"),
+  sort: sortQuery(MEMBERSHIP_SORTABLE, "joinedOn"),
   q: searchQuery,
   clusterId: Uuid.optional(),
   role: MembershipRole.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SortableFields } from "../../lib/pagination.ts";
 import { OrganizationKind as OrganizationKindValues } from "../../generated/prisma/enums.ts";
 import {
   Address,
@@ -29,6 +30,7 @@ import {
   searchQuery,
   sortQuery,
   text,
+  embeddable,
 } from "../../lib/schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
 import { Membership, type MembershipDto } from "./organization-memberships-schemas.ts";
@@ -106,9 +108,8 @@ export type OrganizationDto = z.output<z.ZodObject<typeof organizationShape & ty
 export const Organization: z.ZodType<OrganizationDto> = z
   .object({
     ...organizationShape,
-    // Lazy: organization-memberships-schemas.ts imports this module too (an import cycle).
     memberships: z
-      .array(z.lazy(() => Membership))
+      .array(Membership)
       .max(EMBED_MAX_ITEMS)
       .optional()
       .meta({
@@ -139,14 +140,16 @@ export const Organization: z.ZodType<OrganizationDto> = z
       updatedAt: "2026-11-29T12:00:00.000Z",
     },
   });
+embeddable(Organization);
 
-export const ORGANIZATION_SORT_FIELDS = ["name", "createdAt", "updatedAt"] as const;
+/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
+export const ORGANIZATION_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
 
 export const OrganizationInclude = includeQuery(["memberships"]);
 
 export const OrganizationListQuery = z.strictObject({
   ...paginationQuery,
-  sort: sortQuery(ORGANIZATION_SORT_FIELDS, "name"),
+  sort: sortQuery(ORGANIZATION_SORTABLE, "name"),
   q: searchQuery,
   kind: OrganizationKind.optional(),
   clusterId: Uuid.optional().meta({ description: "Organizations with a membership in this cluster." }),

@@ -7,7 +7,7 @@ import {
 } from "../../generated/prisma/enums.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { inYear as activityInYear } from "../activities/activities-service.ts";
+import { inYear as activityInYear } from "../activities/activities-resource.ts";
 import {
   HELIX_KEYS,
   REPORT_CITIES_MAX,

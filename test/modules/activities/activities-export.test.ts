@@ -1,7 +1,7 @@
 import t, { type Test } from "tap";
 import type { LightMyRequestResponse } from "fastify";
+import { BOM, csvField, quotedMaxLength } from "../../../src/lib/csv.ts";
 import {
-  BOM,
   ActivityCsv,
   CSV_MAX_LENGTH,
   CSV_PATTERN,
@@ -9,8 +9,6 @@ import {
   EXPORT_MAX_ROWS,
   ROW_MAX_LENGTH,
   TEXT_LIMITS,
-  csvField,
-  quotedMaxLength,
   renderCsv,
   renderRow,
   type ExportRow,

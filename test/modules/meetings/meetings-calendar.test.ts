@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import type { LightMyRequestResponse } from "fastify";
+import { contentLine, cutText, escapeText, foldLine, icalDateTime } from "../../../src/lib/ical.ts";
 import { INT32_MAX } from "../../../src/lib/schemas.ts";
 import {
   CALENDAR_MAX_EVENTS,
@@ -8,12 +9,7 @@ import {
   DESCRIPTION_MAX_LENGTH,
   EVENT_MAX_OCTETS,
   FIELD_LIMITS,
-  contentLine,
-  cutText,
   defaultCalendarFrom,
-  escapeText,
-  foldLine,
-  icalDateTime,
   locationOf,
   renderCalendar,
   renderEvent,

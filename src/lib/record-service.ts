@@ -1,0 +1,252 @@
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { recordAudit } from "./audit.ts";
+import { assertIfMatch } from "./etag.ts";
+import { applyMergePatch } from "./merge-patch.ts";
+import { paginate } from "./pagination.ts";
+import { problemFromDatabaseError } from "./prisma-errors.ts";
+import { ApiError, notFound, type FieldError } from "./problem.ts";
+import { atVersion, lostRace, validationError, type Tx } from "./records.ts";
+import type { AnyResource, Db, Versioned } from "./resource.ts";
+import { searchWhere } from "./search-text.ts";
+
+/**
+ * The one record service: list, get, create, update and delete for every record type, each written once, driven
+ * by the type's definition (lib/resource.ts). Every write runs in one transaction with its audit event; every
+ * update and delete is conditional on the version the client named (If-Match) and on the version read (a
+ * concurrent writer turns into a 412), and every update bumps the version.
+ */
+
+type RecordOf<D extends AnyResource> = ReturnType<D["toRecord"]>;
+type CreateOf<D extends AnyResource> = Parameters<D["toData"]>[0];
+type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
+
+export type RecordService<D extends AnyResource = AnyResource> = {
+  list(query: ListQueryOf<D>, parentId?: string): Promise<{ data: Array<RecordOf<D>>; nextCursor: string | null }>;
+  get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
+  create(input: CreateOf<D>, parentId?: string): Promise<RecordOf<D>>;
+  update(id: string, patch: unknown, ifMatch: string, parentId?: string): Promise<RecordOf<D>>;
+  remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
+};
+
+/** Fields of every record that no input carries. */
+const META = ["id", "version", "createdAt", "updatedAt"];
+
+const omit = (record: object, fields: readonly string[]) =>
+  Object.fromEntries(Object.entries(record).filter(([field]) => !fields.includes(field)));
+
+/** The record services of a set of definitions; embedded records are mapped by their own definition. */
+export function recordServices(prisma: PrismaClient, definitions: readonly AnyResource[]) {
+  const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
+
+  /** The API record of a row, with the relations named in `include` embedded (each by its own mapper). */
+  function present(definition: AnyResource, row: Record<string, unknown>, include: readonly string[] = []): Versioned {
+    const record: Record<string, unknown> = definition.toRecord(row);
+    for (const name of include) {
+      const embed = definition.embeds?.[name];
+      if (!embed) continue;
+      const target = byKey.get(embed.resource)!;
+      const value = embed.rows ? embed.rows(row as never) : row[name];
+      if (value === undefined) continue;
+      record[name] = Array.isArray(value)
+        ? value.map((item: Record<string, unknown>) => target.toRecord(item))
+        : value === null
+          ? null
+          : target.toRecord(value);
+    }
+    return record as Versioned;
+  }
+
+  const lookup = (key: string) => {
+    const definition = byKey.get(key);
+    if (!definition) throw new Error(`no record definition "${key}"`);
+    return definition;
+  };
+  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup })]));
+  return {
+    of<D extends AnyResource>(definition: D): RecordService<D> {
+      const service = services.get(definition);
+      if (!service) throw new Error(`no record service for ${definition.key}`);
+      return service as RecordService<D>;
+    },
+  };
+}
+
+type Registry = {
+  present: (definition: AnyResource, row: Record<string, unknown>, include?: readonly string[]) => Versioned;
+  lookup: (key: string) => AnyResource;
+};
+
+/** The ids in `value` (an id, a list of ids, or a list of objects holding one in `each`), with their JSON Pointers. */
+function idsAt(field: string, value: unknown, each: string | undefined): Array<{ path: string; id: string }> {
+  if (value == null) return [];
+  if (!Array.isArray(value)) return [{ path: `/${field}`, id: value as string }];
+  return value.map((item: unknown, index) =>
+    each ? { path: `/${field}/${index}/${each}`, id: (item as Record<string, string>)[each]! } : { path: `/${field}/${index}`, id: item as string },
+  );
+}
+
+function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup }: Registry): RecordService {
+  const { parent, hooks = {} } = definition;
+  const noun = definition.names.inProblems ?? definition.names.noun;
+  const model = (db: Db) => definition.model(db);
+  const includeOf = (names: readonly string[] = []) => (definition.include ? definition.include(names) : definition.rowInclude);
+  const scope = (parentId: string) => (parent ? { [parent.key]: parentId } : {});
+
+  // What the audit log compares: the record without what every record has, its parent and what is derived.
+  const notAudited = [...META, ...(parent ? [parent.key] : []), ...(definition.derived ?? [])];
+  const auditShape = (row: Versioned) => omit(definition.toRecord(row), notAudited);
+  // What a merge patch applies to: the record as a create body would describe it.
+  const inputOf = (row: Versioned, patch: Record<string, unknown> = {}) =>
+    definition.toInput ? definition.toInput(row, patch) : omit(auditShape(row), definition.readOnly ?? []);
+
+  /**
+   * Every foreign id the write adds (those the record already held were checked when they came) must name an existing
+   * record: one 422 naming each that does not.
+   */
+  async function assertReferences(tx: Tx, input: Record<string, unknown>, current: Versioned | undefined) {
+    const held = (current ? inputOf(current) : {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    const details: string[] = [];
+    for (const { field, resource, each } of definition.refersTo ?? []) {
+      const heldIds = new Set(idsAt(field, held[field], each).map((reference) => reference.id));
+      const added = idsAt(field, input[field], each).filter((reference) => !heldIds.has(reference.id));
+      if (added.length === 0) continue;
+      const target = lookup(resource);
+      const found = await target.model(tx).findMany({ where: { id: { in: added.map((reference) => reference.id) } }, select: { id: true } });
+      const existing = new Set(found.map((row: { id: string }) => row.id));
+      for (const { path, id } of added.filter((reference) => !existing.has(reference.id))) {
+        errors.push({ path, message: `refers to a ${target.names.noun} that does not exist`, location: "body" });
+        details.push(`No ${target.names.noun} with id ${id}.`);
+      }
+    }
+    if (errors.length > 0) throw new ApiError("reference_not_found", details.join(" "), { errors });
+  }
+
+  async function assertParent(db: Db, parentId: string) {
+    if (parent && !(await parent.exists(db, parentId))) throw notFound(parent.noun, parentId);
+  }
+
+  /** The record (of this parent), or a 404 that says whether the parent or the record is missing. */
+  async function load(db: Db, id: string, parentId: string, include?: readonly string[]) {
+    const row = await model(db).findFirst({ where: { id, ...scope(parentId) }, include: includeOf(include) });
+    if (row) return row as Versioned;
+    await assertParent(db, parentId);
+    throw notFound(noun, id);
+  }
+
+  /** A unique key taken by a concurrent write is the same conflict as one found up front. */
+  async function write<T>(input: () => unknown, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const attempted = input();
+      if (hooks.conflict && attempted !== undefined && problemFromDatabaseError(error)?.code === "conflict") throw hooks.conflict(attempted);
+      throw error;
+    }
+  }
+
+  return {
+    async list(query, parentId = "") {
+      await assertParent(prisma, parentId);
+      const { rows, nextCursor } = await paginate({
+        fields: definition.sortable,
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor,
+        where: { AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] },
+        findMany: (args) => model(prisma).findMany({ ...args, include: includeOf(query.include) }),
+      });
+      return { data: rows.map((row) => present(definition, row, query.include)), nextCursor };
+    },
+
+    async get(id, query = {}, parentId = "") {
+      return present(definition, await load(prisma, id, parentId, query.include), query.include);
+    },
+
+    async create(input, parentId = "") {
+      return write(
+        () => input,
+        () =>
+          prisma.$transaction(async (tx) => {
+            await assertParent(tx, parentId);
+            await assertReferences(tx, input, undefined);
+            await hooks.check?.(tx, input, undefined, parentId);
+            const data = { ...definition.toData(input), ...definition.createData?.(input), ...scope(parentId) };
+            const row = await model(tx).create({ data: data as never, include: definition.rowInclude });
+            await recordAudit(tx, {
+              action: "create",
+              resourceType: definition.key,
+              resourceId: row.id,
+              parentId: parent ? parentId : undefined,
+              version: row.version,
+              after: auditShape(row),
+            });
+            return present(definition, row);
+          }),
+      );
+    },
+
+    /**
+     * PATCH as RFC 7396 describes it: the patch is merged into the record's input shape and the result must pass the
+     * create schema, so a patch never makes a record a POST could not. The write is conditional on the version read.
+     */
+    async update(id, patch, ifMatch, parentId = "") {
+      let input: unknown;
+      return write(
+        () => input,
+        () =>
+          prisma.$transaction(async (tx: Tx) => {
+            const current = await load(tx, id, parentId);
+            assertIfMatch(ifMatch, current);
+            const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
+            const parsed = definition.schemas.create.safeParse(merged);
+            if (!parsed.success) throw validationError(parsed.error);
+            input = parsed.data;
+            await assertReferences(tx, input as Record<string, unknown>, current);
+            await hooks.check?.(tx, input, current, parentId);
+            const data = { ...definition.toData(input), version: { increment: 1 } };
+            const { count } = await model(tx).updateMany({ where: atVersion(current), data: data as never });
+            if (count === 0) throw lostRace(noun);
+            await hooks.afterUpdate?.(tx, current, input);
+            const saved = await load(tx, id, parentId);
+            await recordAudit(tx, {
+              action: "update",
+              resourceType: definition.key,
+              resourceId: id,
+              parentId: parent ? parentId : undefined,
+              version: saved.version,
+              before: auditShape(current),
+              after: auditShape(saved),
+            });
+            return present(definition, saved);
+          }),
+      );
+    },
+
+    /** Deletes a record nothing references any more (409 naming what still does), with its audit event. */
+    async remove(id, ifMatch, parentId = "") {
+      await prisma.$transaction(async (tx) => {
+        const current = await load(tx, id, parentId);
+        assertIfMatch(ifMatch, current);
+        const references = (await definition.references?.(tx, current))?.filter((reference) => reference.count > 0) ?? [];
+        if (references.length > 0) {
+          const list = references.map((r) => `${r.count} ${r.resource} (${r.field})`).join(", ");
+          throw new ApiError("still_referenced", `This ${noun} is still referenced by ${list}; reassign or delete those first.`, {
+            extensions: { references },
+          });
+        }
+        await hooks.beforeDelete?.(tx, current);
+        if ((await model(tx).deleteMany({ where: atVersion(current) })).count === 0) throw lostRace(noun);
+        await recordAudit(tx, {
+          action: "delete",
+          resourceType: definition.key,
+          resourceId: id,
+          parentId: parent ? parentId : undefined,
+          version: current.version,
+          before: auditShape(current),
+          after: null,
+        });
+      });
+    },
+  };
+}

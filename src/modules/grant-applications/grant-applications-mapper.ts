@@ -1,0 +1,96 @@
+import type {
+  GrantApplication as GrantApplicationRow,
+  GrantApplicationPartner as GrantApplicationPartnerRow,
+  Organization as OrganizationRow,
+  Prisma,
+} from "../../generated/prisma/client.ts";
+import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { searchText } from "../../lib/search-text.ts";
+import { toOrganizationRecord } from "../organizations/organizations-mapper.ts";
+import { allowedTransitions } from "./grant-application-status-schemas.ts";
+import type { GrantApplicationCreateInput, GrantApplicationDto } from "./grant-applications-schemas.ts";
+
+/** What every application is loaded with: its partners, in the order they were listed. */
+export const PARTNERS_IN_ORDER = { partners: { orderBy: { position: "asc" } } } as const satisfies Prisma.GrantApplicationInclude;
+
+export type GrantApplicationWithPartners = GrantApplicationRow & {
+  /** With `include=partners` each partner row carries its organization. */
+  partners: Array<GrantApplicationPartnerRow & { organization?: OrganizationRow }>;
+};
+
+type Decimal = Prisma.Decimal;
+const moneyFromDb = (amount: Decimal | null, currency: string | null) =>
+  amount === null ? null : { amount: amount.toFixed(2), currency: currency ?? "PLN" };
+const decimalFromDb = (value: Decimal | null) => (value === null ? null : value.toString());
+/** A group of optional fields is null when none of them is known. */
+const nullWhenEmpty = <T extends Record<string, unknown>>(group: T): T | null => (Object.values(group).every((value) => value === null) ? null : group);
+
+export function toGrantApplicationRecord(row: GrantApplicationWithPartners): GrantApplicationDto {
+  return {
+    id: row.id,
+    title: row.title,
+    callName: row.callName,
+    programme: row.programme,
+    fundingBodyId: row.fundingBodyId,
+    applicantId: row.applicantId,
+    clusterId: row.clusterId,
+    activityId: row.activityId,
+    partners: [...row.partners]
+      .sort((a, b) => a.position - b.position)
+      .map((p) => ({
+        organizationId: p.organizationId,
+        ...(p.organization ? { organization: toOrganizationRecord(p.organization) } : {}),
+        role: p.role,
+      })),
+    submittedOn: optionalDateFromDb(row.submittedOn),
+    requestedAmount: moneyFromDb(row.requestedAmount, row.requestedCurrency),
+    awardedAmount: moneyFromDb(row.awardedAmount, row.awardedCurrency),
+    inKindSupport: row.inKindSupport,
+    evaluation: nullWhenEmpty({
+      score: decimalFromDb(row.score),
+      maxScore: decimalFromDb(row.maxScore),
+      rank: row.rank,
+      rankOutOf: row.rankOutOf,
+      notes: row.evaluationNotes,
+    }),
+    decision: nullWhenEmpty({ reference: row.decisionReference, date: optionalDateFromDb(row.decisionDate), body: row.decisionBody }),
+    status: row.status,
+    statusChangedOn: optionalDateFromDb(row.statusChangedOn),
+    allowedTransitions: allowedTransitions(row.status),
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toGrantApplicationData(input: GrantApplicationCreateInput) {
+  const { evaluation, decision } = input;
+  return {
+    title: input.title,
+    callName: input.callName ?? null,
+    programme: input.programme ?? null,
+    fundingBodyId: input.fundingBodyId ?? null,
+    applicantId: input.applicantId,
+    clusterId: input.clusterId ?? null,
+    activityId: input.activityId ?? null,
+    submittedOn: optionalDateToDb(input.submittedOn),
+    requestedAmount: input.requestedAmount?.amount ?? null,
+    requestedCurrency: input.requestedAmount?.currency ?? null,
+    awardedAmount: input.awardedAmount?.amount ?? null,
+    awardedCurrency: input.awardedAmount?.currency ?? null,
+    inKindSupport: input.inKindSupport ?? null,
+    score: evaluation?.score ?? null,
+    maxScore: evaluation?.maxScore ?? null,
+    rank: evaluation?.rank ?? null,
+    rankOutOf: evaluation?.rankOutOf ?? null,
+    evaluationNotes: evaluation?.notes ?? null,
+    decisionReference: decision?.reference ?? null,
+    decisionDate: optionalDateToDb(decision?.date),
+    decisionBody: decision?.body ?? null,
+    searchText: searchText(input.title, input.callName, input.programme, decision?.reference, input.inKindSupport, evaluation?.notes),
+  } satisfies Prisma.GrantApplicationUncheckedCreateInput;
+}
+
+/** The partner rows of an application, in the order the input lists them. */
+export const toPartnerRows = (input: GrantApplicationCreateInput) =>
+  input.partners.map((partner, position) => ({ organizationId: partner.organizationId, role: partner.role, position }));

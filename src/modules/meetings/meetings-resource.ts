@@ -1,0 +1,82 @@
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { recordAudit } from "../../lib/audit.ts";
+import { dateRange, equalIgnoringCase, equalTo } from "../../lib/filters.ts";
+import { defineResource } from "../../lib/resource.ts";
+import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
+import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
+import { PARTICIPANT_ORDER, toMeetingParticipantInput } from "./meeting-participants-mapper.ts";
+import { toMeetingData, toMeetingInput, toMeetingRecord } from "./meetings-mapper.ts";
+import { MEETING_SORTABLE, Meeting, MeetingCreate, MeetingGetQuery, MeetingListQuery, MeetingPage, MeetingPatch, type MeetingListQueryInput } from "./meetings-schemas.ts";
+
+/** The filters of the meetings list (and of the calendar feed), all ANDed; `q` is the caller's. */
+export type MeetingFilters = Pick<MeetingListQueryInput, "dateFrom" | "dateTo" | "city" | "format" | "activityId" | "clusterId" | "coordinatorId">;
+
+export const meetingWhere = (query: MeetingFilters): Prisma.MeetingWhereInput[] => [
+  ...dateRange("date", query.dateFrom, query.dateTo),
+  ...equalIgnoringCase("venueCity", query.city),
+  ...equalTo(query, ["format", "activityId"]),
+  ...(query.clusterId ? [{ activity: { clusterId: query.clusterId } }] : []),
+  ...(query.coordinatorId ? [{ activity: { coordinatorId: query.coordinatorId } }] : []),
+];
+
+export const meetings = defineResource({
+  key: "meetings",
+  path: "meetings",
+  tag: "Meetings",
+  names: { one: "Meeting", many: "Meetings", noun: "meeting" },
+  operationIds: {
+    list: "listMeetings",
+    create: "createMeeting",
+    get: "getMeeting",
+    update: "updateMeeting",
+    delete: "deleteMeeting",
+    history: "getMeetingHistory",
+  },
+  schemas: { record: Meeting, create: MeetingCreate, patch: MeetingPatch, listQuery: MeetingListQuery, page: MeetingPage, getQuery: MeetingGetQuery },
+  descriptions: {
+    list:
+      "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
+      "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
+    create:
+      "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
+      "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",
+    delete: "The meeting's participants are deleted with it.",
+  },
+
+  model: (db) => db.meeting,
+  sortable: MEETING_SORTABLE,
+  where: meetingWhere,
+  /** `include=`: the relations, loaded in the same query as the meetings (never one query per meeting). */
+  include: (names) =>
+    names.length === 0
+      ? undefined
+      : {
+          // At most EMBED_MAX_ITEMS, the first added; GET /v1/meetings/{id}/participants pages through all.
+          ...(names.includes("participants") ? { participants: { orderBy: PARTICIPANT_ORDER, take: EMBED_MAX_ITEMS } } : {}),
+          ...(names.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
+        },
+  embeds: { participants: { resource: "meeting-participants" }, activity: { resource: "activities" } },
+  toRecord: toMeetingRecord,
+  toData: toMeetingData,
+  toInput: toMeetingInput,
+  refersTo: [{ field: "activityId", resource: "activities" }],
+  hooks: {
+    /**
+     * Participants belong to the meeting and go with it (ON DELETE CASCADE); nothing else refers to a meeting.
+     * Each participant's deletion is logged too, so its history ends with the meeting's.
+     */
+    async beforeDelete(tx, meeting) {
+      const participants = await tx.meetingParticipant.findMany({ where: { meetingId: meeting.id }, orderBy: PARTICIPANT_ORDER });
+      for (const participant of participants) {
+        await recordAudit(tx, {
+          action: "delete",
+          resourceType: "meeting-participants",
+          resourceId: participant.id,
+          parentId: meeting.id,
+          version: participant.version,
+          before: toMeetingParticipantInput(participant),
+        });
+      }
+    },
+  },
+});

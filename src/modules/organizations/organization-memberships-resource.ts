@@ -1,0 +1,81 @@
+import { equalTo } from "../../lib/filters.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { defineResource } from "../../lib/resource.ts";
+import { toMembershipData, toMembershipRecord } from "./organization-memberships-mapper.ts";
+import {
+  MEMBERSHIP_SORTABLE,
+  Membership,
+  MembershipCreate,
+  MembershipGetQuery,
+  MembershipListQuery,
+  MembershipPage,
+  MembershipPatch,
+} from "./organization-memberships-schemas.ts";
+
+const duplicateMembership = (clusterId: string) =>
+  new ApiError("conflict", `The organization already has a membership in cluster ${clusterId}; change that membership instead.`, {
+    errors: [{ path: "/clusterId", message: "the organization already has a membership in this cluster", location: "body" }],
+  });
+
+/** `/organizations/{organizationId}/memberships`: the clusters an organization belongs to. */
+export const memberships = defineResource({
+  key: "memberships",
+  path: "memberships",
+  parent: {
+    path: "organizations",
+    param: "organizationId",
+    noun: "organization",
+    key: "organizationId",
+    exists: async (db, id) => (await db.organization.count({ where: { id } })) > 0,
+  },
+  tag: "Organizations",
+  names: { one: "OrganizationMembership", many: "OrganizationMemberships", noun: "membership" },
+  operationIds: {
+    list: "listOrganizationMemberships",
+    create: "createOrganizationMembership",
+    get: "getOrganizationMembership",
+    update: "updateOrganizationMembership",
+    delete: "deleteOrganizationMembership",
+    history: "getOrganizationMembershipHistory",
+  },
+  schemas: {
+    record: Membership,
+    create: MembershipCreate,
+    patch: MembershipPatch,
+    listQuery: MembershipListQuery,
+    page: MembershipPage,
+    getQuery: MembershipGetQuery,
+  },
+  descriptions: {
+    list:
+      "Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. " +
+      "`include=cluster,organization` embeds the cluster and the organization.",
+    create:
+      "`clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). " +
+      "`leftOn` must not be before `joinedOn`.",
+  },
+
+  model: (db) => db.clusterMembership,
+  sortable: MEMBERSHIP_SORTABLE,
+  where: (query) => equalTo(query, ["clusterId", "role"]),
+  include: (names) =>
+    names.length === 0
+      ? undefined
+      : { ...(names.includes("cluster") ? { cluster: true } : {}), ...(names.includes("organization") ? { organization: true } : {}) },
+  embeds: { cluster: { resource: "clusters" }, organization: { resource: "organizations" } },
+  toRecord: toMembershipRecord,
+  toData: toMembershipData,
+  refersTo: [{ field: "clusterId", resource: "clusters" }],
+  hooks: {
+    /** An organization has at most one membership per cluster (409 naming `/clusterId`). */
+    async check(tx, input, current, organizationId) {
+      if (input.clusterId === current?.clusterId) return;
+      const taken = await tx.clusterMembership.count({
+        where: { organizationId, clusterId: input.clusterId, ...(current ? { id: { not: current.id } } : {}) },
+      });
+      if (taken > 0) throw duplicateMembership(input.clusterId);
+    },
+    // A concurrent insert can still hit the (organizationId, clusterId) unique key: it is the same conflict.
+    conflict: (input) => duplicateMembership(input.clusterId),
+  },
+});

@@ -1,0 +1,18 @@
+import fp from "fastify-plugin";
+import type { FastifyInstance } from "fastify";
+import { recordServices } from "../lib/record-service.ts";
+import type { AnyResource } from "../lib/resource.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The record service of each record type: `app.records.of(meetings).get(id)`. */
+    records: ReturnType<typeof recordServices>;
+  }
+}
+
+/** The one generic record service, over every record type the app serves (src/modules/resources.ts). */
+async function recordsPlugin(app: FastifyInstance, options: { resources: readonly AnyResource[] }) {
+  app.decorate("records", recordServices(app.prisma, options.resources));
+}
+
+export default fp(recordsPlugin, { name: "records", dependencies: ["database"] });
