@@ -33,7 +33,10 @@ const common = {
 export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) {
   // Generic over the resource's schemas, so request/reply are typed here by hand; validation and serialization
   // still run through the zod compilers the app installs.
-  const { path, tag, names, schemas, parent, operationIds } = resource;
+  const { path, names, schemas, operationIds } = resource;
+  const { tag } = names;
+  // A sub-resource's parent: its collection, its id's path parameter (the foreign key) and its noun.
+  const parent = resource.parent && { ...app.records.definition(resource.parent.resource), param: resource.parent.key };
   const service = app.records.of(resource);
   const audit = auditEventsService(app.prisma);
   // GET /{id} with no query parameters: how the history route learns whether a record without events exists.
@@ -46,8 +49,8 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   // "OrganizationMemberships" -> "organization memberships" in summaries.
   const manyText = names.many.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
   const aNoun = `${/^[aeiou]/i.test(names.noun) ? "an" : "a"} ${names.noun}`; // "an organization", "a cluster"
-  const notFoundText = parent ? `No ${parent.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
-  const parentNotFound = parent ? { 404: problemResponse(`No ${parent.noun} has this id.`) } : {};
+  const notFoundText = parent ? `No ${parent.names.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
+  const parentNotFound = parent ? { 404: problemResponse(`No ${parent.names.noun} has this id.`) } : {};
 
   app.get(
     collection,
@@ -215,7 +218,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         response: {
           200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
           ...common,
-          404: problemResponse(parent ? `No ${parent.noun} or no ${names.noun} in it has (or had) this id.` : `No ${names.noun} has (or had) this id.`),
+          404: problemResponse(parent ? `No ${parent.names.noun} or no ${names.noun} in it has (or had) this id.` : `No ${names.noun} has (or had) this id.`),
         },
       },
     },

@@ -63,6 +63,8 @@ export function recordServices(prisma: PrismaClient, definitions: readonly AnyRe
   };
   const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup })]));
   return {
+    /** The definition with this key (a sub-resource's parent, say). */
+    definition: lookup,
     of<D extends AnyResource>(definition: D): RecordService<D> {
       const service = services.get(definition);
       if (!service) throw new Error(`no record service for ${definition.key}`);
@@ -123,8 +125,14 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
   }
 
   async function assertParent(db: Db, parentId: string) {
-    if (parent && !(await parent.exists(db, parentId))) throw notFound(parent.noun, parentId);
+    if (!parent) return;
+    const owner = lookup(parent.resource);
+    if ((await owner.model(db).count({ where: { id: parentId } })) === 0) throw notFound(owner.names.noun, parentId);
   }
+
+  /** The audit event of a write, in the write's transaction: what changed, on which record (of which parent). */
+  const audit = (tx: Tx, action: "create" | "update" | "delete", row: Versioned, parentId: string, before: object | null, after: object | null) =>
+    recordAudit(tx, { action, resourceType: definition.key, resourceId: row.id, parentId: parent ? parentId : undefined, version: row.version, before, after });
 
   /** The record (of this parent), or a 404 that says whether the parent or the record is missing. */
   async function load(db: Db, id: string, parentId: string, include?: readonly string[]) {
@@ -173,14 +181,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
             await hooks.check?.(tx, input, undefined, parentId);
             const data = { ...definition.toData(input), ...definition.createData?.(input), ...scope(parentId) };
             const row = await model(tx).create({ data: data as never, include: definition.rowInclude });
-            await recordAudit(tx, {
-              action: "create",
-              resourceType: definition.key,
-              resourceId: row.id,
-              parentId: parent ? parentId : undefined,
-              version: row.version,
-              after: auditShape(row),
-            });
+            await audit(tx, "create", row, parentId, null, auditShape(row));
             return present(definition, row);
           }),
       );
@@ -209,15 +210,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
             if (count === 0) throw lostRace(noun);
             await hooks.afterUpdate?.(tx, current, input);
             const saved = await load(tx, id, parentId);
-            await recordAudit(tx, {
-              action: "update",
-              resourceType: definition.key,
-              resourceId: id,
-              parentId: parent ? parentId : undefined,
-              version: saved.version,
-              before: auditShape(current),
-              after: auditShape(saved),
-            });
+            await audit(tx, "update", saved, parentId, auditShape(current), auditShape(saved));
             return present(definition, saved);
           }),
       );
@@ -237,15 +230,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
         }
         await hooks.beforeDelete?.(tx, current);
         if ((await model(tx).deleteMany({ where: atVersion(current) })).count === 0) throw lostRace(noun);
-        await recordAudit(tx, {
-          action: "delete",
-          resourceType: definition.key,
-          resourceId: id,
-          parentId: parent ? parentId : undefined,
-          version: current.version,
-          before: auditShape(current),
-          after: null,
-        });
+        await audit(tx, "delete", current, parentId, auditShape(current), null);
       });
     },
   };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LegalForm as LegalFormValues } from "../generated/prisma/enums.ts";
 import { isValidKrs, isValidNip, isValidRegon, normalizeRegistryId } from "./polish-registry-ids.ts";
-import { outText, text } from "./schemas.ts";
+import { Email, Phone, WebUrl, outText, text } from "./schemas.ts";
 
 /**
  * Shapes shared by every record that describes a Polish legal entity (coordinators, organizations):
@@ -111,3 +111,27 @@ export const AddressRecord = z.object({
   city: outText(CITY_MAX_LENGTH),
   country: outText(COUNTRY_CODE_LENGTH),
 });
+
+/** What a legal entity's input holds besides its names, in the order its record lists it. */
+export const legalEntityFields = {
+  legalForm: LegalForm.nullish(),
+  krs: Krs.nullish(),
+  nip: Nip.nullish(),
+  regon: Regon.nullish(),
+  address: Address.nullish(),
+  website: WebUrl.nullish(),
+  email: Email.nullish(),
+  phone: Phone.nullish(),
+};
+
+/** The same fields as the record returns them. */
+export const legalEntityRecordFields = {
+  legalForm: LegalForm.nullable(),
+  krs: KrsRecord.nullable(),
+  nip: NipRecord.nullable(),
+  regon: RegonRecord.nullable(),
+  address: AddressRecord.nullable(),
+  website: WebsiteRecord.nullable(),
+  email: EmailRecord.nullable(),
+  phone: PhoneRecord.nullable(),
+};

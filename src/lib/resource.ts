@@ -46,25 +46,35 @@ export type Embed = {
 };
 
 export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Create, ListQuery extends ListQueryBase> = {
-  /** The audit log's resource type, unique among definitions: "coordinators", "meeting-participants". */
-  key: string;
   /** URL segment, plural kebab-case: "grant-applications" ("participants" under its parent). */
   path: string;
-  /** For a sub-resource: its parent collection, path parameter, noun, foreign key and existence check. */
-  parent?: { path: string; param: string; noun: string; key: string; exists: (db: Db, id: string) => Promise<boolean> };
-  tag: string;
-  /** `one`/`many` name the schemas; `noun` is for texts ("an organization"); `inProblems` where a problem says more. */
-  names: { one: string; many: string; noun: string; inProblems?: string };
+  /** The audit log's resource type, unique among definitions: the path, or for a sub-resource e.g. "meeting-participants". */
+  key: string;
+  /** For a sub-resource: the parent's definition key and the foreign key naming it (also the path parameter). */
+  parent?: { resource: string; key: string };
+  /**
+   * `tag` groups the routes in the documentation; `many` and `noun` are for texts ("List organizations",
+   * "an organization"); `inProblems` where a problem says more.
+   */
+  names: { tag: string; many: string; noun: string; inProblems?: string };
   /** Literal, so that `grep updateGrantApplication src` finds the route. */
   operationIds: { list: string; create: string; get: string; update: string; delete: string; history: string };
-  schemas: { record: z.ZodType; create: z.ZodType<Create, unknown>; patch: z.ZodType; listQuery: z.ZodType<ListQuery, unknown>; page: z.ZodType; getQuery?: z.ZodType };
+  /** The record, its create body and patch, its list and get queries, its page (lib/record-schemas.ts: recordSchemas). */
+  schemas: {
+    record: z.ZodType;
+    create: z.ZodType<Create, unknown>;
+    patch: z.ZodType;
+    listQuery: z.ZodType<ListQuery, unknown>;
+    getQuery: z.ZodType;
+    page: z.ZodType;
+  };
   descriptions?: { list?: string; create?: string; delete?: string };
   /** The record carries fields derived from other records (e.g. an activity's meetingIds): its ETag must cover them. */
   derivedFields?: boolean;
 
   /** The Prisma model; its rows come back as `Row` with the includes the definition names. */
   model: (db: Db) => ModelDelegate<Versioned>;
-  /** Sortable fields with their types, declared once: the list's `sort` schema is built from the same object. */
+  /** Sortable fields with their types, declared once in the schemas: the list's `sort` parameter reads the same object. */
   sortable: SortableFields;
   /** The list's own filters (besides `q`, which every list has), ANDed. */
   where: (query: ListQuery) => object[];
@@ -107,7 +117,26 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
 // biome-ignore lint: a definition of any record type
 export type AnyResource = ResourceDefinition<any, any, any, any>;
 
-/** Checks a definition against its own row, record, input and query types, and keeps them for the routes. */
+/** The operation ids of list, create, get, update, delete and history, in this order. */
+type OperationIds = readonly [list: string, create: string, get: string, update: string, remove: string, history: string];
+
+/**
+ * A record type's definition: its schemas (with its sortable fields) and what else is its own, checked against its
+ * row, record, input and query types. Its key is its path unless it says otherwise.
+ */
 export const defineResource = <Row extends Versioned, Rec extends Versioned, Create, ListQuery extends ListQueryBase>(
-  definition: ResourceDefinition<Row, Rec, Create, ListQuery>,
-) => definition;
+  schemas: ResourceDefinition<Row, Rec, Create, ListQuery>["schemas"] & { sortable: SortableFields },
+  definition: Omit<ResourceDefinition<Row, Rec, Create, ListQuery>, "key" | "schemas" | "sortable" | "operationIds"> & {
+    key?: string;
+    operationIds: OperationIds;
+  },
+): ResourceDefinition<Row, Rec, Create, ListQuery> => {
+  const [list, create, get, update, remove, history] = definition.operationIds;
+  return {
+    ...definition,
+    key: definition.key ?? definition.path,
+    schemas,
+    sortable: schemas.sortable,
+    operationIds: { list, create, get, update, delete: remove, history },
+  };
+};

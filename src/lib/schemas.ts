@@ -280,24 +280,3 @@ export const includeQuery = <N extends string>(allowed: readonly [N, ...N[]]) =>
       return names as N[];
     })
     .meta({ description: `Comma-separated relations to embed: ${allowed.join(", ")}.` });
-
-/**
- * Records that embed each other (a meeting its activity, an activity its meetings) cannot import each other's schema
- * without an import cycle. So the schema that closes the circle names the other by its component id (`Activity`):
- * the schema registers itself with `embeddable`, and is looked up when first used, once every module has loaded.
- */
-const embeddableRecords = new Map<string, z.ZodType>();
-
-export function embeddable<T extends z.ZodType>(schema: T): T {
-  const id = schema.meta()?.id;
-  if (typeof id !== "string") throw new Error("an embeddable record schema needs a component id (.meta({ id }))");
-  embeddableRecords.set(id, schema);
-  return schema;
-}
-
-export const embeddedRecord = <T>(id: string): z.ZodType<T> =>
-  z.lazy(() => {
-    const schema = embeddableRecords.get(id);
-    if (!schema) throw new Error(`the ${id} schema is not loaded (its module was never imported)`);
-    return schema as z.ZodType<T>;
-  });

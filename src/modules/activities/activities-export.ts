@@ -7,7 +7,7 @@ import { searchWhere } from "../../lib/search-text.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { activityWhere, type ActivityFilters } from "./activities-resource.ts";
-import { ActivityCategory, ActivityListQuery, ActivityPatch, ActivityStatus } from "./activities-schemas.ts";
+import { ActivityCategory, ActivityPatch, ActivityStatus, activitySchemas } from "./activities-schemas.ts";
 
 /**
  * The activity log as a spreadsheet (CSV, written by lib/csv.ts) for the regional office: its columns, the query
@@ -175,7 +175,7 @@ export const CSV_MAX_LENGTH = renderCsv([]).length + EXPORT_MAX_ROWS * ROW_MAX_L
 // HTTP shapes
 
 /** The list's filters, the same field definitions (GET /v1/activities), with no paging: the export is every match. */
-const listFilters = ActivityListQuery.pick({
+const listFilters = activitySchemas.listQuery.pick({
   q: true,
   year: true,
   category: true,

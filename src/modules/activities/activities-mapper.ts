@@ -1,5 +1,6 @@
 import type { Activity as ActivityRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { ActivityCreateInput, ActivityDto } from "./activities-schemas.ts";
@@ -25,39 +26,22 @@ export type ActivityWithLinks = ActivityRow & {
   publications: Array<{ id: string }>;
 };
 
-export function toActivityRecord(row: ActivityWithLinks): ActivityDto {
-  return {
-    id: row.id,
-    coordinatorId: row.coordinatorId,
-    clusterId: row.clusterId,
-    title: row.title,
-    description: row.description,
-    category: row.category,
-    status: row.status,
-    year: row.year,
-    startDate: optionalDateFromDb(row.startDate),
-    endDate: optionalDateFromDb(row.endDate),
-    mediaPartnerIds: row.mediaPartners.map((link) => link.mediaPartnerId),
-    meetingIds: row.meetings.map((meeting) => meeting.id),
-    grantApplicationIds: row.grantApplications.map((application) => application.id),
-    publicationIds: row.publications.map((publication) => publication.id),
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
+export const toActivityRecord = (row: ActivityWithLinks): ActivityDto => ({
+  ...recordMetaOf(row),
+  ...pick(row, "coordinatorId", "clusterId", "title", "description", "category", "status", "year"),
+  startDate: optionalDateFromDb(row.startDate),
+  endDate: optionalDateFromDb(row.endDate),
+  mediaPartnerIds: row.mediaPartners.map((link) => link.mediaPartnerId),
+  meetingIds: row.meetings.map((meeting) => meeting.id),
+  grantApplicationIds: row.grantApplications.map((application) => application.id),
+  publicationIds: row.publications.map((publication) => publication.id),
+});
 
-export function toActivityData(input: ActivityCreateInput) {
-  return {
-    coordinatorId: input.coordinatorId,
-    clusterId: input.clusterId ?? null,
-    title: input.title,
-    description: input.description ?? null,
-    category: input.category,
-    status: input.status,
-    year: input.year,
+export const toActivityData = (input: ActivityCreateInput) =>
+  ({
+    ...pick(input, "coordinatorId", "title", "category", "status", "year"),
+    ...orNull(input, "clusterId", "description"),
     startDate: optionalDateToDb(input.startDate),
     endDate: optionalDateToDb(input.endDate),
     searchText: searchText(input.title, input.description),
-  } satisfies Prisma.ActivityUncheckedCreateInput;
-}
+  }) satisfies Prisma.ActivityUncheckedCreateInput;

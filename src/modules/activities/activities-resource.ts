@@ -4,16 +4,7 @@ import { dateRange, equalTo } from "../../lib/filters.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { PARTNERS_IN_ORDER } from "../grant-applications/grant-applications-mapper.ts";
 import { ACTIVITY_LINKS, toActivityData, toActivityRecord, type ActivityWithLinks } from "./activities-mapper.ts";
-import {
-  ACTIVITY_SORTABLE,
-  Activity,
-  ActivityCreate,
-  ActivityGetQuery,
-  ActivityListQuery,
-  ActivityPage,
-  ActivityPatch,
-  type ActivityListQueryInput,
-} from "./activities-schemas.ts";
+import { type ActivityListQueryInput, activitySchemas } from "./activities-schemas.ts";
 
 /**
  * Year Y: recorded under Y, or its [startDate, endDate] overlaps Y (a missing end counts as the start, and vice versa).
@@ -43,39 +34,12 @@ export const activityWhere = (query: ActivityFilters): Prisma.ActivityWhereInput
 
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-export const activities = defineResource({
-  key: "activities",
+export const activities = defineResource(activitySchemas, {
   path: "activities",
-  tag: "Activities",
-  names: { one: "Activity", many: "Activities", noun: "activity" },
-  operationIds: {
-    list: "listActivities",
-    create: "createActivity",
-    get: "getActivity",
-    update: "updateActivity",
-    delete: "deleteActivity",
-    history: "getActivityHistory",
-  },
-  schemas: { record: Activity, create: ActivityCreate, patch: ActivityPatch, listQuery: ActivityListQuery, page: ActivityPage, getQuery: ActivityGetQuery },
-  // meetingIds, grantApplicationIds and publicationIds change when those records do, not with the activity's version.
-  derivedFields: true,
-  descriptions: {
-    list:
-      "Filters: `year` (recorded under that year, or dated within it: `?year=2013` lists 2013's work), `category`, `status`, " +
-      "`coordinatorId`, `clusterId`, `startDateFrom`/`startDateTo`, `q` (title, description). " +
-      "Sort: `year,startDate` (default), `title`, `createdAt`, `updatedAt`; activities without a start date come last. " +
-      "`include=` embeds `coordinator`, `cluster`, `mediaPartners`, `meetings`, `grantApplications` and `publications` " +
-      "(the linked records in full, in the order of their `…Ids` lists).",
-    create:
-      "`year` (the log year) defaults to the year of `startDate`; `endDate` is not before `startDate`, and `year` lies between their years. " +
-      "`coordinatorId`, `clusterId` and each of `mediaPartnerIds` must name an existing record (422 names each that does not).",
-    delete:
-      "An activity that meetings, grant applications or media publications still point at cannot be deleted (409 names them); " +
-      "its media-partner links are deleted with it.",
-  },
+  names: { tag: "Activities", many: "Activities", noun: "activity" },
+  operationIds: ["listActivities", "createActivity", "getActivity", "updateActivity", "deleteActivity", "getActivityHistory"],
 
   model: (db) => db.activity,
-  sortable: ACTIVITY_SORTABLE,
   where: activityWhere,
   rowInclude: ACTIVITY_LINKS,
   /**
@@ -108,6 +72,8 @@ export const activities = defineResource({
   // The media-partner links are part of the activity's input, so their changes are logged as `mediaPartnerIds`.
   createData: (input) => ({ mediaPartners: { createMany: { data: input.mediaPartnerIds.map((mediaPartnerId) => ({ mediaPartnerId })) } } }),
   derived: ["meetingIds", "grantApplicationIds", "publicationIds"],
+  // meetingIds, grantApplicationIds and publicationIds change when those records do, not with the activity's version.
+  derivedFields: true,
   refersTo: [
     { field: "coordinatorId", resource: "coordinators" },
     { field: "clusterId", resource: "clusters" },
@@ -125,5 +91,20 @@ export const activities = defineResource({
       await tx.activityMediaPartner.deleteMany({ where: { activityId: current.id } });
       await tx.activityMediaPartner.createMany({ data: input.mediaPartnerIds.map((mediaPartnerId) => ({ activityId: current.id, mediaPartnerId })) });
     },
+  },
+
+  descriptions: {
+    list:
+      "Filters: `year` (recorded under that year, or dated within it: `?year=2013` lists 2013's work), `category`, `status`, " +
+      "`coordinatorId`, `clusterId`, `startDateFrom`/`startDateTo`, `q` (title, description). " +
+      "Sort: `year,startDate` (default), `title`, `createdAt`, `updatedAt`; activities without a start date come last. " +
+      "`include=` embeds `coordinator`, `cluster`, `mediaPartners`, `meetings`, `grantApplications` and `publications` " +
+      "(the linked records in full, in the order of their `…Ids` lists).",
+    create:
+      "`year` (the log year) defaults to the year of `startDate`; `endDate` is not before `startDate`, and `year` lies between their years. " +
+      "`coordinatorId`, `clusterId` and each of `mediaPartnerIds` must name an existing record (422 names each that does not).",
+    delete:
+      "An activity that meetings, grant applications or media publications still point at cannot be deleted (409 names them); " +
+      "its media-partner links are deleted with it.",
   },
 });

@@ -1,23 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import {
-  DateOnly,
-  EMBED_MAX_ITEMS,
-  ID_LIST_MAX_ITEMS,
-  Uuid,
-  Year,
-  YearQuery,
-  includeQuery,
-  int32,
-  outText,
-  page,
-  paginationQuery,
-  recordMeta,
-  searchQuery,
-  sortQuery,
-  text,
-  embeddable,
-} from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas, embeddable } from "../../lib/record-schemas.ts";
+import { DateOnly, EMBED_MAX_ITEMS, ID_LIST_MAX_ITEMS, Uuid, Year, YearQuery, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
@@ -211,43 +194,23 @@ export const Activity: z.ZodType<ActivityDto> = z
   });
 embeddable(Activity);
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const ACTIVITY_SORTABLE = {
-  year: { type: "number" },
-  startDate: { type: "date", nullable: true },
-  title: { type: "string" },
-  createdAt: { type: "datetime" },
-  updatedAt: { type: "datetime" },
-} satisfies SortableFields;
-
-export const ACTIVITY_INCLUDES = ["coordinator", "cluster", "mediaPartners", "meetings", "grantApplications", "publications"] as const;
-
-export type ActivityIncludeName = (typeof ACTIVITY_INCLUDES)[number];
-
-export const ActivityInclude = includeQuery(ACTIVITY_INCLUDES);
-
-export const ActivityListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(ACTIVITY_SORTABLE, "year,startDate"),
-  q: searchQuery,
-  year: YearQuery.optional().meta({
-    description: "Activities recorded under this year or whose dates overlap it (a missing end date counts as the start date, and vice versa).",
-    example: 2013,
-  }),
-  category: ActivityCategory.optional(),
-  status: ActivityStatus.optional(),
-  coordinatorId: Uuid.optional(),
-  clusterId: Uuid.optional(),
-  startDateFrom: DateOnly.optional(),
-  startDateTo: DateOnly.optional(),
-  include: ActivityInclude,
+export const activitySchemas = recordSchemas({ record: Activity, create: ActivityCreate, patch: ActivityPatch }, {
+  filters: {
+    year: YearQuery.optional().meta({
+      description: "Activities recorded under this year or whose dates overlap it (a missing end date counts as the start date, and vice versa).",
+      example: 2013,
+    }),
+    category: ActivityCategory.optional(),
+    status: ActivityStatus.optional(),
+    coordinatorId: Uuid.optional(),
+    clusterId: Uuid.optional(),
+    startDateFrom: DateOnly.optional(),
+    startDateTo: DateOnly.optional(),
+  },
+  sortable: { year: { type: "number" }, startDate: { type: "date", nullable: true }, title: { type: "string" }, ...SORT_BY_TIME },
+  sort: "year,startDate",
+  include: ["coordinator", "cluster", "mediaPartners", "meetings", "grantApplications", "publications"],
 });
 
-export const ActivityGetQuery = z.strictObject({ include: ActivityInclude });
-
-export const ActivityPage = page(Activity, "ActivityPage");
-
 export type ActivityCreateInput = z.output<typeof ActivityCreate>;
-export type ActivityPatchInput = z.output<typeof ActivityPatch>;
-export type ActivityListQueryInput = z.output<typeof ActivityListQuery>;
-export type ActivityGetQueryInput = z.output<typeof ActivityGetQuery>;
+export type ActivityListQueryInput = z.output<typeof activitySchemas.listQuery>;

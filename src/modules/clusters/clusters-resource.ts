@@ -1,32 +1,14 @@
 import { dateRange, equalTo } from "../../lib/filters.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toClusterData, toClusterRecord } from "./clusters-mapper.ts";
-import { CLUSTER_SORTABLE, Cluster, ClusterCreate, ClusterGetQuery, ClusterListQuery, ClusterPage, ClusterPatch } from "./clusters-schemas.ts";
+import { clusterSchemas } from "./clusters-schemas.ts";
 
-export const clusters = defineResource({
-  key: "clusters",
+export const clusters = defineResource(clusterSchemas, {
   path: "clusters",
-  tag: "Clusters",
-  names: { one: "Cluster", many: "Clusters", noun: "cluster" },
-  operationIds: {
-    list: "listClusters",
-    create: "createCluster",
-    get: "getCluster",
-    update: "updateCluster",
-    delete: "deleteCluster",
-    history: "getClusterHistory",
-  },
-  schemas: { record: Cluster, create: ClusterCreate, patch: ClusterPatch, listQuery: ClusterListQuery, page: ClusterPage, getQuery: ClusterGetQuery },
-  descriptions: {
-    list:
-      "Filters: `q` (name, short name, sectors, description), `coordinatorId`, `sector`, `shortName`, " +
-      "`foundingAgreementDateFrom`/`foundingAgreementDateTo`. Sort: `name` (default), `shortName`, `foundingAgreementDate`, `createdAt`, `updatedAt`. " +
-      "`include=coordinator` embeds the coordinator.",
-    create: "`coordinatorId` must name an existing coordinator (422 otherwise); `shortName` is unique (409).",
-  },
+  names: { tag: "Clusters", many: "Clusters", noun: "cluster" },
+  operationIds: ["listClusters", "createCluster", "getCluster", "updateCluster", "deleteCluster", "getClusterHistory"],
 
   model: (db) => db.cluster,
-  sortable: CLUSTER_SORTABLE,
   where: (query) => [
     ...equalTo(query, ["coordinatorId", "shortName"]),
     ...(query.sector ? [{ sectors: { has: query.sector } }] : []),
@@ -42,4 +24,12 @@ export const clusters = defineResource({
     { resource: "activities", field: "clusterId", count: await tx.activity.count({ where: { clusterId: row.id } }) },
     { resource: "grant-applications", field: "clusterId", count: await tx.grantApplication.count({ where: { clusterId: row.id } }) },
   ],
+
+  descriptions: {
+    list:
+      "Filters: `q` (name, short name, sectors, description), `coordinatorId`, `sector`, `shortName`, " +
+      "`foundingAgreementDateFrom`/`foundingAgreementDateTo`. Sort: `name` (default), `shortName`, `foundingAgreementDate`, `createdAt`, `updatedAt`. " +
+      "`include=coordinator` embeds the coordinator.",
+    create: "`coordinatorId` must name an existing coordinator (422 otherwise); `shortName` is unique (409).",
+  },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas } from "../../lib/record-schemas.ts";
+import { DateOnly, Uuid, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 
 /** Longest values accepted, and so returned (the columns are unbounded text). */
@@ -80,35 +80,19 @@ export const Cluster = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const CLUSTER_SORTABLE = {
-  name: { type: "string" },
-  shortName: { type: "string", nullable: true },
-  foundingAgreementDate: { type: "date", nullable: true },
-  createdAt: { type: "datetime" },
-  updatedAt: { type: "datetime" },
-} satisfies SortableFields;
-
-export const ClusterInclude = includeQuery(["coordinator"]);
-
-export const ClusterListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(CLUSTER_SORTABLE, "name"),
-  q: searchQuery,
-  coordinatorId: Uuid.optional(),
-  sector: text(SECTOR_MAX_LENGTH).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),
-  shortName: text(SHORT_NAME_MAX_LENGTH).optional(),
-  foundingAgreementDateFrom: DateOnly.optional(),
-  foundingAgreementDateTo: DateOnly.optional(),
-  include: ClusterInclude,
+export const clusterSchemas = recordSchemas({ record: Cluster, create: ClusterCreate, patch: ClusterPatch }, {
+  filters: {
+    coordinatorId: Uuid.optional(),
+    sector: text(SECTOR_MAX_LENGTH).optional().meta({ description: "Clusters that list this sector (exact, case-sensitive)." }),
+    shortName: text(SHORT_NAME_MAX_LENGTH).optional(),
+    foundingAgreementDateFrom: DateOnly.optional(),
+    foundingAgreementDateTo: DateOnly.optional(),
+  },
+  sortable: { name: { type: "string" }, shortName: { type: "string", nullable: true }, foundingAgreementDate: { type: "date", nullable: true }, ...SORT_BY_TIME },
+  sort: "name",
+  include: ["coordinator"],
 });
-
-export const ClusterGetQuery = z.strictObject({ include: ClusterInclude });
-
-export const ClusterPage = page(Cluster, "ClusterPage");
 
 export type ClusterDto = z.output<typeof Cluster>;
 export type ClusterCreateInput = z.output<typeof ClusterCreate>;
-export type ClusterPatchInput = z.output<typeof ClusterPatch>;
-export type ClusterListQueryInput = z.output<typeof ClusterListQuery>;
-export type ClusterGetQueryInput = z.output<typeof ClusterGetQuery>;
+export type ClusterListQueryInput = z.output<typeof clusterSchemas.listQuery>;

@@ -1,21 +1,7 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { DateOnly, Email, Phone, WebUrl, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
-import {
-  Address,
-  AddressPatch,
-  AddressRecord,
-  EmailRecord,
-  Krs,
-  KrsRecord,
-  LegalForm,
-  Nip,
-  NipRecord,
-  PhoneRecord,
-  Regon,
-  RegonRecord,
-  WebsiteRecord,
-} from "../../lib/registry-schemas.ts";
+import { SORT_BY_TIME, recordSchemas } from "../../lib/record-schemas.ts";
+import { DateOnly, outText, recordMeta, text } from "../../lib/schemas.ts";
+import { AddressPatch, Krs, LegalForm, Nip, Regon, legalEntityFields, legalEntityRecordFields } from "../../lib/registry-schemas.ts";
 
 /** Longest values accepted, and so returned (the columns are unbounded text). */
 const NAME_MAX_LENGTH = 300;
@@ -26,14 +12,7 @@ const CITY_FILTER_MAX_LENGTH = 100;
 const coordinatorFields = {
   name: text(NAME_MAX_LENGTH).meta({ example: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." }),
   shortName: text(SHORT_NAME_MAX_LENGTH).nullish().meta({ example: "ZNIK" }),
-  legalForm: LegalForm.nullish(),
-  krs: Krs.nullish(),
-  nip: Nip.nullish(),
-  regon: Regon.nullish(),
-  address: Address.nullish(),
-  website: WebUrl.nullish(),
-  email: Email.nullish(),
-  phone: Phone.nullish(),
+  ...legalEntityFields,
   mandateBasis: text(MANDATE_BASIS_MAX_LENGTH).nullish().meta({ description: "What gives the coordinator its role.", example: "Porozumienie Klastra" }),
   mandateDate: DateOnly.nullish().meta({ description: "Date of the mandate (YYYY-MM-DD).", example: "2012-06-01" }),
 };
@@ -62,14 +41,7 @@ export const Coordinator = z
     id: recordMeta.id,
     name: outText(NAME_MAX_LENGTH),
     shortName: outText(SHORT_NAME_MAX_LENGTH).nullable(),
-    legalForm: LegalForm.nullable(),
-    krs: KrsRecord.nullable(),
-    nip: NipRecord.nullable(),
-    regon: RegonRecord.nullable(),
-    address: AddressRecord.nullable(),
-    website: WebsiteRecord.nullable(),
-    email: EmailRecord.nullable(),
-    phone: PhoneRecord.nullable(),
+    ...legalEntityRecordFields,
     mandateBasis: outText(MANDATE_BASIS_MAX_LENGTH).nullable(),
     mandateDate: outText(10).nullable().meta({ format: "date" }),
     version: recordMeta.version,
@@ -98,23 +70,18 @@ export const Coordinator = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const COORDINATOR_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
-
-export const CoordinatorListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(COORDINATOR_SORTABLE, "name"),
-  q: searchQuery,
-  nip: Nip.optional(),
-  regon: Regon.optional(),
-  krs: Krs.optional(),
-  city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
-  legalForm: LegalForm.optional(),
+export const coordinatorSchemas = recordSchemas({ record: Coordinator, create: CoordinatorCreate, patch: CoordinatorPatch }, {
+  filters: {
+    nip: Nip.optional(),
+    regon: Regon.optional(),
+    krs: Krs.optional(),
+    city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
+    legalForm: LegalForm.optional(),
+  },
+  sortable: { name: { type: "string" }, ...SORT_BY_TIME },
+  sort: "name",
 });
-
-export const CoordinatorPage = page(Coordinator, "CoordinatorPage");
 
 export type CoordinatorDto = z.output<typeof Coordinator>;
 export type CoordinatorCreateInput = z.output<typeof CoordinatorCreate>;
-export type CoordinatorPatchInput = z.output<typeof CoordinatorPatch>;
-export type CoordinatorListQueryInput = z.output<typeof CoordinatorListQuery>;
+export type CoordinatorListQueryInput = z.output<typeof coordinatorSchemas.listQuery>;

@@ -5,6 +5,7 @@ import type {
   Prisma,
 } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import { toOrganizationRecord } from "../organizations/organizations-mapper.ts";
 import { allowedTransitions } from "./grant-application-status-schemas.ts";
@@ -27,14 +28,8 @@ const nullWhenEmpty = <T extends Record<string, unknown>>(group: T): T | null =>
 
 export function toGrantApplicationRecord(row: GrantApplicationWithPartners): GrantApplicationDto {
   return {
-    id: row.id,
-    title: row.title,
-    callName: row.callName,
-    programme: row.programme,
-    fundingBodyId: row.fundingBodyId,
-    applicantId: row.applicantId,
-    clusterId: row.clusterId,
-    activityId: row.activityId,
+    ...recordMetaOf(row),
+    ...pick(row, "title", "callName", "programme", "fundingBodyId", "applicantId", "clusterId", "activityId", "inKindSupport", "status"),
     partners: [...row.partners]
       .sort((a, b) => a.position - b.position)
       .map((p) => ({
@@ -45,7 +40,6 @@ export function toGrantApplicationRecord(row: GrantApplicationWithPartners): Gra
     submittedOn: optionalDateFromDb(row.submittedOn),
     requestedAmount: moneyFromDb(row.requestedAmount, row.requestedCurrency),
     awardedAmount: moneyFromDb(row.awardedAmount, row.awardedCurrency),
-    inKindSupport: row.inKindSupport,
     evaluation: nullWhenEmpty({
       score: decimalFromDb(row.score),
       maxScore: decimalFromDb(row.maxScore),
@@ -54,31 +48,21 @@ export function toGrantApplicationRecord(row: GrantApplicationWithPartners): Gra
       notes: row.evaluationNotes,
     }),
     decision: nullWhenEmpty({ reference: row.decisionReference, date: optionalDateFromDb(row.decisionDate), body: row.decisionBody }),
-    status: row.status,
     statusChangedOn: optionalDateFromDb(row.statusChangedOn),
     allowedTransitions: allowedTransitions(row.status),
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 export function toGrantApplicationData(input: GrantApplicationCreateInput) {
   const { evaluation, decision } = input;
   return {
-    title: input.title,
-    callName: input.callName ?? null,
-    programme: input.programme ?? null,
-    fundingBodyId: input.fundingBodyId ?? null,
-    applicantId: input.applicantId,
-    clusterId: input.clusterId ?? null,
-    activityId: input.activityId ?? null,
+    ...pick(input, "title", "applicantId"),
+    ...orNull(input, "callName", "programme", "fundingBodyId", "clusterId", "activityId", "inKindSupport"),
     submittedOn: optionalDateToDb(input.submittedOn),
     requestedAmount: input.requestedAmount?.amount ?? null,
     requestedCurrency: input.requestedAmount?.currency ?? null,
     awardedAmount: input.awardedAmount?.amount ?? null,
     awardedCurrency: input.awardedAmount?.currency ?? null,
-    inKindSupport: input.inKindSupport ?? null,
     score: evaluation?.score ?? null,
     maxScore: evaluation?.maxScore ?? null,
     rank: evaluation?.rank ?? null,

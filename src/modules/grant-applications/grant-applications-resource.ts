@@ -6,53 +6,14 @@ import { defineResource } from "../../lib/resource.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
 import { allowedTransitions } from "./grant-application-status-schemas.ts";
 import { PARTNERS_IN_ORDER, toGrantApplicationData, toGrantApplicationRecord, toPartnerRows } from "./grant-applications-mapper.ts";
-import {
-  GRANT_APPLICATION_SORTABLE,
-  GrantApplication,
-  GrantApplicationCreate,
-  GrantApplicationGetQuery,
-  GrantApplicationListQuery,
-  GrantApplicationPage,
-  GrantApplicationPatch,
-} from "./grant-applications-schemas.ts";
+import { grantApplicationSchemas } from "./grant-applications-schemas.ts";
 
-export const grantApplications = defineResource({
-  key: "grant-applications",
+export const grantApplications = defineResource(grantApplicationSchemas, {
   path: "grant-applications",
-  tag: "Grant applications",
-  names: { one: "GrantApplication", many: "GrantApplications", noun: "grant application" },
-  operationIds: {
-    list: "listGrantApplications",
-    create: "createGrantApplication",
-    get: "getGrantApplication",
-    update: "updateGrantApplication",
-    delete: "deleteGrantApplication",
-    history: "getGrantApplicationHistory",
-  },
-  schemas: {
-    record: GrantApplication,
-    create: GrantApplicationCreate,
-    patch: GrantApplicationPatch,
-    listQuery: GrantApplicationListQuery,
-    page: GrantApplicationPage,
-    getQuery: GrantApplicationGetQuery,
-  },
-  descriptions: {
-    list:
-      "Filters: `q` (title, call name, programme, decision reference, in-kind support, evaluation notes), `status`, `applicantId`, " +
-      "`fundingBodyId`, `clusterId`, `activityId`, `submittedOnFrom`/`submittedOnTo`, `year` (of `submittedOn`). " +
-      "Sort: `submittedOn` (default; undated last), `title`, `createdAt`, `updatedAt`. " +
-      "`include=` embeds `applicant` (the coordinator), `cluster`, `fundingBody` (the organization), `activity`, " +
-      "and with `partners` each partner's `organization`.",
-    create:
-      "Every application starts as `draft`; its status changes only through POST /v1/grant-applications/{id}/transitions. " +
-      "`applicantId`, `fundingBodyId`, `clusterId`, `activityId` and each `partners[].organizationId` must exist (422 naming the field). " +
-      "`evaluation.score` may not exceed `evaluation.maxScore`, nor `evaluation.rank` `evaluation.rankOutOf`.",
-    delete: "Only a `draft` can be deleted (409 otherwise): a submitted application stays on record and is withdrawn instead.",
-  },
+  names: { tag: "Grant applications", many: "GrantApplications", noun: "grant application" },
+  operationIds: ["listGrantApplications", "createGrantApplication", "getGrantApplication", "updateGrantApplication", "deleteGrantApplication", "getGrantApplicationHistory"],
 
   model: (db) => db.grantApplication,
-  sortable: GRANT_APPLICATION_SORTABLE,
   where: (query) => [
     ...equalTo(query, ["status", "applicantId", "fundingBodyId", "clusterId", "activityId"]),
     ...dateRange("submittedOn", query.submittedOnFrom, query.submittedOnTo),
@@ -108,5 +69,19 @@ export const grantApplications = defineResource({
         { extensions: { currentStatus: row.status } },
       );
     },
+  },
+
+  descriptions: {
+    list:
+      "Filters: `q` (title, call name, programme, decision reference, in-kind support, evaluation notes), `status`, `applicantId`, " +
+      "`fundingBodyId`, `clusterId`, `activityId`, `submittedOnFrom`/`submittedOnTo`, `year` (of `submittedOn`). " +
+      "Sort: `submittedOn` (default; undated last), `title`, `createdAt`, `updatedAt`. " +
+      "`include=` embeds `applicant` (the coordinator), `cluster`, `fundingBody` (the organization), `activity`, " +
+      "and with `partners` each partner's `organization`.",
+    create:
+      "Every application starts as `draft`; its status changes only through POST /v1/grant-applications/{id}/transitions. " +
+      "`applicantId`, `fundingBodyId`, `clusterId`, `activityId` and each `partners[].organizationId` must exist (422 naming the field). " +
+      "`evaluation.score` may not exceed `evaluation.maxScore`, nor `evaluation.rank` `evaluation.rankOutOf`.",
+    delete: "Only a `draft` can be deleted (409 otherwise): a submitted application stays on record and is withdrawn instead.",
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { DateOnly, Decimal, Money, Uuid, YearQuery, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
+import { DateOnly, Decimal, Money, Uuid, YearQuery, outText, recordMeta, text } from "../../lib/schemas.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
@@ -246,36 +246,21 @@ export const GrantApplication: z.ZodType<GrantApplicationDto> = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const GRANT_APPLICATION_SORTABLE = {
-  submittedOn: { type: "date", nullable: true },
-  title: { type: "string" },
-  createdAt: { type: "datetime" },
-  updatedAt: { type: "datetime" },
-} satisfies SortableFields;
-
-export const GrantApplicationInclude = includeQuery(["applicant", "cluster", "fundingBody", "activity", "partners"]);
-
-export const GrantApplicationListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(GRANT_APPLICATION_SORTABLE, "submittedOn"),
-  q: searchQuery,
-  status: GrantApplicationStatus.optional(),
-  applicantId: Uuid.optional(),
-  fundingBodyId: Uuid.optional(),
-  clusterId: Uuid.optional(),
-  activityId: Uuid.optional(),
-  submittedOnFrom: DateOnly.optional(),
-  submittedOnTo: DateOnly.optional(),
-  year: YearQuery.optional().meta({ description: "Applications submitted in this year." }),
-  include: GrantApplicationInclude,
+export const grantApplicationSchemas = recordSchemas({ record: GrantApplication, create: GrantApplicationCreate, patch: GrantApplicationPatch }, {
+  filters: {
+    status: GrantApplicationStatus.optional(),
+    applicantId: Uuid.optional(),
+    fundingBodyId: Uuid.optional(),
+    clusterId: Uuid.optional(),
+    activityId: Uuid.optional(),
+    submittedOnFrom: DateOnly.optional(),
+    submittedOnTo: DateOnly.optional(),
+    year: YearQuery.optional().meta({ description: "Applications submitted in this year." }),
+  },
+  sortable: { submittedOn: { type: "date", nullable: true }, title: { type: "string" }, ...SORT_BY_TIME },
+  sort: "submittedOn",
+  include: ["applicant", "cluster", "fundingBody", "activity", "partners"],
 });
 
-export const GrantApplicationGetQuery = z.strictObject({ include: GrantApplicationInclude });
-
-export const GrantApplicationPage = page(GrantApplication, "GrantApplicationPage");
-
 export type GrantApplicationCreateInput = z.output<typeof GrantApplicationCreate>;
-export type GrantApplicationPatchInput = z.output<typeof GrantApplicationPatch>;
-export type GrantApplicationListQueryInput = z.output<typeof GrantApplicationListQuery>;
-export type GrantApplicationGetQueryInput = z.output<typeof GrantApplicationGetQuery>;
+export type GrantApplicationListQueryInput = z.output<typeof grantApplicationSchemas.listQuery>;

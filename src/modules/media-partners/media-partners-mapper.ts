@@ -1,23 +1,16 @@
 import type { MediaPartner as MediaPartnerRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import { domainOfWebsite, type MediaPartnerCreateInput, type MediaPartnerDto } from "./media-partners-schemas.ts";
 
 export function toMediaPartnerRecord(row: MediaPartnerRow): MediaPartnerDto {
   const contact = row.contactName === null && row.contactEmail === null && row.contactPhone === null;
   return {
-    id: row.id,
-    coordinatorId: row.coordinatorId,
-    name: row.name,
-    website: row.website,
-    domain: row.domain,
-    kind: row.kind,
+    ...recordMetaOf(row),
+    ...pick(row, "coordinatorId", "name", "website", "domain", "kind", "notes"),
     cooperation: { since: optionalDateFromDb(row.cooperationSince), until: optionalDateFromDb(row.cooperationUntil), ongoing: row.ongoing },
     contact: contact ? null : { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
-    notes: row.notes,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
   };
 }
 
@@ -45,18 +38,15 @@ export function toMediaPartnerData(input: MediaPartnerCreateInput) {
   const domain = input.domain ?? domainOfWebsite(input.website);
   const until = input.cooperation?.until ?? null;
   return {
-    coordinatorId: input.coordinatorId ?? null,
-    name: input.name,
-    website: input.website ?? null,
+    ...pick(input, "name", "kind"),
+    ...orNull(input, "coordinatorId", "website", "notes"),
     domain,
-    kind: input.kind,
     cooperationSince: optionalDateToDb(input.cooperation?.since),
     cooperationUntil: optionalDateToDb(until),
     ongoing: input.cooperation?.ongoing ?? until === null,
     contactName: input.contact?.name ?? null,
     contactEmail: input.contact?.email ?? null,
     contactPhone: input.contact?.phone ?? null,
-    notes: input.notes ?? null,
     searchText: searchText(input.name, domain, input.notes, input.contact?.name),
   } satisfies Prisma.MediaPartnerUncheckedCreateInput;
 }

@@ -1,33 +1,22 @@
 import type { MediaPublication as MediaPublicationRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
+import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { MediaPublicationCreateInput, MediaPublicationDto } from "./media-partners-publications-schemas.ts";
 
 /** The order of publications embedded in a media partner (`include=publications`): the default list order. */
 export const PUBLICATION_ORDER = [{ publishedOn: { sort: "asc", nulls: "last" } }, { id: "asc" }] satisfies Prisma.MediaPublicationOrderByWithRelationInput[];
 
-export function toMediaPublicationRecord(row: MediaPublicationRow): MediaPublicationDto {
-  return {
-    id: row.id,
-    mediaPartnerId: row.mediaPartnerId,
-    title: row.title,
-    url: row.url,
-    publishedOn: optionalDateFromDb(row.publishedOn),
-    activityId: row.activityId,
-    notes: row.notes,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
+export const toMediaPublicationRecord = (row: MediaPublicationRow): MediaPublicationDto => ({
+  ...recordMetaOf(row),
+  ...pick(row, "mediaPartnerId", "title", "url", "activityId", "notes"),
+  publishedOn: optionalDateFromDb(row.publishedOn),
+});
 
-export function toMediaPublicationData(input: MediaPublicationCreateInput) {
-  return {
+export const toMediaPublicationData = (input: MediaPublicationCreateInput) =>
+  ({
     title: input.title,
-    url: input.url ?? null,
+    ...orNull(input, "url", "activityId", "notes"),
     publishedOn: optionalDateToDb(input.publishedOn),
-    activityId: input.activityId ?? null,
-    notes: input.notes ?? null,
     searchText: searchText(input.title, input.notes),
-  } satisfies Omit<Prisma.MediaPublicationUncheckedCreateInput, "mediaPartnerId">;
-}
+  }) satisfies Omit<Prisma.MediaPublicationUncheckedCreateInput, "mediaPartnerId">;

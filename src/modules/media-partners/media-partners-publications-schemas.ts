@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { DateOnly, Uuid, WebUrl, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
+import { recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
+import { DateOnly, Uuid, WebUrl, outText, recordMeta, text } from "../../lib/schemas.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 
 /** What a media partner published about the cluster's work: the evidence when promotion is reported. */
@@ -76,26 +76,16 @@ export const MediaPublication: z.ZodType<MediaPublicationDto> = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const MEDIA_PUBLICATION_SORTABLE = { publishedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" } } satisfies SortableFields;
-
-export const MediaPublicationInclude = includeQuery(["activity"]);
-
-export const MediaPublicationListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(MEDIA_PUBLICATION_SORTABLE, "publishedOn"),
-  q: searchQuery,
-  activityId: Uuid.optional().meta({ description: "Publications covering this activity." }),
-  publishedOnFrom: DateOnly.optional().meta({ description: "Published on or after this date." }),
-  publishedOnTo: DateOnly.optional().meta({ description: "Published on or before this date." }),
-  include: MediaPublicationInclude,
+export const mediaPublicationSchemas = recordSchemas({ record: MediaPublication, create: MediaPublicationCreate, patch: MediaPublicationPatch }, {
+  filters: {
+    activityId: Uuid.optional().meta({ description: "Publications covering this activity." }),
+    publishedOnFrom: DateOnly.optional().meta({ description: "Published on or after this date." }),
+    publishedOnTo: DateOnly.optional().meta({ description: "Published on or before this date." }),
+  },
+  sortable: { publishedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" } },
+  sort: "publishedOn",
+  include: ["activity"],
 });
 
-export const MediaPublicationGetQuery = z.strictObject({ include: MediaPublicationInclude });
-
-export const MediaPublicationPage = page(MediaPublication, "MediaPublicationPage");
-
 export type MediaPublicationCreateInput = z.output<typeof MediaPublicationCreate>;
-export type MediaPublicationPatchInput = z.output<typeof MediaPublicationPatch>;
-export type MediaPublicationListQueryInput = z.output<typeof MediaPublicationListQuery>;
-export type MediaPublicationGetQueryInput = z.output<typeof MediaPublicationGetQuery>;
+export type MediaPublicationListQueryInput = z.output<typeof mediaPublicationSchemas.listQuery>;

@@ -3,50 +3,14 @@ import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { PUBLICATION_ORDER } from "./media-partners-publications-mapper.ts";
 import { toMediaPartnerData, toMediaPartnerInput, toMediaPartnerRecord } from "./media-partners-mapper.ts";
-import {
-  MEDIA_PARTNER_SORTABLE,
-  MediaPartner,
-  MediaPartnerCreate,
-  MediaPartnerGetQuery,
-  MediaPartnerListQuery,
-  MediaPartnerPage,
-  MediaPartnerPatch,
-} from "./media-partners-schemas.ts";
+import { mediaPartnerSchemas } from "./media-partners-schemas.ts";
 
-export const mediaPartners = defineResource({
-  key: "media-partners",
+export const mediaPartners = defineResource(mediaPartnerSchemas, {
   path: "media-partners",
-  tag: "Media partners",
-  names: { one: "MediaPartner", many: "MediaPartners", noun: "media partner" },
-  operationIds: {
-    list: "listMediaPartners",
-    create: "createMediaPartner",
-    get: "getMediaPartner",
-    update: "updateMediaPartner",
-    delete: "deleteMediaPartner",
-    history: "getMediaPartnerHistory",
-  },
-  schemas: {
-    record: MediaPartner,
-    create: MediaPartnerCreate,
-    patch: MediaPartnerPatch,
-    listQuery: MediaPartnerListQuery,
-    page: MediaPartnerPage,
-    getQuery: MediaPartnerGetQuery,
-  },
-  descriptions: {
-    list:
-      "Filters: `q` (name, domain, notes, contact name), `kind`, `ongoing` (true/false), `coordinatorId`, `domain`. " +
-      "Sort: `name` (default), `createdAt`, `updatedAt`. `include=publications,coordinator` embeds them.",
-    create:
-      "`domain` is derived from `website` when omitted and is unique (409). `cooperation.ongoing` defaults to true exactly when " +
-      "`cooperation.until` is empty; an ongoing cooperation cannot have an end date, and `until` cannot precede `since` (400). " +
-      "`coordinatorId` must name an existing coordinator (422).",
-    delete: "A media partner with publications or linked activities cannot be deleted (409 names them).",
-  },
+  names: { tag: "Media partners", many: "MediaPartners", noun: "media partner" },
+  operationIds: ["listMediaPartners", "createMediaPartner", "getMediaPartner", "updateMediaPartner", "deleteMediaPartner", "getMediaPartnerHistory"],
 
   model: (db) => db.mediaPartner,
-  sortable: MEDIA_PARTNER_SORTABLE,
   where: (query) => equalTo(query, ["kind", "ongoing", "coordinatorId", "domain"]),
   include: (names) =>
     names.length === 0
@@ -65,4 +29,15 @@ export const mediaPartners = defineResource({
     { resource: "publications", field: "mediaPartnerId", count: await tx.mediaPublication.count({ where: { mediaPartnerId: row.id } }) },
     { resource: "activities", field: "mediaPartnerIds", count: await tx.activityMediaPartner.count({ where: { mediaPartnerId: row.id } }) },
   ],
+
+  descriptions: {
+    list:
+      "Filters: `q` (name, domain, notes, contact name), `kind`, `ongoing` (true/false), `coordinatorId`, `domain`. " +
+      "Sort: `name` (default), `createdAt`, `updatedAt`. `include=publications,coordinator` embeds them.",
+    create:
+      "`domain` is derived from `website` when omitted and is unique (409). `cooperation.ongoing` defaults to true exactly when " +
+      "`cooperation.until` is empty; an ongoing cooperation cannot have an end date, and `until` cannot precede `since` (400). " +
+      "`coordinatorId` must name an existing coordinator (422).",
+    delete: "A media partner with publications or linked activities cannot be deleted (409 names them).",
+  },
 });

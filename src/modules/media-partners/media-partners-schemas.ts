@@ -1,23 +1,8 @@
 import { domainToASCII } from "node:url";
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
 import { MediaKind as MediaKindValues } from "../../generated/prisma/enums.ts";
-import {
-  DateOnly,
-  EMBED_MAX_ITEMS,
-  Email,
-  Phone,
-  Uuid,
-  WebUrl,
-  includeQuery,
-  outText,
-  page,
-  paginationQuery,
-  recordMeta,
-  searchQuery,
-  sortQuery,
-  text,
-} from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas } from "../../lib/record-schemas.ts";
+import { DateOnly, EMBED_MAX_ITEMS, Email, Phone, Uuid, WebUrl, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { MediaPublication } from "./media-partners-publications-schemas.ts";
 
@@ -176,32 +161,22 @@ export const MediaPartner = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const MEDIA_PARTNER_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
-
-export const MediaPartnerInclude = includeQuery(["publications", "coordinator"]);
-
-export const MediaPartnerListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(MEDIA_PARTNER_SORTABLE, "name"),
-  q: searchQuery,
-  kind: MediaKind.optional(),
-  ongoing: z
-    .enum(["true", "false"], { error: "must be true or false" })
-    .transform((value) => value === "true")
-    .optional()
-    .meta({ description: "true: partners the coordinator works with now; false: past ones." }),
-  coordinatorId: Uuid.optional(),
-  domain: Domain.optional().meta({ description: "Exact domain; `www.` and case are ignored." }),
-  include: MediaPartnerInclude,
+export const mediaPartnerSchemas = recordSchemas({ record: MediaPartner, create: MediaPartnerCreate, patch: MediaPartnerPatch }, {
+  filters: {
+    kind: MediaKind.optional(),
+    ongoing: z
+      .enum(["true", "false"], { error: "must be true or false" })
+      .transform((value) => value === "true")
+      .optional()
+      .meta({ description: "true: partners the coordinator works with now; false: past ones." }),
+    coordinatorId: Uuid.optional(),
+    domain: Domain.optional().meta({ description: "Exact domain; `www.` and case are ignored." }),
+  },
+  sortable: { name: { type: "string" }, ...SORT_BY_TIME },
+  sort: "name",
+  include: ["publications", "coordinator"],
 });
-
-export const MediaPartnerGetQuery = z.strictObject({ include: MediaPartnerInclude });
-
-export const MediaPartnerPage = page(MediaPartner, "MediaPartnerPage");
 
 export type MediaPartnerDto = z.output<typeof MediaPartner>;
 export type MediaPartnerCreateInput = z.output<typeof MediaPartnerCreate>;
-export type MediaPartnerPatchInput = z.output<typeof MediaPartnerPatch>;
-export type MediaPartnerListQueryInput = z.output<typeof MediaPartnerListQuery>;
-export type MediaPartnerGetQueryInput = z.output<typeof MediaPartnerGetQuery>;
+export type MediaPartnerListQueryInput = z.output<typeof mediaPartnerSchemas.listQuery>;

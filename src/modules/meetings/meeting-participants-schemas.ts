@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text } from "../../lib/schemas.ts";
+import { recordSchemas } from "../../lib/record-schemas.ts";
+import { Uuid, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { Helix as HelixValues } from "../../generated/prisma/enums.ts";
 import { Organization } from "../organizations/organizations-schemas.ts";
 
@@ -72,30 +72,16 @@ export const MeetingParticipant = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const MEETING_PARTICIPANT_SORTABLE = {
-  createdAt: { type: "datetime" },
-  personName: { type: "string", nullable: true },
-  updatedAt: { type: "datetime" },
-} satisfies SortableFields;
-
-export const MeetingParticipantInclude = includeQuery(["organization"]);
-
-export const MeetingParticipantListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(MEETING_PARTICIPANT_SORTABLE, "createdAt"),
-  q: searchQuery,
-  helix: Helix.optional(),
-  organizationId: Uuid.optional(),
-  include: MeetingParticipantInclude,
+export const meetingParticipantSchemas = recordSchemas({ record: MeetingParticipant, create: MeetingParticipantCreate, patch: MeetingParticipantPatch }, {
+  filters: {
+    helix: Helix.optional(),
+    organizationId: Uuid.optional(),
+  },
+  sortable: { createdAt: { type: "datetime" }, personName: { type: "string", nullable: true }, updatedAt: { type: "datetime" } },
+  sort: "createdAt",
+  include: ["organization"],
 });
-
-export const MeetingParticipantGetQuery = z.strictObject({ include: MeetingParticipantInclude });
-
-export const MeetingParticipantPage = page(MeetingParticipant, "MeetingParticipantPage");
 
 export type MeetingParticipantDto = z.output<typeof MeetingParticipant>;
 export type MeetingParticipantCreateInput = z.output<typeof MeetingParticipantCreate>;
-export type MeetingParticipantPatchInput = z.output<typeof MeetingParticipantPatch>;
-export type MeetingParticipantListQueryInput = z.output<typeof MeetingParticipantListQuery>;
-export type MeetingParticipantGetQueryInput = z.output<typeof MeetingParticipantGetQuery>;
+export type MeetingParticipantListQueryInput = z.output<typeof meetingParticipantSchemas.listQuery>;

@@ -3,7 +3,6 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
 import { contentEtag } from "../../lib/etag.ts";
 import {
-  MAX_LINE_OCTETS,
   contentLine,
   cutText,
   escapeText,
@@ -17,7 +16,7 @@ import { DateOnly, searchQuery, text } from "../../lib/schemas.ts";
 import { searchWhere } from "../../lib/search-text.ts";
 import { toMeetingRecord } from "./meetings-mapper.ts";
 import { meetingWhere } from "./meetings-resource.ts";
-import { DEFAULT_TIME_ZONE, MeetingFormat, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
+import { DEFAULT_TIME_ZONE, MeetingFormat, dateWindow, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
 
 /**
  * The meetings as an iCalendar (RFC 5545) feed, for calendars that subscribe to it (the regional office's, the
@@ -196,11 +195,7 @@ export const MeetingCalendarQuery = z
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),
   })
-  .superRefine((query, ctx) => {
-    if (query.dateFrom && query.dateTo && query.dateFrom > query.dateTo) {
-      ctx.addIssue({ code: "custom", path: ["dateTo"], message: "must not be before dateFrom" });
-    }
-  });
+  .superRefine(dateWindow);
 
 export type MeetingCalendarQueryInput = z.output<typeof MeetingCalendarQuery>;
 

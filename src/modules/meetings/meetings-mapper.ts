@@ -1,5 +1,6 @@
 import type { Meeting as MeetingRow, Prisma } from "../../generated/prisma/client.ts";
 import { dateOnlyFromDb, dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
+import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { MeetingCreateInput, MeetingDto } from "./meetings-schemas.ts";
 
@@ -8,26 +9,14 @@ function venueOf(row: MeetingRow): MeetingDto["venue"] {
   return Object.values(venue).every((value) => value === null) ? null : venue;
 }
 
-export function toMeetingRecord(row: MeetingRow): MeetingDto {
-  return {
-    id: row.id,
-    activityId: row.activityId,
-    title: row.title,
-    seriesName: row.seriesName,
-    sequenceNumber: row.sequenceNumber,
-    date: dateOnlyFromDb(row.date),
-    startsAt: row.startsAt?.toISOString() ?? null,
-    endsAt: row.endsAt?.toISOString() ?? null,
-    timeZone: row.timeZone,
-    format: row.format,
-    venue: venueOf(row),
-    agenda: row.agenda,
-    outcomes: row.outcomes,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
+export const toMeetingRecord = (row: MeetingRow): MeetingDto => ({
+  ...recordMetaOf(row),
+  ...pick(row, "activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "agenda", "outcomes"),
+  date: dateOnlyFromDb(row.date),
+  startsAt: row.startsAt?.toISOString() ?? null,
+  endsAt: row.endsAt?.toISOString() ?? null,
+  venue: venueOf(row),
+});
 
 /**
  * The record as a create body would describe it, for the merge patch. The stored date is left out when the patch
@@ -46,22 +35,16 @@ export function toMeetingData(input: MeetingCreateInput) {
   const date = input.date ?? localDateOf(startsAt!, input.timeZone);
   const venue = input.venue ?? {};
   return {
-    activityId: input.activityId ?? null,
-    title: input.title,
-    seriesName: input.seriesName ?? null,
-    sequenceNumber: input.sequenceNumber ?? null,
+    ...pick(input, "title", "timeZone", "format", "agenda"),
+    ...orNull(input, "activityId", "seriesName", "sequenceNumber", "outcomes"),
     date: dateOnlyToDb(date),
     startsAt,
     endsAt: input.endsAt ? new Date(input.endsAt) : null,
-    timeZone: input.timeZone,
-    format: input.format,
     venueName: venue.name ?? null,
     venueStreet: venue.street ?? null,
     venuePostalCode: venue.postalCode ?? null,
     venueCity: venue.city ?? null,
     venueDistrict: venue.district ?? null,
-    agenda: input.agenda,
-    outcomes: input.outcomes ?? null,
     searchText: searchText(input.title, input.seriesName, input.agenda, input.outcomes, venue.name, venue.city, venue.district),
   } satisfies Prisma.MeetingUncheckedCreateInput;
 }

@@ -6,7 +6,7 @@ import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
 import { PARTICIPANT_ORDER, toMeetingParticipantInput } from "./meeting-participants-mapper.ts";
 import { toMeetingData, toMeetingInput, toMeetingRecord } from "./meetings-mapper.ts";
-import { MEETING_SORTABLE, Meeting, MeetingCreate, MeetingGetQuery, MeetingListQuery, MeetingPage, MeetingPatch, type MeetingListQueryInput } from "./meetings-schemas.ts";
+import { type MeetingListQueryInput, meetingSchemas } from "./meetings-schemas.ts";
 
 /** The filters of the meetings list (and of the calendar feed), all ANDed; `q` is the caller's. */
 export type MeetingFilters = Pick<MeetingListQueryInput, "dateFrom" | "dateTo" | "city" | "format" | "activityId" | "clusterId" | "coordinatorId">;
@@ -19,32 +19,12 @@ export const meetingWhere = (query: MeetingFilters): Prisma.MeetingWhereInput[] 
   ...(query.coordinatorId ? [{ activity: { coordinatorId: query.coordinatorId } }] : []),
 ];
 
-export const meetings = defineResource({
-  key: "meetings",
+export const meetings = defineResource(meetingSchemas, {
   path: "meetings",
-  tag: "Meetings",
-  names: { one: "Meeting", many: "Meetings", noun: "meeting" },
-  operationIds: {
-    list: "listMeetings",
-    create: "createMeeting",
-    get: "getMeeting",
-    update: "updateMeeting",
-    delete: "deleteMeeting",
-    history: "getMeetingHistory",
-  },
-  schemas: { record: Meeting, create: MeetingCreate, patch: MeetingPatch, listQuery: MeetingListQuery, page: MeetingPage, getQuery: MeetingGetQuery },
-  descriptions: {
-    list:
-      "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
-      "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
-    create:
-      "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
-      "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",
-    delete: "The meeting's participants are deleted with it.",
-  },
+  names: { tag: "Meetings", many: "Meetings", noun: "meeting" },
+  operationIds: ["listMeetings", "createMeeting", "getMeeting", "updateMeeting", "deleteMeeting", "getMeetingHistory"],
 
   model: (db) => db.meeting,
-  sortable: MEETING_SORTABLE,
   where: meetingWhere,
   /** `include=`: the relations, loaded in the same query as the meetings (never one query per meeting). */
   include: (names) =>
@@ -78,5 +58,15 @@ export const meetings = defineResource({
         });
       }
     },
+  },
+
+  descriptions: {
+    list:
+      "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
+      "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
+    create:
+      "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
+      "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",
+    delete: "The meeting's participants are deleted with it.",
   },
 });

@@ -1,22 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import {
-  DateOnly,
-  EMBED_MAX_ITEMS,
-  Instant,
-  Timestamp,
-  Uuid,
-  includeQuery,
-  int32,
-  outText,
-  page,
-  paginationQuery,
-  recordMeta,
-  searchQuery,
-  sortQuery,
-  text,
-  embeddedRecord,
-} from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
+import { DateOnly, EMBED_MAX_ITEMS, Instant, Timestamp, Uuid, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
 import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
@@ -245,16 +229,6 @@ export const Meeting: z.ZodType<MeetingDto> = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const MEETING_SORTABLE = {
-  date: { type: "date" },
-  sequenceNumber: { type: "number", nullable: true },
-  createdAt: { type: "datetime" },
-  updatedAt: { type: "datetime" },
-} satisfies SortableFields;
-
-export const MeetingInclude = includeQuery(["participants", "activity"]);
-
 /** Filters by what a meeting belongs to: its activity, and through it the activity's cluster and coordinator. */
 export const meetingScopeFilters = {
   activityId: Uuid.optional().meta({ description: "Only the meetings of this activity." }),
@@ -262,29 +236,27 @@ export const meetingScopeFilters = {
   coordinatorId: Uuid.optional().meta({ description: "Only the meetings of this coordinator's activities." }),
 };
 
-export const MeetingListQuery = z
-  .strictObject({
-    ...paginationQuery,
-    sort: sortQuery(MEETING_SORTABLE, "date"),
-    q: searchQuery,
+const meetingShapes = recordSchemas({ record: Meeting, create: MeetingCreate, patch: MeetingPatch }, {
+  filters: {
     dateFrom: DateOnly.optional().meta({ description: "Meetings on or after this date." }),
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date." }),
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),
     ...meetingScopeFilters,
-    include: MeetingInclude,
-  })
-  .superRefine((query, ctx) => {
-    if (query.dateFrom && query.dateTo && query.dateFrom > query.dateTo) {
-      ctx.addIssue({ code: "custom", path: ["dateTo"], message: "must not be before dateFrom" });
-    }
-  });
+  },
+  sortable: { date: { type: "date" }, sequenceNumber: { type: "number", nullable: true }, ...SORT_BY_TIME },
+  sort: "date",
+  include: ["participants", "activity"],
+});
 
-export const MeetingGetQuery = z.strictObject({ include: MeetingInclude });
+/** `dateTo` must not be before `dateFrom` (the list's and the calendar's). */
+export function dateWindow(query: { dateFrom?: string; dateTo?: string }, ctx: z.RefinementCtx) {
+  if (query.dateFrom && query.dateTo && query.dateFrom > query.dateTo) {
+    ctx.addIssue({ code: "custom", path: ["dateTo"], message: "must not be before dateFrom" });
+  }
+}
 
-export const MeetingPage = page(Meeting, "MeetingPage");
+export const meetingSchemas = { ...meetingShapes, listQuery: meetingShapes.listQuery.superRefine(dateWindow) };
 
 export type MeetingCreateInput = z.output<typeof MeetingCreate>;
-export type MeetingPatchInput = z.output<typeof MeetingPatch>;
-export type MeetingListQueryInput = z.output<typeof MeetingListQuery>;
-export type MeetingGetQueryInput = z.output<typeof MeetingGetQuery>;
+export type MeetingListQueryInput = z.output<typeof meetingSchemas.listQuery>;

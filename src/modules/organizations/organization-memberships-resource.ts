@@ -2,15 +2,7 @@ import { equalTo } from "../../lib/filters.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toMembershipData, toMembershipRecord } from "./organization-memberships-mapper.ts";
-import {
-  MEMBERSHIP_SORTABLE,
-  Membership,
-  MembershipCreate,
-  MembershipGetQuery,
-  MembershipListQuery,
-  MembershipPage,
-  MembershipPatch,
-} from "./organization-memberships-schemas.ts";
+import { membershipSchemas } from "./organization-memberships-schemas.ts";
 
 const duplicateMembership = (clusterId: string) =>
   new ApiError("conflict", `The organization already has a membership in cluster ${clusterId}; change that membership instead.`, {
@@ -18,45 +10,13 @@ const duplicateMembership = (clusterId: string) =>
   });
 
 /** `/organizations/{organizationId}/memberships`: the clusters an organization belongs to. */
-export const memberships = defineResource({
-  key: "memberships",
+export const memberships = defineResource(membershipSchemas, {
   path: "memberships",
-  parent: {
-    path: "organizations",
-    param: "organizationId",
-    noun: "organization",
-    key: "organizationId",
-    exists: async (db, id) => (await db.organization.count({ where: { id } })) > 0,
-  },
-  tag: "Organizations",
-  names: { one: "OrganizationMembership", many: "OrganizationMemberships", noun: "membership" },
-  operationIds: {
-    list: "listOrganizationMemberships",
-    create: "createOrganizationMembership",
-    get: "getOrganizationMembership",
-    update: "updateOrganizationMembership",
-    delete: "deleteOrganizationMembership",
-    history: "getOrganizationMembershipHistory",
-  },
-  schemas: {
-    record: Membership,
-    create: MembershipCreate,
-    patch: MembershipPatch,
-    listQuery: MembershipListQuery,
-    page: MembershipPage,
-    getQuery: MembershipGetQuery,
-  },
-  descriptions: {
-    list:
-      "Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. " +
-      "`include=cluster,organization` embeds the cluster and the organization.",
-    create:
-      "`clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). " +
-      "`leftOn` must not be before `joinedOn`.",
-  },
+  parent: { resource: "organizations", key: "organizationId" },
+  names: { tag: "Organizations", many: "OrganizationMemberships", noun: "membership" },
+  operationIds: ["listOrganizationMemberships", "createOrganizationMembership", "getOrganizationMembership", "updateOrganizationMembership", "deleteOrganizationMembership", "getOrganizationMembershipHistory"],
 
   model: (db) => db.clusterMembership,
-  sortable: MEMBERSHIP_SORTABLE,
   where: (query) => equalTo(query, ["clusterId", "role"]),
   include: (names) =>
     names.length === 0
@@ -77,5 +37,14 @@ export const memberships = defineResource({
     },
     // A concurrent insert can still hit the (organizationId, clusterId) unique key: it is the same conflict.
     conflict: (input) => duplicateMembership(input.clusterId),
+  },
+
+  descriptions: {
+    list:
+      "Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. " +
+      "`include=cluster,organization` embeds the cluster and the organization.",
+    create:
+      "`clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). " +
+      "`leftOn` must not be before `joinedOn`.",
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
-import { DateOnly, Uuid, includeQuery, outText, page, paginationQuery, recordMeta, searchQuery, sortQuery, text, embeddedRecord } from "../../lib/schemas.ts";
+import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
+import { DateOnly, Uuid, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
 import type { OrganizationDto } from "./organizations-schemas.ts";
@@ -85,25 +85,15 @@ export const Membership: z.ZodType<MembershipDto> = z
     },
   });
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const MEMBERSHIP_SORTABLE = { joinedOn: { type: "date", nullable: true }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
-
-export const MembershipInclude = includeQuery(["cluster", "organization"]);
-
-export const MembershipListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(MEMBERSHIP_SORTABLE, "joinedOn"),
-  q: searchQuery,
-  clusterId: Uuid.optional(),
-  role: MembershipRole.optional(),
-  include: MembershipInclude,
+export const membershipSchemas = recordSchemas({ record: Membership, create: MembershipCreate, patch: MembershipPatch }, {
+  filters: {
+    clusterId: Uuid.optional(),
+    role: MembershipRole.optional(),
+  },
+  sortable: { joinedOn: { type: "date", nullable: true }, ...SORT_BY_TIME },
+  sort: "joinedOn",
+  include: ["cluster", "organization"],
 });
 
-export const MembershipGetQuery = z.strictObject({ include: MembershipInclude });
-
-export const MembershipPage = page(Membership, "MembershipPage");
-
 export type MembershipCreateInput = z.output<typeof MembershipCreate>;
-export type MembershipPatchInput = z.output<typeof MembershipPatch>;
-export type MembershipListQueryInput = z.output<typeof MembershipListQuery>;
-export type MembershipGetQueryInput = z.output<typeof MembershipGetQuery>;
+export type MembershipListQueryInput = z.output<typeof membershipSchemas.listQuery>;

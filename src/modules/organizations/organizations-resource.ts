@@ -3,50 +3,14 @@ import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { MEMBERSHIP_ORDER } from "./organization-memberships-mapper.ts";
 import { toOrganizationData, toOrganizationRecord } from "./organizations-mapper.ts";
-import {
-  ORGANIZATION_SORTABLE,
-  Organization,
-  OrganizationCreate,
-  OrganizationGetQuery,
-  OrganizationListQuery,
-  OrganizationPage,
-  OrganizationPatch,
-} from "./organizations-schemas.ts";
+import { organizationSchemas } from "./organizations-schemas.ts";
 
-export const organizations = defineResource({
-  key: "organizations",
+export const organizations = defineResource(organizationSchemas, {
   path: "organizations",
-  tag: "Organizations",
-  names: { one: "Organization", many: "Organizations", noun: "organization" },
-  operationIds: {
-    list: "listOrganizations",
-    create: "createOrganization",
-    get: "getOrganization",
-    update: "updateOrganization",
-    delete: "deleteOrganization",
-    history: "getOrganizationHistory",
-  },
-  schemas: {
-    record: Organization,
-    create: OrganizationCreate,
-    patch: OrganizationPatch,
-    listQuery: OrganizationListQuery,
-    page: OrganizationPage,
-    getQuery: OrganizationGetQuery,
-  },
-  descriptions: {
-    list:
-      "Filters: `q` (name, short name, city, registry ids, description), `kind`, `clusterId` (organizations with a membership in that cluster), " +
-      "`role` (membership role, in `clusterId` when given), `city`, `nip`, `regon`, `krs`. Sort: `name` (default), `createdAt`, `updatedAt`. " +
-      "`include=memberships` embeds the cluster memberships.",
-    create: "NIP and REGON are checked against their check digits; NIP, REGON and KRS are unique (409). A Polish address needs a postal code NN-NNN.",
-    delete:
-      "An organization still referenced by cluster memberships, meeting participants, grant application partners or grant applications " +
-      "it funds cannot be deleted (409 names them).",
-  },
+  names: { tag: "Organizations", many: "Organizations", noun: "organization" },
+  operationIds: ["listOrganizations", "createOrganization", "getOrganization", "updateOrganization", "deleteOrganization", "getOrganizationHistory"],
 
   model: (db) => db.organization,
-  sortable: ORGANIZATION_SORTABLE,
   where: (query) => {
     const membership = equalTo(query, ["clusterId", "role"]);
     return [
@@ -70,4 +34,15 @@ export const organizations = defineResource({
     },
     { resource: "grant-applications", field: "fundingBodyId", count: await tx.grantApplication.count({ where: { fundingBodyId: row.id } }) },
   ],
+
+  descriptions: {
+    list:
+      "Filters: `q` (name, short name, city, registry ids, description), `kind`, `clusterId` (organizations with a membership in that cluster), " +
+      "`role` (membership role, in `clusterId` when given), `city`, `nip`, `regon`, `krs`. Sort: `name` (default), `createdAt`, `updatedAt`. " +
+      "`include=memberships` embeds the cluster memberships.",
+    create: "NIP and REGON are checked against their check digits; NIP, REGON and KRS are unique (409). A Polish address needs a postal code NN-NNN.",
+    delete:
+      "An organization still referenced by cluster memberships, meeting participants, grant application partners or grant applications " +
+      "it funds cannot be deleted (409 names them).",
+  },
 });

@@ -1,37 +1,8 @@
 import { z } from "zod";
-import type { SortableFields } from "../../lib/pagination.ts";
 import { OrganizationKind as OrganizationKindValues } from "../../generated/prisma/enums.ts";
-import {
-  Address,
-  AddressPatch,
-  AddressRecord,
-  EmailRecord,
-  Krs,
-  KrsRecord,
-  LegalForm,
-  Nip,
-  NipRecord,
-  PhoneRecord,
-  Regon,
-  RegonRecord,
-  WebsiteRecord,
-} from "../../lib/registry-schemas.ts";
-import {
-  EMBED_MAX_ITEMS,
-  Email,
-  Phone,
-  Uuid,
-  WebUrl,
-  includeQuery,
-  outText,
-  page,
-  paginationQuery,
-  recordMeta,
-  searchQuery,
-  sortQuery,
-  text,
-  embeddable,
-} from "../../lib/schemas.ts";
+import { AddressPatch, Krs, Nip, Regon, legalEntityFields, legalEntityRecordFields } from "../../lib/registry-schemas.ts";
+import { SORT_BY_TIME, recordSchemas, embeddable } from "../../lib/record-schemas.ts";
+import { EMBED_MAX_ITEMS, Uuid, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { MembershipRole } from "./organization-membership-role.ts";
 import { Membership, type MembershipDto } from "./organization-memberships-schemas.ts";
 
@@ -50,14 +21,7 @@ const organizationFields = {
   name: text(NAME_MAX_LENGTH).meta({ example: "Wyższa Szkoła Bankowa w Gdańsku" }),
   shortName: text(SHORT_NAME_MAX_LENGTH).nullish().meta({ example: "WSB" }),
   kind: OrganizationKind,
-  legalForm: LegalForm.nullish(),
-  krs: Krs.nullish(),
-  nip: Nip.nullish(),
-  regon: Regon.nullish(),
-  address: Address.nullish(),
-  website: WebUrl.nullish(),
-  email: Email.nullish(),
-  phone: Phone.nullish(),
+  ...legalEntityFields,
   description: text(DESCRIPTION_MAX_LENGTH)
     .nullish()
     .meta({ example: "Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej." }),
@@ -90,14 +54,7 @@ const organizationShape = {
   name: outText(NAME_MAX_LENGTH),
   shortName: outText(SHORT_NAME_MAX_LENGTH).nullable(),
   kind: OrganizationKind,
-  legalForm: LegalForm.nullable(),
-  krs: KrsRecord.nullable(),
-  nip: NipRecord.nullable(),
-  regon: RegonRecord.nullable(),
-  address: AddressRecord.nullable(),
-  website: WebsiteRecord.nullable(),
-  email: EmailRecord.nullable(),
-  phone: PhoneRecord.nullable(),
+  ...legalEntityRecordFields,
   description: outText(DESCRIPTION_MAX_LENGTH).nullable(),
 };
 const { id: _id, ...recordTail } = recordMeta;
@@ -142,30 +99,20 @@ export const Organization: z.ZodType<OrganizationDto> = z
   });
 embeddable(Organization);
 
-/** Sortable fields with their types: the `sort` parameter and the keyset pages both read this. */
-export const ORGANIZATION_SORTABLE = { name: { type: "string" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } satisfies SortableFields;
-
-export const OrganizationInclude = includeQuery(["memberships"]);
-
-export const OrganizationListQuery = z.strictObject({
-  ...paginationQuery,
-  sort: sortQuery(ORGANIZATION_SORTABLE, "name"),
-  q: searchQuery,
-  kind: OrganizationKind.optional(),
-  clusterId: Uuid.optional().meta({ description: "Organizations with a membership in this cluster." }),
-  role: MembershipRole.optional().meta({ description: "Organizations with a membership in this role (in `clusterId` when given, else in any cluster)." }),
-  city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
-  nip: Nip.optional(),
-  regon: Regon.optional(),
-  krs: Krs.optional(),
-  include: OrganizationInclude,
+export const organizationSchemas = recordSchemas({ record: Organization, create: OrganizationCreate, patch: OrganizationPatch }, {
+  filters: {
+    kind: OrganizationKind.optional(),
+    clusterId: Uuid.optional().meta({ description: "Organizations with a membership in this cluster." }),
+    role: MembershipRole.optional().meta({ description: "Organizations with a membership in this role (in `clusterId` when given, else in any cluster)." }),
+    city: text(CITY_FILTER_MAX_LENGTH).optional().meta({ description: "Exact city, ignoring case." }),
+    nip: Nip.optional(),
+    regon: Regon.optional(),
+    krs: Krs.optional(),
+  },
+  sortable: { name: { type: "string" }, ...SORT_BY_TIME },
+  sort: "name",
+  include: ["memberships"],
 });
 
-export const OrganizationGetQuery = z.strictObject({ include: OrganizationInclude });
-
-export const OrganizationPage = page(Organization, "OrganizationPage");
-
 export type OrganizationCreateInput = z.output<typeof OrganizationCreate>;
-export type OrganizationPatchInput = z.output<typeof OrganizationPatch>;
-export type OrganizationListQueryInput = z.output<typeof OrganizationListQuery>;
-export type OrganizationGetQueryInput = z.output<typeof OrganizationGetQuery>;
+export type OrganizationListQueryInput = z.output<typeof organizationSchemas.listQuery>;

@@ -1,0 +1,70 @@
+import type { LegalForm } from "../generated/prisma/enums.ts";
+
+/** Pieces of the row <-> record mapping that several record types share (each module's mapper uses them). */
+
+/** What every record carries: its id, its version, and when it was created and last changed (UTC). */
+export const recordMetaOf = (row: { id: string; version: number; createdAt: Date; updatedAt: Date }) => ({
+  id: row.id,
+  version: row.version,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+type AddressColumns = { street: string | null; postalCode: string | null; city: string | null; country: string | null };
+type AddressInput = { street?: string | null; postalCode?: string | null; city: string; country: string };
+
+/** A postal address as the records store it (four nullable columns) and as the API shows it (null when no city). */
+export const addressFromColumns = (row: AddressColumns) =>
+  row.city === null ? null : { street: row.street, postalCode: row.postalCode, city: row.city, country: row.country ?? "PL" };
+
+export const addressColumns = (address: AddressInput | null | undefined) => ({
+  street: address?.street ?? null,
+  postalCode: address?.postalCode ?? null,
+  city: address?.city ?? null,
+  country: address ? address.country : null,
+});
+
+type LegalEntityColumns = AddressColumns & {
+  legalForm: LegalForm | null;
+  krs: string | null;
+  nip: string | null;
+  regon: string | null;
+  website: string | null;
+  email: string | null;
+  phone: string | null;
+};
+type LegalEntityInput = Partial<Record<"krs" | "nip" | "regon" | "website" | "email" | "phone", string | null>> & {
+  legalForm?: LegalForm | null;
+  address?: AddressInput | null;
+};
+
+/** A legal entity's (a coordinator's, an organization's) legal form, registry ids, address and contacts. */
+export const legalEntityFromColumns = (row: LegalEntityColumns) => ({
+  legalForm: row.legalForm,
+  krs: row.krs,
+  nip: row.nip,
+  regon: row.regon,
+  address: addressFromColumns(row),
+  website: row.website,
+  email: row.email,
+  phone: row.phone,
+});
+
+export const legalEntityColumns = (input: LegalEntityInput) => ({
+  legalForm: input.legalForm ?? null,
+  krs: input.krs ?? null,
+  nip: input.nip ?? null,
+  regon: input.regon ?? null,
+  ...addressColumns(input.address),
+  website: input.website ?? null,
+  email: input.email ?? null,
+  phone: input.phone ?? null,
+});
+
+/** The members of `row` named in `keys`, as they are: the columns a record shows unchanged. */
+export const pick = <T extends object, K extends keyof T>(row: T, ...keys: K[]): Pick<T, K> =>
+  Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
+
+/** The members of `input` named in `keys`, null where the input leaves one out: optional fields into nullable columns. */
+export const orNull = <T extends object, K extends keyof T>(input: T, ...keys: K[]) =>
+  Object.fromEntries(keys.map((key) => [key, input[key] ?? null])) as { [P in K]-?: Exclude<T[P], undefined> | null };
