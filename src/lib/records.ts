@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { applyMergePatch } from "./merge-patch.ts";
 import { assertIfMatch } from "./etag.ts";
 import { ApiError, notFound, toPointer } from "./problem.ts";
+import { problemText } from "./messages/problems.ts";
 import { recordAudit, type AuditResourceType } from "./audit.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
@@ -12,7 +13,7 @@ type Versioned = { id: string; version: number };
 
 export function validationError(error: z.ZodError, location: "body" | "query" = "body"): ApiError {
   const errors = error.issues.map((issue) => ({ path: toPointer(issue.path), message: issue.message, location }));
-  return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
+  return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
 }
 
 /**
@@ -65,7 +66,7 @@ export const atVersion = (row: Versioned) => ({ id: row.id, version: row.version
 
 /** A conditional write that matched nothing lost a race with another writer. */
 export function lostRace(resource: string): ApiError {
-  return new ApiError("version_mismatch", `The ${resource} changed while this request was being handled. Fetch it again and retry.`);
+  return new ApiError("version_mismatch", problemText("lostRace", { resource }));
 }
 
 /** Deletes a record that nothing references any more, and appends the audit event (the record as it was), in one transaction. */
@@ -91,8 +92,7 @@ export async function deleteRecord<Row extends Versioned>(options: {
     assertIfMatch(options.ifMatch, row);
     const references = (await options.references?.(tx, row))?.filter((reference) => reference.count > 0) ?? [];
     if (references.length > 0) {
-      const list = references.map((r) => `${r.count} ${r.resource} (${r.field})`).join(", ");
-      throw new ApiError("still_referenced", `This ${options.resource} is still referenced by ${list}; reassign or delete those first.`, {
+      throw new ApiError("still_referenced", problemText("stillReferenced", { resource: options.resource, references }), {
         extensions: { references },
       });
     }
@@ -115,7 +115,7 @@ export async function deleteRecord<Row extends Versioned>(options: {
  */
 export function assertReference(found: number | boolean | null | undefined | object, field: string, noun: string, id: string): void {
   if (found === 0 || found === false || found === null || found === undefined) {
-    throw new ApiError("reference_not_found", `No ${noun} with id ${id}.`, {
+    throw new ApiError("reference_not_found", problemText("referenceNotFound", { noun, id }), {
       errors: [{ path: `/${field}`, message: `refers to a ${noun} that does not exist`, location: "body" }],
     });
   }
