@@ -20,6 +20,14 @@ const loadFonts = () =>
     bold: fs.readFileSync(path.join(fontsDirectory, "DejaVuSans-Bold.ttf")),
   });
 
+/**
+ * pdfkit splits a word wider than the line character by character, measuring each prefix again: quadratic, seconds
+ * for one 20,000-character word. A zero-width space (a break opportunity that draws nothing) every 40 characters of
+ * a long word keeps the layout linear; ordinary text has no such word.
+ */
+const LONG_WORD = /[^\s\u200b]{40}(?=[^\s\u200b])/g;
+const breakable = (text: string) => text.replace(LONG_WORD, "$&\u200b");
+
 const MARGIN = { top: 64, bottom: 56, left: 56, right: 56 };
 const COLOR = { text: "#1b1b1b", muted: "#555555", accent: "#2f5d8a", rule: "#bbbbbb" };
 
@@ -44,13 +52,13 @@ export async function renderReportPdf(document: ReportDocument, generatedOn: Dat
   const width = doc.page.width - MARGIN.left - MARGIN.right;
 
   const write = (text: string, font: "regular" | "bold", size: number, color = COLOR.text, gap = 2) => {
-    doc.font(font).fontSize(size).fillColor(color).text(text, MARGIN.left, undefined, { width });
+    doc.font(font).fontSize(size).fillColor(color).text(breakable(text), MARGIN.left, undefined, { width });
     doc.moveDown(gap / size);
   };
   const fieldLines = (items: Field[]) => {
     for (const field of items) {
       doc.font("bold").fontSize(9.5).fillColor(COLOR.muted).text(`${field.label}: `, MARGIN.left, undefined, { width, continued: true });
-      doc.font("regular").fillColor(COLOR.text).text(field.value, { width });
+      doc.font("regular").fillColor(COLOR.text).text(breakable(field.value), { width });
     }
   };
   const entry = (item: Entry) => {
@@ -60,7 +68,7 @@ export async function renderReportPdf(document: ReportDocument, generatedOn: Dat
     fieldLines(item.fields);
     if (item.list) {
       doc.font("bold").fontSize(9.5).fillColor(COLOR.muted).text(`${item.list.label}:`, MARGIN.left, undefined, { width });
-      doc.font("regular").fillColor(COLOR.text).list(item.list.items, MARGIN.left + 8, undefined, { width: width - 8, bulletRadius: 1.6 });
+      doc.font("regular").fillColor(COLOR.text).list(item.list.items.map(breakable), MARGIN.left + 8, undefined, { width: width - 8, bulletRadius: 1.6 });
     }
     for (const paragraph of item.paragraphs) {
       doc.moveDown(0.3);
