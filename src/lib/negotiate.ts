@@ -47,3 +47,11 @@ export function preferredMediaType<T extends string>(header: string | undefined,
   }
   return best?.type;
 }
+
+/** Adds header names to the response's Vary, keeping those already there (CORS sets `Origin`). */
+export function addVary(reply: { getHeader(name: string): unknown; header(name: string, value: string): unknown }, ...names: string[]): void {
+  const current = reply.getHeader("vary");
+  const present = (typeof current === "string" ? current.split(",") : []).map((name) => name.trim()).filter(Boolean);
+  const missing = names.filter((name) => !present.some((existing) => existing.toLowerCase() === name.toLowerCase()));
+  if (missing.length > 0) reply.header("vary", [...present, ...missing].join(", "));
+}

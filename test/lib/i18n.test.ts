@@ -1,6 +1,6 @@
 import t from "tap";
 import { formatDate, formatDecimal, formatMoney, formatOrdinal, preferredLanguage, requestLanguage } from "../../src/lib/i18n.ts";
-import { preferredMediaType } from "../../src/lib/negotiate.ts";
+import { addVary, preferredMediaType } from "../../src/lib/negotiate.ts";
 
 const NBSP = "\u00a0";
 const plain = (text: string) => text.replaceAll(NBSP, " ");
@@ -50,4 +50,15 @@ t.test("Accept: the preferred of the offered media types", async (t) => {
   t.equal(preferredMediaType("application/json;q=0, */*", offered), "text/html", "q=0 refuses");
   t.equal(preferredMediaType("application/problem+json", offered), "application/json");
   t.equal(preferredMediaType("text/csv", offered), undefined);
+});
+
+t.test("Vary: names are added to what is there (CORS's Origin), once each", async (t) => {
+  const headers: Record<string, string> = { vary: "Origin" };
+  const reply = { getHeader: (name: string) => headers[name], header: (name: string, value: string) => (headers[name] = value) };
+  addVary(reply, "Accept", "Accept-Language");
+  addVary(reply, "accept");
+  t.equal(headers.vary, "Origin, Accept, Accept-Language");
+  delete headers.vary;
+  addVary(reply, "Accept");
+  t.equal(headers.vary, "Accept");
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { requestLanguage, type Language } from "../../lib/i18n.ts";
+import { addVary } from "../../lib/negotiate.ts";
 import { PROBLEM_TEXT_MAX, PROBLEM_TYPES, problemTitle, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
 import { int32, jsonResponse, outText, problemResponse } from "../../lib/schemas.ts";
 
@@ -59,7 +60,8 @@ export default async function problemsRoutes(appIn: FastifyInstance) {
     },
     async (request, reply) => {
       const language = requestLanguage(request);
-      reply.header("content-language", language).header("vary", "Accept-Language");
+      reply.header("content-language", language);
+      addVary(reply, "Accept-Language");
       return { data: CODES.map((code) => describe(code, language)) };
     },
   );
@@ -78,7 +80,8 @@ export default async function problemsRoutes(appIn: FastifyInstance) {
       const code = request.params.code as ProblemCode;
       if (!Object.hasOwn(PROBLEM_TYPES, code)) return reply.callNotFound();
       const language = requestLanguage(request);
-      reply.header("content-language", language).header("vary", "Accept-Language");
+      reply.header("content-language", language);
+      addVary(reply, "Accept-Language");
       return describe(code, language);
     },
   );

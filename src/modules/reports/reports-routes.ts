@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { requestLanguage, warsawToday } from "../../lib/i18n.ts";
-import { preferredMediaType } from "../../lib/negotiate.ts";
+import { addVary, preferredMediaType } from "../../lib/negotiate.ts";
 import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
 import { buildReportDocument } from "./report-document.ts";
 import { DOCUMENT_MAX_CHARACTERS, DOCUMENT_MAX_ENTRIES, loadReportDocumentData } from "./report-document-data.ts";
@@ -100,7 +100,7 @@ export default async function reportsRoutes(appIn: FastifyInstance) {
       const { format: asked, coordinatorId, clusterId } = request.query;
       const format: ReportFormat = asked ?? FORMATS[preferredMediaType(request.headers.accept, REPORT_MEDIA_TYPES) ?? "application/json"];
       // A cache must keep each representation apart.
-      reply.header("vary", format === "json" ? "Accept" : "Accept, Accept-Language");
+      addVary(reply, ...(format === "json" ? ["Accept"] : ["Accept", "Accept-Language"]));
       const report = await service.annual(request.params.year, { coordinatorId, clusterId });
       if (format === "json") {
         const etag = etagOfReport(report);
