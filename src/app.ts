@@ -7,6 +7,7 @@ import databasePlugin from "./plugins/database.ts";
 import recordsPlugin from "./plugins/records.ts";
 import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
+import languagePlugin from "./plugins/language.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(authPlugin);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
+  await app.register(languagePlugin);
   await app.register(rateLimitPlugin, config.rateLimit ?? RATE_LIMIT_DEFAULTS);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ApiError } from "./problem.ts";
+import { problemText } from "./messages/problems.ts";
 
 /** Strong entity tag of one version of one record. */
 export const etagOf = (record: { id: string; version: number }) => `"${record.id}.v${record.version}"`;
@@ -43,10 +44,7 @@ export type Precondition = { ifMatch: string | undefined };
 
 export function requireIfMatch(header: string | undefined): string {
   if (header === undefined || header.trim() === "") {
-    throw new ApiError(
-      "precondition_required",
-      "This request must carry an If-Match header with the record's current ETag (from a GET), so that a stale copy cannot overwrite newer changes.",
-    );
+    throw new ApiError("precondition_required", problemText("preconditionRequired"));
   }
   return header;
 }
@@ -57,9 +55,7 @@ export function assertIfMatch(header: string, current: { id: string; version: nu
   const etag = etagOf(current);
   const representationPrefix = `${etag.slice(0, -1)}+`;
   if (tags.some((tag) => tag === "*" || tag === etag || (tag.startsWith(representationPrefix) && tag.endsWith('"')))) return;
-  throw new ApiError(
-    "version_mismatch",
-    `The record is at version ${current.version}; If-Match did not name its current ETag ${etag}. Fetch it again, reapply your change and retry.`,
-    { extensions: { currentVersion: current.version, currentEtag: etag } },
-  );
+  throw new ApiError("version_mismatch", problemText("versionMismatch", { version: current.version, etag }), {
+    extensions: { currentVersion: current.version, currentEtag: etag },
+  });
 }

@@ -8,7 +8,7 @@ import { isProtectedPath } from "./roles.ts";
  */
 
 type Json = Record<string, unknown>;
-type Operation = { security?: unknown[]; responses?: Record<string, Json> };
+type Operation = { security?: unknown[]; parameters?: Json[]; responses?: Record<string, Json> };
 type Doc = { paths?: Record<string, Record<string, Operation>>; components?: Json; [key: string]: unknown };
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
@@ -34,6 +34,21 @@ export const RESPONSE_HEADERS: Record<string, Json> = {
   "RateLimit-Remaining": header("Requests left in the current window.", { type: "integer", format: "int32", minimum: 0, maximum: 1_000_000 }),
   "RateLimit-Reset": header("Seconds until the window resets.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
   "Retry-After": header("Seconds to wait before trying again.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
+  "Content-Language": header("The language of the problem's title, detail and field messages (or of the document): `en` or `pl`.", {
+    type: "string",
+    enum: ["en", "pl"],
+  }),
+};
+
+/** `lang` works on every operation (src/plugins/language.ts): problems, and documents, in English or Polish. */
+const LANG_PARAMETER: Json = {
+  name: "lang",
+  in: "query",
+  required: false,
+  description:
+    "`en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by " +
+    "default); wins over Accept-Language. `code`, `type` and field pointers never change with the language.",
+  schema: { type: "string", enum: ["en", "pl"] },
 };
 
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
@@ -52,13 +67,16 @@ const DATABASE_UNAVAILABLE: Json = {
   content: problemContent,
 };
 
-function headersFor(status: string, rateLimited: boolean): string[] {
+function headersFor(status: string, rateLimited: boolean, hasDocument = false): string[] {
   const names = ["X-Request-Id", "Access-Control-Allow-Origin"];
   // Rate limits apply to /v1: every answer but a 5xx that never reached the limiter carries them.
   if (rateLimited && /^[24]/.test(status)) names.push(...RATE_LIMIT_HEADERS);
   if (status === "429" || status === "503") names.push("Retry-After");
+  if (/^[45]/.test(status) || hasDocument) names.push("Content-Language");
   return names;
 }
+
+const isDocument = (response: Json) => Object.keys((response.content as Json | undefined) ?? {}).some((type) => type === "text/html" || type === "application/pdf");
 
 export function describeSharedContract<T extends Doc>(doc: T): T {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -67,6 +85,8 @@ export function describeSharedContract<T extends Doc>(doc: T): T {
       if (!METHODS.has(method)) continue;
       // Public operations (health, the problem catalogue) say so explicitly: no key needed.
       operation.security ??= [];
+      const parameters = (operation.parameters ??= []);
+      if (!parameters.some((parameter) => parameter.name === "lang" && parameter.in === "query")) parameters.push({ ...LANG_PARAMETER });
       const responses = (operation.responses ??= {});
       if (versioned) responses["503"] ??= { ...DATABASE_UNAVAILABLE };
       responses["500"] ??= { ...INTERNAL_ERROR };
@@ -75,7 +95,7 @@ export function describeSharedContract<T extends Doc>(doc: T): T {
           ...response,
           headers: {
             ...(response.headers as Json | undefined),
-            ...Object.fromEntries(headersFor(status, versioned).map((name) => [name, ref(name)])),
+            ...Object.fromEntries(headersFor(status, versioned, isDocument(response)).map((name) => [name, ref(name)])),
           },
         };
       }

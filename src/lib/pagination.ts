@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { ApiError } from "./problem.ts";
+import { problemText } from "./messages/problems.ts";
 
 /**
  * Keyset (cursor) pagination over any sort order. The cursor carries the sort order and the sort values of
@@ -21,7 +22,7 @@ export function encodeCursor(sort: SortTerm[], values: CursorValue[]): string {
 }
 
 const damagedCursor = () =>
-  new ApiError("invalid_cursor", "The cursor is not one this service issued. Start again without `cursor`.", {
+  new ApiError("invalid_cursor", problemText("cursorDamaged"), {
     errors: [{ path: "/cursor", message: "is not a valid cursor", location: "query" }],
   });
 
@@ -58,7 +59,7 @@ function decodeCursor(cursor: string, sort: SortTerm[]): CursorValue[] {
   const c = parsed as Partial<Cursor> | undefined;
   if (!c || typeof c !== "object" || !Array.isArray(c.v) || c.v.length !== sort.length + 1) throw damagedCursor();
   if (c.s !== sortKey(sort)) {
-    throw new ApiError("invalid_cursor", `The cursor belongs to sort=${c.s}; keep the same sort while paging.`, {
+    throw new ApiError("invalid_cursor", problemText("cursorOtherSort", { sort: String(c.s) }), {
       errors: [{ path: "/cursor", message: "was issued for a different sort order", location: "query" }],
     });
   }

@@ -1,5 +1,10 @@
+import type { Language } from "./i18n.ts";
+import { fieldMessage } from "./messages/fields.ts";
+import { PROBLEM_TITLES_PL, problemText, renderDetail, type DetailMessage } from "./messages/problems.ts";
+
 /**
- * RFC 9457 problem details. Every error the service sends is one of these, with a stable `code`.
+ * RFC 9457 problem details. Every error the service sends is one of these, with a stable `code`. Titles, details and
+ * field messages are written in the request's language (English or Polish); `type`, `code` and pointers never change.
  */
 
 export type FieldError = {
@@ -52,8 +57,13 @@ export type ProblemCode = keyof typeof PROBLEM_TYPES;
 
 export const problemTypeUri = (code: ProblemCode) => `/problems/${code}`;
 
-/** An error that becomes a problem response. Thrown by services and plugins; mapped in one place. */
+/**
+ * An error that becomes a problem response. Thrown by services and plugins; mapped in one place. The detail is a
+ * catalogue message (`problemText(key, params)`, written in the request's language when sent) or plain text, which
+ * is sent as it is in every language (`message` is always the English text, for logs).
+ */
 export class ApiError extends Error {
+  readonly detailMessage?: DetailMessage;
   readonly status: number;
   readonly code: ProblemCode;
   readonly errors?: FieldError[];
@@ -62,10 +72,11 @@ export class ApiError extends Error {
 
   constructor(
     code: ProblemCode,
-    detail: string,
+    detail: string | DetailMessage,
     options: { errors?: FieldError[]; extensions?: Record<string, unknown>; headers?: Record<string, string>; status?: number } = {},
   ) {
-    super(detail);
+    super(typeof detail === "string" ? detail : renderDetail(detail, "en"));
+    if (typeof detail !== "string") this.detailMessage = detail;
     this.name = "ApiError";
     this.code = code;
     this.status = options.status ?? PROBLEM_TYPES[code].status;
@@ -84,18 +95,29 @@ export const REQUEST_ID_MAX_LENGTH = 128;
 
 const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
+export const problemTitle = (code: ProblemCode, language: Language) => (language === "pl" ? PROBLEM_TITLES_PL[code] : PROBLEM_TYPES[code].title);
+
 export function problemBody(
   code: ProblemCode,
-  detail: string,
-  context: { status?: number; instance?: string; requestId?: string; errors?: FieldError[]; extensions?: Record<string, unknown> } = {},
+  detail: string | DetailMessage,
+  context: {
+    status?: number;
+    instance?: string;
+    requestId?: string;
+    errors?: FieldError[];
+    extensions?: Record<string, unknown>;
+    /** The language of title, detail and field messages; English when not given. */
+    language?: Language;
+  } = {},
 ): ProblemBody {
+  const language = context.language ?? "en";
   // Extensions first: a member such as `status` in them must never override the problem's own fields.
   return {
     ...context.extensions,
     type: problemTypeUri(code),
-    title: PROBLEM_TYPES[code].title,
+    title: problemTitle(code, language),
     status: context.status ?? PROBLEM_TYPES[code].status,
-    detail: cut(detail, PROBLEM_TEXT_MAX),
+    detail: cut(typeof detail === "string" ? detail : renderDetail(detail, language), PROBLEM_TEXT_MAX),
     instance: context.instance === undefined ? undefined : cut(context.instance, PROBLEM_TEXT_MAX),
     code,
     requestId: context.requestId,
@@ -103,13 +125,17 @@ export function problemBody(
       ? {
           errors: context.errors
             .slice(0, PROBLEM_MAX_FIELD_ERRORS)
-            .map((error) => ({ ...error, path: cut(error.path, FIELD_ERROR_TEXT_MAX), message: cut(error.message, FIELD_ERROR_TEXT_MAX) })),
+            .map((error) => ({
+              ...error,
+              path: cut(error.path, FIELD_ERROR_TEXT_MAX),
+              message: cut(fieldMessage(error.message, language), FIELD_ERROR_TEXT_MAX),
+            })),
         }
       : {}),
   };
 }
 
-export const notFound = (resource: string, id: string) => new ApiError("not_found", `No ${resource} with id ${id}.`);
+export const notFound = (resource: string, id: string) => new ApiError("not_found", problemText("notFound", { resource, id }));
 
 /** RFC 6901: escape a property name for use as one JSON Pointer segment. */
 export const pointerSegment = (segment: string | number) => String(segment).replaceAll("~", "~0").replaceAll("/", "~1");

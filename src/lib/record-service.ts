@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { problemText } from "./messages/problems.ts";
 import { recordAudit } from "./audit.ts";
 import { assertIfMatch } from "./etag.ts";
 import { applyMergePatch } from "./merge-patch.ts";
@@ -108,7 +109,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
   async function assertReferences(tx: Tx, input: Record<string, unknown>, current: Versioned | undefined) {
     const held = (current ? inputOf(current) : {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
-    const details: string[] = [];
+    const missing: Array<{ noun: string; id: string }> = [];
     for (const { field, resource, each } of definition.refersTo ?? []) {
       const heldIds = new Set(idsAt(field, held[field], each).map((reference) => reference.id));
       const added = idsAt(field, input[field], each).filter((reference) => !heldIds.has(reference.id));
@@ -118,10 +119,10 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
       const existing = new Set(found.map((row: { id: string }) => row.id));
       for (const { path, id } of added.filter((reference) => !existing.has(reference.id))) {
         errors.push({ path, message: `refers to a ${target.names.noun} that does not exist`, location: "body" });
-        details.push(`No ${target.names.noun} with id ${id}.`);
+        missing.push({ noun: target.names.noun, id });
       }
     }
-    if (errors.length > 0) throw new ApiError("reference_not_found", details.join(" "), { errors });
+    if (errors.length > 0) throw new ApiError("reference_not_found", problemText("referencesMissing", { missing }), { errors });
   }
 
   async function assertParent(db: Db, parentId: string) {
@@ -223,8 +224,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
         assertIfMatch(ifMatch, current);
         const references = (await definition.references?.(tx, current))?.filter((reference) => reference.count > 0) ?? [];
         if (references.length > 0) {
-          const list = references.map((r) => `${r.count} ${r.resource} (${r.field})`).join(", ");
-          throw new ApiError("still_referenced", `This ${noun} is still referenced by ${list}; reassign or delete those first.`, {
+          throw new ApiError("still_referenced", problemText("stillReferenced", { resource: noun, references }), {
             extensions: { references },
           });
         }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { problemText } from "./messages/problems.ts";
 import { ApiError, toPointer } from "./problem.ts";
 
 /** Small pieces every write shares: the transaction client type, the version guard and its lost race, validation problems. */
@@ -9,7 +10,7 @@ type Versioned = { id: string; version: number };
 
 export function validationError(error: z.ZodError, location: "body" | "query" = "body"): ApiError {
   const errors = error.issues.map((issue) => ({ path: toPointer(issue.path), message: issue.message, location }));
-  return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
+  return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
 }
 
 /** Builds the `where` of a conditional write: only if the row is still at the version we read. */
@@ -17,7 +18,7 @@ export const atVersion = (row: Versioned) => ({ id: row.id, version: row.version
 
 /** A conditional write that matched nothing lost a race with another writer. */
 export function lostRace(resource: string): ApiError {
-  return new ApiError("version_mismatch", `The ${resource} changed while this request was being handled. Fetch it again and retry.`);
+  return new ApiError("version_mismatch", problemText("lostRace", { resource }));
 }
 
 /**
@@ -26,7 +27,7 @@ export function lostRace(resource: string): ApiError {
  */
 export function assertReference(found: number | boolean | null | undefined | object, field: string, noun: string, id: string): void {
   if (found === 0 || found === false || found === null || found === undefined) {
-    throw new ApiError("reference_not_found", `No ${noun} with id ${id}.`, {
+    throw new ApiError("reference_not_found", problemText("referenceNotFound", { noun, id }), {
       errors: [{ path: `/${field}`, message: `refers to a ${noun} that does not exist`, location: "body" }],
     });
   }

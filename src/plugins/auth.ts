@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "../lib/problem.ts";
+import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import { describeRouteSecurity, isProtectedPath, requiredRole, roleAllows } from "../lib/roles.ts";
 import { touchApiKeyLastUsed, verifyApiKey } from "../modules/api-keys/api-keys-service.ts";
 
@@ -22,12 +23,12 @@ const BEARER = /^Bearer +(\S+) *$/i;
 /** lastUsedAt is bookkeeping: written at most once a minute per key. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-const DETAILS: Record<Failure, string> = {
-  missing: "The API key is missing: send `Authorization: Bearer <key>`. An admin can create one (POST /v1/api-keys or `npm run keys:create`).",
-  malformed: "The Authorization header is malformed: it must be `Bearer <key>`, with a key of the form `crk_<prefix>_<secret>`.",
-  unknown: "The API key is unknown: no key matches it. Check that it was copied whole.",
-  expired: "The API key has expired; ask an admin for a new one.",
-  revoked: "The API key has been revoked; ask an admin for a new one.",
+const DETAILS: Record<Failure, DetailMessage> = {
+  missing: problemText("authMissing"),
+  malformed: problemText("authMalformed"),
+  unknown: problemText("authUnknown"),
+  expired: problemText("authExpired"),
+  revoked: problemText("authRevoked"),
 };
 
 function unauthorized(failure: Failure, sent: boolean): ApiError {
@@ -104,7 +105,7 @@ async function authPlugin(app: FastifyInstance) {
     const actor = request.context.actor!;
     const required = requiredRole(request.method, request.routeOptions.config.minRole);
     if (!roleAllows(actor.role, required)) {
-      throw new ApiError("forbidden", `${request.method} ${request.routeOptions.url} needs the ${required} role; this API key has the ${actor.role} role.`, {
+      throw new ApiError("forbidden", problemText("forbidden", { method: request.method, url: String(request.routeOptions.url), required, role: actor.role }), {
         extensions: { requiredRole: required, role: actor.role },
       });
     }

@@ -4,6 +4,9 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { ApiError, PROBLEM_MAX_FIELD_ERRORS, problemBody, type FieldError, type ProblemBody, type ProblemCode } from "../lib/problem.ts";
 import { problemFromDatabaseError } from "../lib/prisma-errors.ts";
 import { pointerSegment } from "../lib/problem.ts";
+import { requestLanguage } from "../lib/i18n.ts";
+import { issueMessage } from "../lib/messages/fields.ts";
+import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import FindMyWay from "find-my-way";
 
 /**
@@ -51,25 +54,23 @@ function validationErrors(
     if (issue.keyword === "invalid_type" && valueAt(input, path) === undefined) {
       return [{ path, message: "is required", location }];
     }
-    return [{ path, message: issue.message ?? "is not valid", location }];
+    // Our own sentence, never zod's ("Invalid option: expected one of …"); translated when the problem is sent.
+    return [{ path, message: issueMessage(issue), location }];
   });
 }
 
 /** Fastify's own errors, by code. */
-const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: "payload_too_large", detail: "The request body is larger than this service accepts." },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: "unsupported_media_type", detail: "Send JSON: Content-Type application/json (or application/merge-patch+json for PATCH)." },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "malformed_request", detail: "The body is empty but Content-Type says JSON." },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: "malformed_request", detail: "The body is not valid JSON." },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: "Content-Length does not match the body." },
-  FST_ERR_BAD_URL: { code: "malformed_request", detail: "The URL is not valid." },
-  FST_ERR_MAX_PARAM_LENGTH: { code: "malformed_request", detail: "A path segment of the URL is too long." },
+const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: DetailMessage }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: "payload_too_large", detail: problemText("bodyTooLarge") },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: "unsupported_media_type", detail: problemText("unsupportedMediaType") },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "malformed_request", detail: problemText("emptyJsonBody") },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "malformed_request", detail: problemText("invalidJsonBody") },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: problemText("invalidContentLength") },
+  FST_ERR_BAD_URL: { code: "malformed_request", detail: problemText("badUrl") },
+  FST_ERR_MAX_PARAM_LENGTH: { code: "malformed_request", detail: problemText("paramTooLong") },
   // REQUEST_TIMEOUT_MS passed before the answer was ready. The handler is not stopped (a database transaction cannot
   // be cancelled from outside), so a write may still complete after this answer.
-  FST_ERR_HANDLER_TIMEOUT: {
-    code: "request_timeout",
-    detail: "The request took longer than this service allows. A write may still have taken effect: read the record before repeating it.",
-  },
+  FST_ERR_HANDLER_TIMEOUT: { code: "request_timeout", detail: problemText("handlerTimeout") },
 };
 
 const STATUS_CODES: Record<number, ProblemCode> = {
@@ -93,8 +94,7 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
   const fastifyError = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = validationErrors(error as never, request);
-    const listed = errors.length > PROBLEM_MAX_FIELD_ERRORS ? `; the first ${PROBLEM_MAX_FIELD_ERRORS} are listed` : "";
-    return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid${listed}.`, { errors });
+    return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length, listed: PROBLEM_MAX_FIELD_ERRORS }), { errors });
   }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   // Every 503 says when to try again (the document declares Retry-After on each).
@@ -114,6 +114,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   return reply
     .code(problem.status)
     .headers(headers)
+    .header("content-language", requestLanguage(request))
     .type("application/problem+json; charset=utf-8")
     .serializer((payload) => JSON.stringify(payload))
     .send(problem);
@@ -122,20 +123,21 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
 /** Turns any error into a problem response (the app's error handler, and the handler of Fastify's framework errors). */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(error, request);
-  const context = { instance: request.url.split("?")[0], requestId: String(request.id) };
+  const context = { instance: request.url.split("?")[0], requestId: String(request.id), language: requestLanguage(request) };
   if (!apiError) {
     request.log.error({ err: error }, "unexpected error");
-    return sendProblem(
-      reply,
-      request,
-      problemBody("internal_error", `Something went wrong on our side. Quote request id ${request.id} when reporting it.`, context),
-    );
+    return sendProblem(reply, request, problemBody("internal_error", problemText("internalError", { requestId: String(request.id) }), context));
   }
   if (apiError.status >= 500) request.log.warn({ err: error, code: apiError.code }, apiError.message);
   return sendProblem(
     reply,
     request,
-    problemBody(apiError.code, apiError.message, { ...context, status: apiError.status, errors: apiError.errors, extensions: apiError.extensions }),
+    problemBody(apiError.code, apiError.detailMessage ?? apiError.message, {
+      ...context,
+      status: apiError.status,
+      errors: apiError.errors,
+      extensions: apiError.extensions,
+    }),
     apiError.headers,
   );
 }
@@ -158,18 +160,18 @@ async function errorsPlugin(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "/";
-    const context = { instance: path, requestId: String(request.id) };
+    const context = { instance: path, requestId: String(request.id), language: requestLanguage(request) };
     const allow = allowedMethods(path);
     // A route that exists for this method but found nothing (reply.callNotFound()) is a 404, not a 405.
     if (allow.length > 0 && !allow.includes(request.method as (typeof METHODS)[number])) {
       return sendProblem(
         reply,
         request,
-        problemBody("method_not_allowed", `${request.method} is not supported on ${path}; use ${allow.join(", ")}.`, context),
+        problemBody("method_not_allowed", problemText("methodNotAllowed", { method: request.method, path, allow: allow.join(", ") }), context),
         { allow: allow.join(", ") },
       );
     }
-    return sendProblem(reply, request, problemBody("not_found", `There is nothing at ${request.method} ${path}.`, context));
+    return sendProblem(reply, request, problemBody("not_found", problemText("nothingAt", { method: request.method, path }), context));
   });
 }
 

@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
 import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
+import { problemText } from "../lib/messages/problems.ts";
 
 const ACCEPTABLE = ["application/json", "application/problem+json", "application/merge-patch+json", "application/*", "*/*"];
 
@@ -13,7 +14,7 @@ const MAX_DEPTH = 64;
 /** JSON Pointers of the strings under `value` that contain U+0000. */
 function nulPaths(value: unknown, path: string, into: string[] = [], depth = 0): string[] {
   if (depth > MAX_DEPTH) {
-    throw new ApiError("validation_failed", `The JSON is nested more than ${MAX_DEPTH} levels deep.`, {
+    throw new ApiError("validation_failed", problemText("nestedTooDeep", { max: MAX_DEPTH }), {
       errors: [{ path, message: `is nested more than ${MAX_DEPTH} levels deep`, location: "body" }],
     });
   }
@@ -53,7 +54,7 @@ async function httpPlugin(app: FastifyInstance) {
         ACCEPTABLE.includes(type) || type.endsWith("+json") || produces.some((media) => type === media || type === `${media.split("/")[0]}/*`);
       if (!types.some(acceptable)) {
         const offered = ["application/json", ...produces].join(" or ");
-        throw new ApiError("not_acceptable", `This endpoint answers with ${offered}; Accept was "${accept}".`);
+        throw new ApiError("not_acceptable", problemText("notAcceptable", { offered, accept }));
       }
     }
     return payload;
@@ -71,7 +72,7 @@ async function httpPlugin(app: FastifyInstance) {
       ...nulPaths(request.body, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "body" as const })),
     ];
     if (errors.length > 0) {
-      throw new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid.`, { errors });
+      throw new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
     }
   });
 

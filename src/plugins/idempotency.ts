@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../lib/problem.ts";
+import { problemText } from "../lib/messages/problems.ts";
 
 /**
  * Idempotency-Key on POST (Stripe's model). The first request with a key claims it (a row with no response yet);
@@ -65,7 +66,7 @@ async function idempotencyPlugin(app: FastifyInstance) {
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] ?? "" : header;
     if (key.length < 1 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-      throw new ApiError("validation_failed", "Idempotency-Key must be 1 to 255 visible ASCII characters.", {
+      throw new ApiError("validation_failed", problemText("idempotencyKeyInvalid"), {
         errors: [{ path: "/idempotency-key", message: "must be 1 to 255 visible ASCII characters", location: "header" }],
       });
     }
@@ -102,16 +103,16 @@ async function idempotencyPlugin(app: FastifyInstance) {
     if (!existing || existing.expiresAt.getTime() < now) {
       // Expired (or swept between our two statements): drop it and let the client retry as new.
       await app.prisma.idempotencyKey.deleteMany({ where: { scope: idem.scope, key: idem.key, expiresAt: { lt: new Date(now) } } });
-      throw new ApiError("idempotency_key_in_use", "This idempotency key has just expired; retry the request.", { headers: { "retry-after": "1" } });
+      throw new ApiError("idempotency_key_in_use", problemText("idempotencyKeyExpired"), { headers: { "retry-after": "1" } });
     }
     if (existing.requestHash !== idem.hash) {
       throw new ApiError(
         "idempotency_key_reused",
-        `Idempotency-Key "${idem.key}" was first used for a different request (${existing.method} ${existing.path} with another body). Use a new key for a new request.`,
+        problemText("idempotencyKeyReused", { key: idem.key, method: existing.method, path: existing.path }),
       );
     }
     if (existing.responseStatus === null) {
-      throw new ApiError("idempotency_key_in_use", "The first request with this idempotency key is still being handled; retry in a moment.", {
+      throw new ApiError("idempotency_key_in_use", problemText("idempotencyKeyInUse"), {
         headers: { "retry-after": "1" },
       });
     }

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RouteOptions }
 import { Redis } from "ioredis";
 import type { RateLimitConfig } from "../config.ts";
 import { ApiError } from "../lib/problem.ts";
+import { problemText } from "../lib/messages/problems.ts";
 import { problemResponse } from "../lib/schemas.ts";
 
 /**
@@ -216,10 +217,9 @@ async function rateLimitPlugin(app: FastifyInstance, options: RateLimitOptions) 
     reply.header("ratelimit-remaining", String(Math.max(0, limit - hit.count)));
     reply.header("ratelimit-reset", String(resetSeconds));
     if (hit.count > limit) {
-      const who = actor ? "this API key" : "requests without a valid API key from this address";
       throw new ApiError(
         "rate_limited",
-        `Too many requests for ${who}: the limit is ${limit} per ${options.windowSeconds} s. Retry in ${resetSeconds} s.`,
+        problemText("rateLimited", { perKey: Boolean(actor), limit, windowSeconds: options.windowSeconds, resetSeconds }),
         { headers: { "retry-after": String(resetSeconds) } },
       );
     }

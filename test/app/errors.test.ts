@@ -92,7 +92,13 @@ t.test("error paths", async (t) => {
     t.notOk(problem.headers.allow);
     const known = await app.inject({ method: "GET", url: "/problems/validation_failed" });
     t.equal(known.statusCode, 200);
-    t.same(known.json(), { type: "/problems/validation_failed", code: "validation_failed", status: 400, title: "The request is not valid" });
+    t.same(known.json(), {
+      type: "/problems/validation_failed",
+      code: "validation_failed",
+      status: 400,
+      title: "The request is not valid",
+      titles: { en: "The request is not valid", pl: "Żądanie jest niepoprawne" },
+    });
   });
 
   t.test("a URL Fastify cannot route is a 400 problem too", async (t) => {

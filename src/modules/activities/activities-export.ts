@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { problemText } from "../../lib/messages/problems.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { DELIMITERS, csvDocument, csvRecord, quotedMaxLength, type DelimiterName } from "../../lib/csv.ts";
 import { optionalDateFromDb } from "../../lib/dates.ts";
@@ -93,11 +94,7 @@ const EXPORT_ORDER = [{ year: "asc" }, { startDate: { sort: "asc", nulls: "last"
 
 /** An export is never cut short: past the cap it is refused, with the count, so the client narrows its filters. */
 const tooManyRows = (matched: number) =>
-  new ApiError(
-    "too_many_rows",
-    `${matched} activities match; an export holds at most ${EXPORT_MAX_ROWS}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
-    { extensions: { matched, limit: EXPORT_MAX_ROWS } },
-  );
+  new ApiError("too_many_rows", problemText("exportTooLarge", { matched, limit: EXPORT_MAX_ROWS }), { extensions: { matched, limit: EXPORT_MAX_ROWS } });
 
 /** Every activity the filters match, in the list's order: counted first, and refused (422) beyond EXPORT_MAX_ROWS rather than cut short. */
 export async function exportRows(prisma: PrismaClient, query: ActivityFilters & { q?: string }): Promise<ExportRow[]> {

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { problemText } from "../../lib/messages/problems.ts";
 import type { ApiKey as ApiKeyRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
@@ -176,7 +177,7 @@ export function apiKeysService(prisma: PrismaClient) {
         if (!row) throw notFound("API key", id);
         assertIfMatch(ifMatch, row);
         if (row.revokedAt) {
-          throw new ApiError("conflict", `This API key was already revoked at ${row.revokedAt.toISOString()}.`);
+          throw new ApiError("conflict", problemText("keyAlreadyRevoked", { at: row.revokedAt.toISOString() }));
         }
         const { count } = await tx.apiKey.updateMany({ where: atVersion(row), data: { revokedAt: new Date(), version: { increment: 1 } } });
         if (count === 0) throw lostRace("API key");

@@ -1,4 +1,5 @@
 import type { GrantApplicationStatusChange as StatusChangeRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { problemText } from "../../lib/messages/problems.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyFromDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
@@ -25,16 +26,11 @@ export function toGrantApplicationStatusChangeDto(row: StatusChangeRow): GrantAp
   };
 }
 
-const list = (statuses: readonly string[]) =>
-  statuses.length <= 1 ? (statuses[0] ?? "") : `${statuses.slice(0, -1).join(", ")} or ${statuses[statuses.length - 1]}`;
-
 function transitionNotAllowed(from: GrantApplicationStatusValue, to: GrantApplicationStatusValue) {
   const allowed = allowedTransitions(from);
-  const detail =
-    allowed.length === 0
-      ? `A ${from} grant application is closed: it cannot move to ${to} or to any other status.`
-      : `A ${from} grant application can move to ${list(allowed)}, not to ${to}.`;
-  return new ApiError("transition_not_allowed", detail, { extensions: { currentStatus: from, allowedTransitions: allowed } });
+  return new ApiError("transition_not_allowed", problemText("transitionNotAllowed", { from, to, allowed }), {
+    extensions: { currentStatus: from, allowedTransitions: allowed },
+  });
 }
 
 /** The oldest first: by the time each change was recorded (kept strictly increasing per application), then id. */
@@ -63,7 +59,7 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
           });
           if (lastDated?.on && on < lastDated.on) {
             const previous = dateOnlyFromDb(lastDated.on);
-            throw new ApiError("validation_failed", `The change cannot be dated before the previous one (${lastDated.toStatus} on ${previous}).`, {
+            throw new ApiError("validation_failed", problemText("transitionDatedTooEarly", { status: lastDated.toStatus, date: previous }), {
               errors: [{ path: "/on", message: `must not be before ${previous}, the date of the previous status change`, location: "body" }],
             });
           }

@@ -1,4 +1,5 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { problemText } from "../../lib/messages/problems.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { dateRange, equalTo } from "../../lib/filters.ts";
 import { ApiError } from "../../lib/problem.ts";
@@ -62,12 +63,8 @@ export const grantApplications = defineResource(grantApplicationSchemas, {
     /** Only a draft can be deleted: once submitted, an application is part of the record and is withdrawn instead. */
     async beforeDelete(_tx, row) {
       if (row.status === "draft") return;
-      throw new ApiError(
-        "conflict",
-        `Only a draft grant application can be deleted; this one is ${row.status}. ` +
-          (allowedTransitions(row.status).includes("withdrawn") ? "Withdraw it instead (POST …/transitions with to=withdrawn)." : "Its record is kept as it is."),
-        { extensions: { currentStatus: row.status } },
-      );
+      const canWithdraw = allowedTransitions(row.status).includes("withdrawn");
+      throw new ApiError("conflict", problemText("onlyDraftDeletable", { status: row.status, canWithdraw }), { extensions: { currentStatus: row.status } });
     },
   },
 

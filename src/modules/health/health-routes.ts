@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiError } from "../../lib/problem.ts";
+import { problemText } from "../../lib/messages/problems.ts";
 import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
 
 const Health = z
@@ -44,7 +45,7 @@ export default async function healthRoutes(appIn: FastifyInstance) {
       try {
         await app.db.ping();
       } catch {
-        throw new ApiError("database_unavailable", "The database does not answer.", { headers: { "retry-after": "5" } });
+        throw new ApiError("database_unavailable", problemText("databaseNoAnswer"), { headers: { "retry-after": "5" } });
       }
       return { status: "ok" as const, database: app.db.kind };
     },

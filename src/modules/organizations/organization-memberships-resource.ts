@@ -1,11 +1,12 @@
 import { equalTo } from "../../lib/filters.ts";
+import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toMembershipData, toMembershipRecord } from "./organization-memberships-mapper.ts";
 import { membershipSchemas } from "./organization-memberships-schemas.ts";
 
 const duplicateMembership = (clusterId: string) =>
-  new ApiError("conflict", `The organization already has a membership in cluster ${clusterId}; change that membership instead.`, {
+  new ApiError("conflict", problemText("duplicateMembership", { clusterId }), {
     errors: [{ path: "/clusterId", message: "the organization already has a membership in this cluster", location: "body" }],
   });
 

@@ -1,17 +1,45 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { PROBLEM_TEXT_MAX, PROBLEM_TYPES, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
+import { requestLanguage, type Language } from "../../lib/i18n.ts";
+import { addVary } from "../../lib/negotiate.ts";
+import { PROBLEM_TEXT_MAX, PROBLEM_TYPES, problemTitle, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
 import { int32, jsonResponse, outText, problemResponse } from "../../lib/schemas.ts";
 
 const CODES = Object.keys(PROBLEM_TYPES) as [ProblemCode, ...ProblemCode[]];
 
-/** The `type` URI of every problem resolves here, so a client (or a person) can look a code up. */
+/**
+ * The `type` URI of every problem resolves here, so a client (or a person) can look a code up. `title` is in the
+ * request's language (lang= or Accept-Language, English by default); `titles` gives it in every language.
+ */
 const ProblemType = z
-  .object({ type: outText(PROBLEM_TEXT_MAX), code: z.enum(CODES), status: int32(400, 599), title: outText(PROBLEM_TEXT_MAX) })
-  .meta({ id: "ProblemType", example: { type: "/problems/version_mismatch", code: "version_mismatch", status: 412, title: PROBLEM_TYPES.version_mismatch.title } });
+  .object({
+    type: outText(PROBLEM_TEXT_MAX),
+    code: z.enum(CODES),
+    status: int32(400, 599),
+    title: outText(PROBLEM_TEXT_MAX).meta({ description: "The title in the language of the answer (Content-Language)." }),
+    titles: z
+      .object({ en: outText(PROBLEM_TEXT_MAX), pl: outText(PROBLEM_TEXT_MAX) })
+      .meta({ description: "The title in each language problems are written in: English (`en`) and Polish (`pl`)." }),
+  })
+  .meta({
+    id: "ProblemType",
+    example: {
+      type: "/problems/version_mismatch",
+      code: "version_mismatch",
+      status: 412,
+      title: PROBLEM_TYPES.version_mismatch.title,
+      titles: { en: problemTitle("version_mismatch", "en"), pl: problemTitle("version_mismatch", "pl") },
+    },
+  });
 
-const describe = (code: ProblemCode) => ({ type: problemTypeUri(code), code, status: PROBLEM_TYPES[code].status, title: PROBLEM_TYPES[code].title });
+const describe = (code: ProblemCode, language: Language) => ({
+  type: problemTypeUri(code),
+  code,
+  status: PROBLEM_TYPES[code].status,
+  title: problemTitle(code, language),
+  titles: { en: problemTitle(code, "en"), pl: problemTitle(code, "pl") },
+});
 
 export default async function problemsRoutes(appIn: FastifyInstance) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
@@ -30,7 +58,12 @@ export default async function problemsRoutes(appIn: FastifyInstance) {
         },
       },
     },
-    async () => ({ data: CODES.map(describe) }),
+    async (request, reply) => {
+      const language = requestLanguage(request);
+      reply.header("content-language", language);
+      addVary(reply, "Accept-Language");
+      return { data: CODES.map((code) => describe(code, language)) };
+    },
   );
   app.get(
     "/problems/:code",
@@ -46,7 +79,10 @@ export default async function problemsRoutes(appIn: FastifyInstance) {
     async (request, reply) => {
       const code = request.params.code as ProblemCode;
       if (!Object.hasOwn(PROBLEM_TYPES, code)) return reply.callNotFound();
-      return describe(code);
+      const language = requestLanguage(request);
+      reply.header("content-language", language);
+      addVary(reply, "Accept-Language");
+      return describe(code, language);
     },
   );
 }

@@ -218,3 +218,45 @@ export type AnnualReportDto = z.output<typeof AnnualReport>;
 export type AnnualReportQueryInput = z.output<typeof AnnualReportQuery>;
 export type MoneyTotalDto = z.output<typeof MoneyTotal>;
 export type ReportCounts<V extends string> = { [K in V]: number };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The report as a document (HTML, PDF).
+
+/** What the route answers with, JSON first: the default when Accept prefers none of them over another. */
+export const REPORT_MEDIA_TYPES = ["application/json", "text/html", "application/pdf"] as const;
+export type ReportFormat = "json" | "html" | "pdf";
+
+/**
+ * Bounds of a document's body, declared in the OpenAPI document: the stored text it may hold (see
+ * report-document-data.ts), escaped (at most 5 characters each) and wrapped in markup, per listed record.
+ */
+const REPORT_HTML_MAX_LENGTH = 6_000_000 + 4_000 * 1_001;
+const REPORT_PDF_MAX_LENGTH = 50_000_000;
+
+export const AnnualReportDocumentQuery = AnnualReportQuery.extend({
+  format: z
+    .enum(["json", "html", "pdf"], { error: "must be one of: json, html, pdf" })
+    .optional()
+    .meta({ description: "The representation, for links a person clicks: it wins over Accept. Without it, Accept decides (JSON by default)." }),
+  lang: z
+    .enum(["pl", "en"], { error: "must be one of: en, pl" })
+    .optional()
+    .meta({ description: "Language of a document (Polish by default) and of problems; wins over Accept-Language." }),
+});
+
+export const annualReportContent = {
+  "application/json": { schema: AnnualReport },
+  "text/html": {
+    schema: z.string().max(REPORT_HTML_MAX_LENGTH).meta({
+      description:
+        "A self-contained, printable HTML page (inline CSS with a print stylesheet, no scripts, no external assets) in the " +
+        "language named by Content-Language; every stored text escaped.",
+    }),
+  },
+  "application/pdf": {
+    schema: z.string().max(REPORT_PDF_MAX_LENGTH).meta({
+      format: "binary",
+      description: "A4 pages, DejaVu Sans embedded; a running header (coordinator, date generated) and page numbers on each page.",
+    }),
+  },
+};

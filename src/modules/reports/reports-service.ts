@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { problemText } from "../../lib/messages/problems.ts";
 import {
   ActivityCategory as ActivityCategoryValues,
   ActivityStatus as ActivityStatusValues,
@@ -70,10 +71,10 @@ export function reportsService(prisma: PrismaClient) {
       scope.clusterId ? prisma.cluster.count({ where: { id: scope.clusterId } }) : 1,
     ]);
     const missing = [
-      ...(coordinators === 0 ? [`No coordinator with id ${scope.coordinatorId}.`] : []),
-      ...(clusters === 0 ? [`No cluster with id ${scope.clusterId}.`] : []),
+      ...(coordinators === 0 ? [{ noun: "coordinator", id: scope.coordinatorId! }] : []),
+      ...(clusters === 0 ? [{ noun: "cluster", id: scope.clusterId! }] : []),
     ];
-    if (missing.length > 0) throw new ApiError("not_found", missing.join(" "));
+    if (missing.length > 0) throw new ApiError("not_found", problemText("referencesMissing", { missing }));
   }
 
   return {
