@@ -1,8 +1,7 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
-import { dateOnlyToDb } from "../../lib/dates.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { problemText } from "../../lib/messages/problems.ts";
-import { inYear as activityInYear } from "../activities/activities-resource.ts";
+import { yearWhere, type Scope } from "./report-year.ts";
 
 /**
  * The records an annual report document lists (the JSON report only counts them): the coordinator and cluster it
@@ -19,20 +18,14 @@ import { inYear as activityInYear } from "../activities/activities-resource.ts";
 export const DOCUMENT_MAX_ENTRIES = 1000;
 export const DOCUMENT_MAX_CHARACTERS = 1_000_000;
 
-type Scope = { coordinatorId: string | null; clusterId: string | null };
-
 
 export type ReportDocumentData = Awaited<ReturnType<typeof loadReportDocumentData>>;
 
 export type DocumentCounts = { activities: number; grantApplications: number; meetings: number; mediaPartners: number; publications: number };
 
 function where(year: number, scope: Scope) {
-  const from = dateOnlyToDb(`${String(year).padStart(4, "0")}-01-01`);
-  const to = dateOnlyToDb(`${String(year).padStart(4, "0")}-12-31`);
-  const range = { gte: from, lte: to };
+  const { range, activityScope, activities, publications, mediaPartners } = yearWhere(year, scope);
   const { coordinatorId, clusterId } = scope;
-  const activityScope: Prisma.ActivityWhereInput = { ...(coordinatorId ? { coordinatorId } : {}), ...(clusterId ? { clusterId } : {}) };
-  const activities: Prisma.ActivityWhereInput = { AND: [activityInYear(year), activityScope] };
   const grantApplications: Prisma.GrantApplicationWhereInput = {
     ...(coordinatorId ? { applicantId: coordinatorId } : {}),
     ...(clusterId ? { clusterId } : {}),
@@ -43,29 +36,6 @@ function where(year: number, scope: Scope) {
   const meetings: Prisma.MeetingWhereInput = {
     date: range,
     ...(coordinatorId || clusterId ? { activity: { is: activityScope } } : {}),
-  };
-  const publications: Prisma.MediaPublicationWhereInput = {
-    publishedOn: range,
-    AND: [
-      coordinatorId ? { OR: [{ mediaPartner: { coordinatorId } }, { activity: { is: { coordinatorId } } }] } : {},
-      clusterId ? { activity: { is: { clusterId } } } : {},
-    ],
-  };
-  // The partners `media.partners` of the JSON report counts (see its description in reports-schemas.ts).
-  const cooperationInYear: Prisma.MediaPartnerWhereInput = {
-    OR: [
-      { cooperationSince: { lte: to }, cooperationUntil: { gte: from } },
-      { cooperationSince: { lte: to }, cooperationUntil: null, ongoing: true },
-      { cooperationSince: range, cooperationUntil: null },
-      { cooperationSince: null, cooperationUntil: range },
-    ],
-  };
-  const mediaPartners: Prisma.MediaPartnerWhereInput = {
-    OR: [
-      { publications: { some: publications } },
-      { activities: { some: { activity: activities } } },
-      ...(clusterId ? [] : [{ AND: [cooperationInYear, coordinatorId ? { coordinatorId } : {}] }]),
-    ],
   };
   return { activities, grantApplications, meetings, publications, mediaPartners };
 }

@@ -6,9 +6,8 @@ import {
   GrantApplicationStatus as GrantApplicationStatusValues,
   MeetingFormat as MeetingFormatValues,
 } from "../../generated/prisma/enums.ts";
-import { dateOnlyToDb } from "../../lib/dates.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { inYear as activityInYear } from "../activities/activities-resource.ts";
+import { yearWhere, type Scope } from "./report-year.ts";
 import {
   HELIX_KEYS,
   REPORT_CITIES_MAX,
@@ -26,7 +25,6 @@ import {
  * of `GET /v1/activities?year=`; the rest is SQL with bound parameters (`Prisma.sql`), never concatenated text.
  */
 
-type Scope = { coordinatorId: string | null; clusterId: string | null };
 
 const zeroCounts = <V extends string>(values: readonly V[]) => Object.fromEntries(values.map((value) => [value, 0])) as ReportCounts<V>;
 
@@ -86,48 +84,20 @@ export function reportsService(prisma: PrismaClient) {
       const to = `${String(year).padStart(4, "0")}-12-31`;
       const { coordinatorId, clusterId } = scope;
       const within = (column: Prisma.Sql) => Prisma.sql`${column} BETWEEN ${from}::date AND ${to}::date`;
-      const dateRange = { gte: dateOnlyToDb(from), lte: dateOnlyToDb(to) };
 
       // Scope of anything reached through an activity (alias `a`, LEFT JOINed: no activity -> out of every scope).
       const activityScopeSql = Prisma.sql`${coordinatorId ? Prisma.sql`AND a.coordinator_id = ${coordinatorId}::uuid` : Prisma.empty}
         ${clusterId ? Prisma.sql`AND a.cluster_id = ${clusterId}::uuid` : Prisma.empty}`;
       const applicationScopeSql = Prisma.sql`${coordinatorId ? Prisma.sql`AND g.applicant_id = ${coordinatorId}::uuid` : Prisma.empty}
         ${clusterId ? Prisma.sql`AND g.cluster_id = ${clusterId}::uuid` : Prisma.empty}`;
-      const activityScope: Prisma.ActivityWhereInput = { ...(coordinatorId ? { coordinatorId } : {}), ...(clusterId ? { clusterId } : {}) };
-
-      const publicationWhere: Prisma.MediaPublicationWhereInput = {
-        publishedOn: dateRange,
-        AND: [
-          coordinatorId ? { OR: [{ mediaPartner: { coordinatorId } }, { activity: { is: { coordinatorId } } }] } : {},
-          clusterId ? { activity: { is: { clusterId } } } : {},
-        ],
-      };
-      const first = dateRange.gte;
-      const last = dateRange.lte;
-      // The cooperation periods that overlap the year (see the `media.partners` description in reports-schemas.ts).
-      const cooperationInYear: Prisma.MediaPartnerWhereInput = {
-        OR: [
-          { cooperationSince: { lte: last }, cooperationUntil: { gte: first } },
-          { cooperationSince: { lte: last }, cooperationUntil: null, ongoing: true },
-          { cooperationSince: { gte: first, lte: last }, cooperationUntil: null },
-          { cooperationSince: null, cooperationUntil: { gte: first, lte: last } },
-        ],
-      };
-      const partnerWhere: Prisma.MediaPartnerWhereInput = {
-        OR: [
-          { publications: { some: publicationWhere } },
-          { activities: { some: { activity: { AND: [activityInYear(year), activityScope] } } } },
-          // A cooperation belongs to a coordinator, not to a cluster.
-          ...(clusterId ? [] : [{ AND: [cooperationInYear, coordinatorId ? { coordinatorId } : {}] }]),
-        ],
-      };
+      const { activities: activityWhere, publications: publicationWhere, mediaPartners: partnerWhere } = yearWhere(year, scope);
 
       const [activityGroups, meetingGroups, participantGroups, cityRows, applicationGroups, moneyRows, publications, partners, membershipRows] =
         await prisma.$transaction(
           [
             prisma.activity.groupBy({
               by: ["category", "status"],
-              where: { AND: [activityInYear(year), activityScope] },
+              where: activityWhere,
               _count: { _all: true },
               orderBy: [{ category: "asc" }, { status: "asc" }],
             }),
