@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createActivity } from "../../fixtures/activities.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = { id: string; title: string; year: number; startDate: string | null; createdAt: string; updatedAt: string } & Record<string, unknown>;

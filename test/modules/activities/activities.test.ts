@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createActivity, createMediaPartner } from "../../fixtures/activities.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/activities", payload: payload as object });

@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = { id: string; name: string; shortName: string | null; foundingAgreementDate: string | null; coordinatorId: string; coordinator?: { id: string } };

@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../../expect.ts";
 
 const { app } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/clusters", payload: payload as object });

@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator, validNip, validRegon9 } from "../../fixtures/records.ts";
-import { byKeys, expectProblem } from "../expect.ts";
+import { byKeys, expectProblem } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = { id: string; name: string; createdAt: string };

@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from "fastify";
 import t, { type Test } from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = { id: string; name: string; createdAt: string };

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createActivityRow, createGrantApplication, createOrganizationRow, walk } from "../../fixtures/grant-applications.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 type Row = { id: string; title: string; submittedOn: string | null; createdAt: string; updatedAt: string } & Record<string, unknown>;

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createMediaPartner, createPublication, type MediaPartnerBody } from "../../fixtures/media-partners.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 const list = (query: string) => app.inject({ method: "GET", url: `/v1/media-partners?${query}` });

@@ -3,7 +3,7 @@ import { testApp } from "../../helper.ts";
 import { createActivity } from "../../fixtures/activities.ts";
 import { createMediaPartner, createPublication } from "../../fixtures/media-partners.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** Publications of a media partner: include=activity, and `q` over title and notes. */
 

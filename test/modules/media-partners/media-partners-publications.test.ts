@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createActivityRow, createMediaPartner, createPublication, type PublicationBody } from "../../fixtures/media-partners.ts";
-import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const coordinator = await createCoordinator(app, { name: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." });

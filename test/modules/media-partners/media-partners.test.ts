@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createActivityRow, createMediaPartner, createPublication } from "../../fixtures/media-partners.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/media-partners", payload: payload as object });

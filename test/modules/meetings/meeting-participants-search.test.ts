@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createMeeting, createParticipant } from "../../fixtures/meetings.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** `q` on /meetings/{id}/participants: person name, role and notes, ignoring case and Polish diacritics. */
 

@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createMeeting, createParticipant, insertOrganization, type ParticipantBody } from "../../fixtures/meetings.ts";
-import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const url = (meetingId: string, id = "") => `/v1/meetings/${meetingId}/participants${id ? `/${id}` : ""}`;

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { FIRST_STRATEGY_MEETING, createMeeting, insertActivity, type MeetingBody } from "../../fixtures/meetings.ts";
 import { createCluster } from "../../fixtures/records.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const list = (query: string) => app.inject({ method: "GET", url: `/v1/meetings?${query}` });

@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { FIRST_STRATEGY_MEETING, createMeeting, createParticipant, insertActivity } from "../../fixtures/meetings.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: "POST", url: "/v1/meetings", payload: payload as object, headers });

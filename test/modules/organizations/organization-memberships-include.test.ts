@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createMembership, createOrganization } from "../../fixtures/organizations.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** Memberships of an organization: include=organization (besides cluster), and `q` over notes and role. */
 

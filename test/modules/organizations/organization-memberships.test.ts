@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp, usingPostgres } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createMembership, createOrganization, type MembershipBody } from "../../fixtures/organizations.ts";
-import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../expect.ts";
+import { ISO_UTC, UUID_V7, byKeys, expectProblem, nextLinkOf, sleep } from "../../expect.ts";
 
 const { app } = await testApp(t);
 const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator, validNip, validRegon9 } from "../../fixtures/records.ts";
 import { createMembership, createOrganization, type OrganizationBody } from "../../fixtures/organizations.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = OrganizationBody & { memberships?: Array<{ id: string; clusterId: string; role: string }> };
