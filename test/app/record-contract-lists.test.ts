@@ -44,6 +44,15 @@ for (const row of RECORD_TYPES) {
     // The batch: `q=<BATCH_WORD>` lists exactly these, whatever else the table holds.
     const batch: Rec[] = [];
     for (let n = 0; n < BATCH; n++) batch.push(await create({ ...(await make.body(100 + n)), ...row.text(BATCH_WORD), ...(await make.sorted(n)) }));
+    // A change to the first makes it the last updated, so that updatedAt and createdAt order differ.
+    const changed = await app.inject({
+      method: "PATCH",
+      url: `${collection}/${batch[0]!.id}`,
+      payload: { ...row.patch, ...row.text(BATCH_WORD) },
+      headers: { "if-match": `"${batch[0]!.id}.v1"` },
+    });
+    if (changed.statusCode !== 200) throw new Error(`PATCH: ${changed.statusCode} ${changed.body}`);
+    batch[0] = changed.json() as Rec;
     const batchIds = batch.map((record) => record.id).sort();
     const inBatch = `q=${BATCH_WORD.toLowerCase()}`;
 
@@ -93,8 +102,9 @@ for (const row of RECORD_TYPES) {
       t.same(ids, [...batch].sort(byKeys<Rec>(keys)).map((record) => record.id), "in order, ties by id");
     };
 
-    // Each field both ways, and each field followed by the next one descending.
-    const sorts = [...fields.flatMap((field) => [field, `-${field}`]), ...fields.map((field, i) => `${field},-${fields[(i + 1) % fields.length]}`)];
+    // Each field both ways, and each field followed by the next one in the other direction.
+    const pairs = fields.map((field, i) => [field, fields[(i + 1) % fields.length]!] as const);
+    const sorts = [...fields.flatMap((field) => [field, `-${field}`]), ...pairs.flatMap(([first, next]) => [`${first},-${next}`, `-${first},${next}`])];
     for (const sort of sorts) t.test(`sort=${sort}: every page`, (t) => expectOrder(t, sort, termsOf(sort)));
 
     t.test("the default order is the definition's default sort", async (t) => {
