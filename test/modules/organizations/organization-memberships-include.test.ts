@@ -96,7 +96,3 @@ t.test("a PATCH re-indexes: the new notes and role are found, the old are not", 
   t.same(await search("wspolzalozyciel"), [], "the old notes are gone");
   t.same(await search("observer lodzi"), [founder.id]);
 });
-
-t.test("q must not be blank", async (t) => {
-  expectProblem(t, await get(`${base()}?q=%20`), 400, "validation_failed", ["/q"]);
-});
