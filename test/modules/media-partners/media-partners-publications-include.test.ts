@@ -95,7 +95,3 @@ t.test("a PATCH re-indexes: the new text is found, the old is not", async (t) =>
   t.same(await search("samorzadu"), [], "so are the cleared notes");
   t.same(await search("LODZI trzecie"), [second.id], "the new title is found");
 });
-
-t.test("q must not be blank", async (t) => {
-  expectProblem(t, await get(`${base()}?q=%20`), 400, "validation_failed", ["/q"]);
-});
