@@ -7,7 +7,7 @@ import { createMeeting, createParticipant } from "../fixtures/meetings.ts";
 import { createOrganization } from "../fixtures/organizations.ts";
 import { createActivity } from "../fixtures/activities.ts";
 import { createMediaPartner } from "../fixtures/media-partners.ts";
-import { expectProblem, ISO_UTC, nextLinkOf, UUID_V7 } from "../modules/expect.ts";
+import { expectProblem, ISO_UTC, nextLinkOf, UUID_V7 } from "../expect.ts";
 import { recordAudit } from "../../src/lib/audit.ts";
 import { recordServices } from "../../src/lib/record-service.ts";
 import { coordinators } from "../../src/modules/coordinators/coordinators-resource.ts";

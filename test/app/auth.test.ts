@@ -9,7 +9,7 @@ import { bearer, createTestKey, testApp } from "../helper.ts";
 import { createParticipant } from "../fixtures/meetings.ts";
 import { createPublication } from "../fixtures/media-partners.ts";
 import { createMembership } from "../fixtures/organizations.ts";
-import { sleep } from "../modules/expect.ts";
+import { sleep } from "../expect.ts";
 
 const { app, db, adminKey } = await testApp(t);
 await seedDemoData(db.prisma);

@@ -19,7 +19,7 @@ import { CoordinatorCreate } from "../../../src/modules/coordinators/coordinator
 import { createReaderKey, testApp } from "../../helper.ts";
 import { createActivity, createGrantApplication, createMediaPartner, createMeeting, createPublication } from "../../fixtures/activities.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // A tiny RFC 4180 reader, written from the RFC independently of the renderer: records end with CRLF, a quoted field

@@ -5,7 +5,7 @@ import { createGrantApplication } from "../../fixtures/grant-applications.ts";
 import { createMediaPartner, createPublication } from "../../fixtures/media-partners.ts";
 import { createMeeting } from "../../fixtures/meetings.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** include=meetings, grantApplications, mediaPartners, publications (and coordinator, cluster) on activities. */
 

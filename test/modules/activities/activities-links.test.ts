@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createActivity, createGrantApplication, createMediaPartner, createMeeting, createPublication } from "../../fixtures/activities.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const get = (id: string) => app.inject({ method: "GET", url: `/v1/activities/${id}` });

@@ -2,21 +2,20 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createActivity, createMediaPartner } from "../../fixtures/activities.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/activities", payload: payload as object });
 const get = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "GET", url: `/v1/activities/${id}`, headers });
 const patch = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: "PATCH", url: `/v1/activities/${id}`, payload: payload as object, headers });
-const del = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "DELETE", url: `/v1/activities/${id}`, headers });
 const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
 
 const coordinator = await createCoordinator(app, { name: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." });
 const cluster = await createCluster(app, { name: "Klaster LTPP", shortName: "LTPP", coordinatorId: coordinator.id });
 const base = { coordinatorId: coordinator.id, category: "strategy", status: "completed" };
 
-t.test("create: 201, Location, ETag, v7 id, year from startDate, empty links", async (t) => {
+t.test("create: year from startDate, empty links", async (t) => {
   const res = await post({
     ...base,
     clusterId: cluster.id,
@@ -26,12 +25,6 @@ t.test("create: 201, Location, ETag, v7 id, year from startDate, empty links", a
   });
   t.equal(res.statusCode, 201, res.body);
   const body = res.json();
-  t.match(body.id, UUID_V7);
-  t.equal(res.headers.location, `/v1/activities/${body.id}`);
-  // meetingIds & co. are derived from other records, so the ETag covers the body: "<id>.v1+<digest>".
-  t.match(res.headers.etag, new RegExp(`^"${body.id}\\.v1\\+[\\w-]{16}"$`));
-  t.match(body.createdAt, ISO_UTC);
-  t.match(body.updatedAt, ISO_UTC);
   t.strictSame(
     { ...body, id: undefined, createdAt: undefined, updatedAt: undefined },
     {
@@ -54,9 +47,6 @@ t.test("create: 201, Location, ETag, v7 id, year from startDate, empty links", a
       updatedAt: undefined,
     },
   );
-  const again = await get(body.id);
-  t.equal(again.statusCode, 200);
-  t.strictSame(again.json(), body, "the Location URL serves the created record");
 
   const undated = await post({ ...base, title: "Porozumienie Klastra", year: 2012 });
   t.equal(undated.statusCode, 201, "a year without dates is enough");
@@ -135,12 +125,10 @@ t.test("references must exist: 422 naming each missing one, and nothing is writt
   t.equal(await db.prisma.activityMediaPartner.count({ where: { mediaPartnerId: partner.id } }), 0, "no link was created");
 });
 
-t.test("GET: ETag, If-None-Match -> 304, unknown id -> 404, bad id -> 400", async (t) => {
+t.test("GET: the ETag covers the derived ids", async (t) => {
   const a = await createActivity(app, { coordinatorId: coordinator.id });
-  const res = await get(a.id);
-  t.equal(res.statusCode, 200);
-  const etag = res.headers.etag as string;
-  t.match(etag, new RegExp(`^"${a.id}\\.v1\\+[\\w-]{16}"$`));
+  // meetingIds & co. are derived from other records, so the ETag covers the body: "<id>.v1+<digest>".
+  const etag = (await get(a.id)).headers.etag as string;
   const cached = await get(a.id, { "if-none-match": etag });
   t.equal(cached.statusCode, 304);
   t.equal(cached.body, "");
@@ -150,9 +138,6 @@ t.test("GET: ETag, If-None-Match -> 304, unknown id -> 404, bad id -> 400", asyn
   t.equal(linked.statusCode, 200, "a newly linked meeting changes the ETag although the activity's version did not move");
   t.equal(linked.json().version, 1);
   t.equal(linked.json().meetingIds.length, 1);
-  t.equal((await get(a.id, { "if-none-match": `"${a.id}.v0"` })).statusCode, 200);
-  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
-  expectProblem(t, await get("not-a-uuid"), 400, "validation_failed", ["/id"]);
   expectProblem(t, await app.inject({ method: "GET", url: `/v1/activities/${a.id}?include=participants` }), 400, "validation_failed", ["/include"]);
 });
 
@@ -172,22 +157,6 @@ t.test("GET include=coordinator,cluster embeds them", async (t) => {
   const withoutCluster = await createActivity(app, { coordinatorId: coordinator.id });
   const embedded = (await app.inject({ method: "GET", url: `/v1/activities/${withoutCluster.id}?include=cluster` })).json();
   t.equal(embedded.cluster, null, "no cluster: null when asked for");
-});
-
-t.test("PATCH needs the current If-Match: 428, 412 with currentVersion, then 200", async (t) => {
-  const a = await createActivity(app, { coordinatorId: coordinator.id, status: "planned" });
-  expectProblem(t, await patch(a.id, { status: "in_progress" }), 428, "precondition_required");
-  const stale = expectProblem(t, await patch(a.id, { status: "in_progress" }, { "if-match": `"${a.id}.v3"` }), 412, "version_mismatch");
-  t.equal(stale.currentVersion, 1);
-  await sleep(5);
-  const res = await patch(a.id, { status: "in_progress" }, { "if-match": `"${a.id}.v1"` });
-  t.equal(res.statusCode, 200);
-  t.equal(res.json().status, "in_progress");
-  t.equal(res.json().version, 2);
-  t.match(res.headers.etag, new RegExp(`^"${a.id}\\.v2\\+[\\w-]{16}"$`));
-  t.ok(res.json().updatedAt > a.updatedAt, "updatedAt moves forward");
-  t.equal(res.json().createdAt, a.createdAt);
-  expectProblem(t, await patch(UNKNOWN_ID, { status: "completed" }, { "if-match": "*" }), 404, "not_found");
 });
 
 t.test("PATCH is a merge patch validated as a whole, with the date rules and references", async (t) => {
@@ -267,17 +236,4 @@ t.test("mediaPartnerIds: linked on create, replaced as a whole by PATCH, checked
   t.equal(cleared.statusCode, 200);
   t.same(cleared.json().mediaPartnerIds, []);
   t.equal(await db.prisma.activityMediaPartner.count({ where: { activityId: a.id } }), 0);
-});
-
-t.test("DELETE needs the current If-Match: 428, 412, then 204 and 404", async (t) => {
-  const a = await createActivity(app, { coordinatorId: coordinator.id });
-  expectProblem(t, await del(a.id), 428, "precondition_required");
-  const stale = expectProblem(t, await del(a.id, { "if-match": `"${a.id}.v2"` }), 412, "version_mismatch");
-  t.equal(stale.currentVersion, 1);
-  t.equal((await get(a.id)).statusCode, 200, "still there after the refused deletes");
-  const res = await del(a.id, { "if-match": `"${a.id}.v1"` });
-  t.equal(res.statusCode, 204);
-  t.equal(res.body, "");
-  expectProblem(t, await get(a.id), 404, "not_found");
-  expectProblem(t, await del(a.id, { "if-match": "*" }), 404, "not_found");
 });

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import t from "tap";
 import { buildApp } from "../../../src/app.ts";
 import { bearer, createTestKey, injectWithKey, testApp } from "../../helper.ts";
-import { ISO_UTC, UUID_V7, expectProblem, nextLinkOf } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app, db, adminKey } = await testApp(t);
 const KEY = /^crk_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;

@@ -5,7 +5,7 @@ import { recordAudit } from "../../../src/lib/audit.ts";
 import { bearer, createReaderKey, testApp, usingPostgres } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createMeeting, createParticipant } from "../../fixtures/meetings.ts";
-import { expectProblem, ISO_UTC, nextLinkOf, sleep } from "../expect.ts";
+import { expectProblem, ISO_UTC, nextLinkOf, sleep } from "../../expect.ts";
 
 type Change = {
   sequence: string;

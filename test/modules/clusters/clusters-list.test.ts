@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { byKeys, expectProblem, nextLinkOf } from "../expect.ts";
+import { byKeys, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app } = await testApp(t);
 type Row = { id: string; name: string; shortName: string | null; foundingAgreementDate: string | null; coordinatorId: string; coordinator?: { id: string } };
@@ -56,7 +56,8 @@ t.test("include=coordinator embeds the coordinator in list items", async (t) => 
   expectProblem(t, await list("include=coordinators"), 400, "validation_failed", ["/include"]);
 });
 
-t.test("sort by a nullable field paginates across nulls with no duplicates or gaps", async (t) => {
+// Each sortable field on its own (nulls included) is the record contract's (test/app/record-contract-lists.test.ts).
+t.test("sort by two nullable fields paginates across nulls with no duplicates or gaps", async (t) => {
   // Its own coordinator, so the filter isolates these rows. Nulls, ties and distinct dates, in mixed order.
   const own = await createCoordinator(app);
   const dates = ["2012-06-01", null, "2013-02-28", null, "2012-06-01", null, "2014-01-01", "2011-11-11", null];
@@ -65,10 +66,6 @@ t.test("sort by a nullable field paginates across nulls with no duplicates or ga
     created.push((await createCluster(app, { coordinatorId: own.id, foundingAgreementDate: date, shortName: i % 3 === 0 ? null : `NS-${8 - i}` })) as unknown as Row);
   }
   const cases: Array<[string, (a: Row, b: Row) => number]> = [
-    ["foundingAgreementDate", byKeys<Row>([{ key: (r) => r.foundingAgreementDate }])],
-    ["-foundingAgreementDate", byKeys<Row>([{ key: (r) => r.foundingAgreementDate, desc: true }])],
-    ["shortName", byKeys<Row>([{ key: (r) => r.shortName }])],
-    ["-shortName", byKeys<Row>([{ key: (r) => r.shortName, desc: true }])],
     ["foundingAgreementDate,-shortName", byKeys<Row>([{ key: (r) => r.foundingAgreementDate }, { key: (r) => r.shortName, desc: true }])],
   ];
   for (const [sort, compare] of cases) {
@@ -89,9 +86,4 @@ t.test("sort by a nullable field paginates across nulls with no duplicates or ga
     t.same([...ids].sort(), created.map((row) => row.id).sort(), `${sort}: no gaps`);
     t.same(ids, [...created].sort(compare).map((row) => row.id), `${sort}: nulls last ascending, first descending, ties by id`);
   }
-  const asc = await list(`coordinatorId=${own.id}&sort=foundingAgreementDate&limit=100`);
-  t.same(
-    (asc.json().data as Row[]).map((row) => row.foundingAgreementDate),
-    ["2011-11-11", "2012-06-01", "2012-06-01", "2013-02-28", "2014-01-01", null, null, null, null],
-  );
 });

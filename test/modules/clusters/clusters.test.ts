@@ -1,36 +1,26 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/clusters", payload: payload as object });
 const get = (id: string, query = "", headers: Record<string, string> = {}) => app.inject({ method: "GET", url: `/v1/clusters/${id}${query}`, headers });
 const patch = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: "PATCH", url: `/v1/clusters/${id}`, payload: payload as object, headers });
-const del = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "DELETE", url: `/v1/clusters/${id}`, headers });
 const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
 const coordinator = await createCoordinator(app, { name: "Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o." });
 
-t.test("create: 201, Location, ETag, defaults; the record reads back the same", async (t) => {
+t.test("create: trimmed, defaults, no embedded coordinator; validation", async (t) => {
   const res = await post({ name: "  Klaster Łódź–Gdańsk ŻEGLUGA ", shortName: "KŁG", coordinatorId: coordinator.id, foundingAgreementDate: "2012-12-20" });
   t.equal(res.statusCode, 201);
   const body = res.json();
-  t.match(body.id, UUID_V7);
-  t.equal(res.headers.location, `/v1/clusters/${body.id}`);
-  t.equal(res.headers.etag, `"${body.id}.v1"`);
-  t.equal(body.version, 1);
-  t.match(body.createdAt, ISO_UTC);
-  t.match(body.updatedAt, ISO_UTC);
   t.equal(body.name, "Klaster Łódź–Gdańsk ŻEGLUGA", "trimmed, diacritics intact");
   t.same(body.sectors, [], "sectors default to []");
   t.equal(body.description, null);
   t.equal(body.foundingAgreementDate, "2012-12-20", "returned as the same YYYY-MM-DD string");
   t.equal(body.coordinatorId, coordinator.id);
   t.notOk("coordinator" in body, "no embedded coordinator unless asked");
-  const again = await get(body.id);
-  t.equal(again.statusCode, 200);
-  t.strictSame(again.json(), body);
   expectProblem(t, await post({ name: "Bez koordynatora" }), 400, "validation_failed", ["/coordinatorId"]);
   expectProblem(t, await post({ name: "K", coordinatorId: "abc" }), 400, "validation_failed", ["/coordinatorId"]);
   expectProblem(t, await post({ name: "K", coordinatorId: coordinator.id, members: [] }), 400, "validation_failed", ["/members"]);
@@ -102,14 +92,8 @@ t.test("foundingAgreementDate is a real YYYY-MM-DD date", async (t) => {
   t.equal(cleared.json().foundingAgreementDate, null);
 });
 
-t.test("GET: ETag, 304, 404; include=coordinator embeds it, include=bogus is a 400", async (t) => {
+t.test("GET: include=coordinator embeds it, with an ETag that covers it; include=bogus is a 400", async (t) => {
   const c = await createCluster(app, { coordinatorId: coordinator.id });
-  const res = await get(c.id);
-  t.equal(res.headers.etag, `"${c.id}.v1"`);
-  const cached = await get(c.id, "", { "if-none-match": `"${c.id}.v1"` });
-  t.equal(cached.statusCode, 304);
-  t.equal(cached.body, "");
-  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
   const embedded = await get(c.id, "?include=coordinator");
   t.equal(embedded.statusCode, 200);
   t.equal(embedded.json().coordinator.id, coordinator.id);
@@ -137,18 +121,11 @@ t.test("GET: ETag, 304, 404; include=coordinator embeds it, include=bogus is a 4
   expectProblem(t, await get(c.id, "?limit=3"), 400, "validation_failed", ["/limit"]);
 });
 
-t.test("PATCH: 428, 412 with currentVersion, 200 with version 2; merge semantics", async (t) => {
+t.test("PATCH: merge semantics", async (t) => {
   const c = await createCluster(app, { coordinatorId: coordinator.id, description: "Opis", sectors: ["logistyka"], shortName: "PATCHME" });
-  expectProblem(t, await patch(c.id, { name: "Nowa nazwa" }), 428, "precondition_required");
-  const stale = expectProblem(t, await patch(c.id, { name: "Nowa nazwa" }, { "if-match": `"${c.id}.v9"` }), 412, "version_mismatch");
-  t.equal(stale.currentVersion, 1);
-  await sleep(5);
   const res = await patch(c.id, { name: "Nowa nazwa", description: null }, { "if-match": `"${c.id}.v1"` });
   t.equal(res.statusCode, 200);
   const body = res.json();
-  t.equal(res.headers.etag, `"${c.id}.v2"`);
-  t.equal(body.version, 2);
-  t.ok(body.updatedAt > (c.updatedAt as string), "updatedAt moves");
   t.equal(body.name, "Nowa nazwa");
   t.equal(body.description, null, "null clears");
   t.same(body.sectors, ["logistyka"], "untouched fields kept");
@@ -157,15 +134,4 @@ t.test("PATCH: 428, 412 with currentVersion, 200 with version 2; merge semantics
   expectProblem(t, await patch(c.id, { coordinatorId: null }, { "if-match": `"${c.id}.v2"` }), 400, "validation_failed", ["/coordinatorId"]);
   expectProblem(t, await patch(c.id, { version: 5 }, { "if-match": `"${c.id}.v2"` }), 400, "validation_failed", ["/version"]);
   t.equal((await get(c.id)).json().version, 2, "failed PATCHes changed nothing");
-});
-
-t.test("DELETE: 428, 412, 204, then 404", async (t) => {
-  const c = await createCluster(app, { coordinatorId: coordinator.id });
-  expectProblem(t, await del(c.id), 428, "precondition_required");
-  t.equal(expectProblem(t, await del(c.id, { "if-match": `"${c.id}.v2"` }), 412, "version_mismatch").currentVersion, 1);
-  const res = await del(c.id, { "if-match": `"${c.id}.v1"` });
-  t.equal(res.statusCode, 204);
-  t.equal(res.body, "");
-  expectProblem(t, await get(c.id), 404, "not_found");
-  expectProblem(t, await del(c.id, { "if-match": `"${c.id}.v1"` }), 404, "not_found");
 });

@@ -4,7 +4,7 @@ import { createActivity } from "../../fixtures/activities.ts";
 import { createGrantApplication, transition } from "../../fixtures/grant-applications.ts";
 import { createOrganization } from "../../fixtures/organizations.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** include=fundingBody, activity and partners (besides applicant and cluster) on grant applications. */
 

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createGrantApplication, createOrganizationRow, transition, walk } from "../../fixtures/grant-applications.ts";
-import { ISO_UTC, UUID_V7, expectProblem, nextLinkOf } from "../expect.ts";
+import { ISO_UTC, UUID_V7, expectProblem, nextLinkOf } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const get = (id: string) => app.inject({ method: "GET", url: `/v1/grant-applications/${id}` });

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createOrganizationRow, transition } from "../../fixtures/grant-applications.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /**
  * The size limits of the document are the ones the code keeps: a record with every field at its largest passes the

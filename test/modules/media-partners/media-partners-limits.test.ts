@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createMediaPartner } from "../../fixtures/media-partners.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /**
  * The size limits of the document are the ones the code keeps: a record with every field at its largest passes the

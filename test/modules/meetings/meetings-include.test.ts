@@ -4,7 +4,7 @@ import { createActivity } from "../../fixtures/activities.ts";
 import { FIRST_STRATEGY_MEETING, createMeeting, createParticipant } from "../../fixtures/meetings.ts";
 import { createOrganization } from "../../fixtures/organizations.ts";
 import { createCoordinator } from "../../fixtures/records.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /** include=activity (and participants) on meetings; include=organization on meeting participants. */
 

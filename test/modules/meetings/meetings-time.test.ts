@@ -1,7 +1,7 @@
 import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createMeeting } from "../../fixtures/meetings.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app } = await testApp(t);
 const post = (payload: Record<string, unknown>) =>

@@ -2,7 +2,7 @@ import t from "tap";
 import { testApp } from "../../helper.ts";
 import { createCluster, createCoordinator, validNip, validRegon9 } from "../../fixtures/records.ts";
 import { createMembership, createOrganization } from "../../fixtures/organizations.ts";
-import { ISO_UTC, UUID_V7, expectProblem, sleep } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
 const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/organizations", payload: payload as object });
@@ -11,9 +11,8 @@ const patch = (id: string, payload: unknown, headers: Record<string, string> = {
   app.inject({ method: "PATCH", url: `/v1/organizations/${id}`, payload: payload as object, headers });
 const del = (id: string, headers: Record<string, string> = {}) => app.inject({ method: "DELETE", url: `/v1/organizations/${id}`, headers });
 const formatNip = (nip: string) => `PL ${nip.slice(0, 3)}-${nip.slice(3, 6)}-${nip.slice(6, 8)}-${nip.slice(8)}`;
-const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
 
-t.test("create: 201, Location, ETag, v7 id, version 1, every field as sent", async (t) => {
+t.test("create: every field as sent; optional fields present as null", async (t) => {
   const payload = {
     name: "Wyższa Szkoła Bankowa w Gdańsku",
     shortName: "WSB",
@@ -31,11 +30,6 @@ t.test("create: 201, Location, ETag, v7 id, version 1, every field as sent", asy
   const res = await post(payload);
   t.equal(res.statusCode, 201, res.body);
   const body = res.json();
-  t.match(body.id, UUID_V7);
-  t.equal(res.headers.location, `/v1/organizations/${body.id}`);
-  t.equal(res.headers.etag, `"${body.id}.v1"`);
-  t.match(body.createdAt, ISO_UTC);
-  t.match(body.updatedAt, ISO_UTC);
   t.strictSame(body, {
     ...payload,
     address: { ...payload.address, country: "PL" },
@@ -45,9 +39,6 @@ t.test("create: 201, Location, ETag, v7 id, version 1, every field as sent", asy
     updatedAt: body.updatedAt,
   });
   t.notOk("memberships" in body, "memberships only with include");
-  const again = await get(body.id);
-  t.equal(again.statusCode, 200);
-  t.strictSame(again.json(), body, "the Location URL serves the created record");
 
   const minimal = await post({ name: "Park Naukowo-Technologiczny w Gdańsku", kind: "science" });
   t.equal(minimal.statusCode, 201);
@@ -119,17 +110,6 @@ t.test("address: Polish postal code NN-NNN, ISO country, city required", async (
   t.same(foreign.json().address, { street: null, postalCode: "24103", city: "Kiel", country: "DE" });
 });
 
-t.test("GET: ETag and If-None-Match -> 304; unknown id 404; bad id 400", async (t) => {
-  const o = await createOrganization(app);
-  const cached = await get(o.id, "", { "if-none-match": `"${o.id}.v1"` });
-  t.equal(cached.statusCode, 304);
-  t.equal(cached.body, "");
-  t.equal((await get(o.id, "", { "if-none-match": `"${o.id}.v0"` })).statusCode, 200);
-  expectProblem(t, await get(UNKNOWN_ID), 404, "not_found");
-  expectProblem(t, await get("nie-uuid"), 400, "validation_failed", ["/id"]);
-  expectProblem(t, await get(o.id, "?include=clusters"), 400, "validation_failed", ["/include"]);
-});
-
 t.test("include=memberships on GET embeds the memberships, ordered by joinedOn", async (t) => {
   const o = await createOrganization(app);
   const plain = await get(o.id, "?include=memberships");
@@ -148,24 +128,17 @@ t.test("include=memberships on GET embeds the memberships, ordered by joinedOn",
   t.strictSame(res.json().memberships[0], early, "each embedded membership is the membership's own representation");
   const withCache = await get(o.id, "?include=memberships", { "if-none-match": `"${o.id}.v1"` });
   t.equal(withCache.statusCode, 200, "no 304 for an embedded representation");
+  expectProblem(t, await get(o.id, "?include=clusters"), 400, "validation_failed", ["/include"]);
 });
 
-t.test("PATCH: If-Match required (428), stale (412), then a merge patch validated as a whole", async (t) => {
+t.test("PATCH: a merge patch validated as a whole", async (t) => {
   const o = await createOrganization(app, { kind: "ngo", website: "https://a.example.pl", address: { street: "ul. Długa 1", postalCode: "80-827", city: "Gdańsk" } });
-  expectProblem(t, await patch(o.id, { shortName: "X" }), 428, "precondition_required");
-  const stale = expectProblem(t, await patch(o.id, { shortName: "X" }, { "if-match": `"${o.id}.v9"` }), 412, "version_mismatch");
-  t.equal(stale.currentVersion, 1);
-  await sleep(5);
   const res = await patch(o.id, { kind: "science", website: null, address: { street: "ul. Mariacka 5" } }, { "if-match": `"${o.id}.v1"` });
   t.equal(res.statusCode, 200, res.body);
   const body = res.json();
   t.equal(body.kind, "science");
   t.equal(body.website, null, "null clears");
   t.same(body.address, { street: "ul. Mariacka 5", postalCode: "80-827", city: "Gdańsk", country: "PL" }, "address merged member by member");
-  t.equal(body.version, 2);
-  t.equal(res.headers.etag, `"${o.id}.v2"`);
-  t.ok(body.updatedAt > o.updatedAt, "updatedAt moves forward");
-  t.equal(body.createdAt, o.createdAt);
 
   const before = (await get(o.id)).json();
   const etag = { "if-match": `"${o.id}.v2"` };
@@ -181,19 +154,6 @@ t.test("PATCH: If-Match required (428), stale (412), then a merge patch validate
   t.equal(searchable.statusCode, 200);
   const found = await app.inject({ method: "GET", url: "/v1/organizations?q=zeglugi" });
   t.same(found.json().data.map((r: { id: string }) => r.id), [o.id], "the search text follows a PATCH");
-  expectProblem(t, await patch(UNKNOWN_ID, { shortName: "X" }, { "if-match": "*" }), 404, "not_found");
-});
-
-t.test("DELETE: 428, 412, then 204 and 404", async (t) => {
-  const o = await createOrganization(app);
-  expectProblem(t, await del(o.id), 428, "precondition_required");
-  expectProblem(t, await del(o.id, { "if-match": `"${o.id}.v2"` }), 412, "version_mismatch");
-  t.equal((await get(o.id)).statusCode, 200);
-  const res = await del(o.id, { "if-match": `"${o.id}.v1"` });
-  t.equal(res.statusCode, 204);
-  t.equal(res.body, "");
-  expectProblem(t, await get(o.id), 404, "not_found");
-  expectProblem(t, await del(o.id, { "if-match": "*" }), 404, "not_found");
 });
 
 t.test("an organization still referenced cannot be deleted: 409 names what references it", async (t) => {

@@ -3,7 +3,7 @@ import { seedDemoData } from "../../../src/db/seed.ts";
 import { bearer, createReaderKey, testApp, type TestApp } from "../../helper.ts";
 import { YEAR, buildReportWorld } from "../../fixtures/reports.ts";
 import { createMeeting } from "../../fixtures/meetings.ts";
-import { expectProblem } from "../expect.ts";
+import { expectProblem } from "../../expect.ts";
 
 /**
  * The annual report over a world built around 2031 (test/fixtures/reports.ts): every figure counted by hand, for

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import type { Test } from "tap";
 
-/** Assertions shared by the resource tests. Not a test file itself (.taprc only runs *.test.ts). */
+/** Assertions shared by the tests, beside test/helper.ts. Not a test file itself (.taprc only runs *.test.ts). */
 
 export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
