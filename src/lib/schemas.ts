@@ -19,9 +19,18 @@ export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-
 /** Longest RFC 3339 date-time accepted: `2013-03-14T10:00:00.123456789+01:00` is 35 characters. */
 export const TIMESTAMP_MAX_LENGTH = 40;
 
+/** The instants the API can write back: `toISOString()` of anything outside these years is not RFC 3339. */
+const INSTANT_MIN = Date.parse("0001-01-01T00:00:00.000Z");
+const INSTANT_MAX = Date.parse("9999-12-31T23:59:59.999Z");
+
 export const Timestamp = z.iso
   .datetime({ offset: true, error: "must be an RFC 3339 date-time with offset" })
-  .max(TIMESTAMP_MAX_LENGTH, `must be an RFC 3339 date-time with offset (at most ${TIMESTAMP_MAX_LENGTH} characters)`);
+  .max(TIMESTAMP_MAX_LENGTH, `must be an RFC 3339 date-time with offset (at most ${TIMESTAMP_MAX_LENGTH} characters)`)
+  // `9999-12-31T23:59:59-23:59` has the right form, but falls in the year 10000 in UTC.
+  .refine((value) => {
+    const instant = Date.parse(value);
+    return Number.isNaN(instant) || (instant >= INSTANT_MIN && instant <= INSTANT_MAX);
+  }, "must fall between 0001-01-01 and 9999-12-31 in UTC");
 
 /** An instant the service writes (`2013-03-14T09:00:00.000Z`, always UTC). */
 export const Instant = z.string().max(TIMESTAMP_MAX_LENGTH).meta({ format: "date-time" });
@@ -238,11 +247,15 @@ export const Decimal = (options: { integerDigits: number; scale: number; example
     )
     .meta({ example: options.example });
 
+/** The years a record can be filed under (an activity's `year`, a report's). */
+export const YEAR_MIN = 1900;
+export const YEAR_MAX = 2200;
+
 const yearRange = (schema: z.ZodNumber) =>
   schema
     .int("must be a year such as 2013")
-    .min(1900, "must be a year from 1900 to 2200")
-    .max(2200, "must be a year from 1900 to 2200")
+    .min(YEAR_MIN, `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`)
+    .max(YEAR_MAX, `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`)
     .meta({ format: "int32" });
 
 /** A year in a JSON body: a number, as JSON has them ("2013" as a string is rejected). */

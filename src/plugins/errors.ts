@@ -120,9 +120,13 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
 }
 
 /** Turns any error into a problem response (the app's error handler, and the handler of Fastify's framework errors). */
+/** Headers that describe a result; a 5xx has none, whatever the handler had set before it failed. */
+const RESULT_HEADERS = ["location", "content-location", "etag", "last-modified", "link"];
+
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(error, request);
   const context = { instance: request.url.split("?")[0], requestId: String(request.id) };
+  if (!apiError || apiError.status >= 500) for (const name of RESULT_HEADERS) reply.removeHeader(name);
   if (!apiError) {
     request.log.error({ err: error }, "unexpected error");
     return sendProblem(

@@ -5,6 +5,8 @@ import {
   ID_LIST_MAX_ITEMS,
   Uuid,
   Year,
+  YEAR_MAX,
+  YEAR_MIN,
   YearQuery,
   includeQuery,
   int32,
@@ -74,6 +76,15 @@ export const ActivityCreate = z
   .superRefine(({ year, startDate, endDate }, ctx) => {
     if (year == null && startDate == null) {
       ctx.addIssue({ code: "custom", path: ["year"], message: "is required when startDate is not given" });
+      return;
+    }
+    // The year defaults to startDate's, and a record's year lies in 1900–2200: a start date further out needs `year`.
+    if (year == null && (yearOf(startDate!) < YEAR_MIN || yearOf(startDate!) > YEAR_MAX)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["startDate"],
+        message: `gives the year ${yearOf(startDate!)}, outside ${YEAR_MIN}–${YEAR_MAX}: send \`year\` (from ${YEAR_MIN} to ${YEAR_MAX}) with it`,
+      });
       return;
     }
     if (startDate != null && endDate != null && endDate < startDate) {
