@@ -6,6 +6,7 @@ import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
 import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
+import utf8Plugin from "./plugins/utf8.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(authPlugin);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
+  await app.register(utf8Plugin);
   await app.register(rateLimitPlugin, config.rateLimit ?? RATE_LIMIT_DEFAULTS);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });

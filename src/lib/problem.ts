@@ -35,6 +35,7 @@ export const PROBLEM_TYPES = {
   still_referenced: { status: 409, title: "The record is still referenced" },
   transition_not_allowed: { status: 409, title: "The status change is not allowed from the current status" },
   idempotency_key_in_use: { status: 409, title: "A request with this idempotency key is still in progress" },
+  request_incomplete: { status: 408, title: "The request was not received in time" },
   version_mismatch: { status: 412, title: "The record has changed since you read it" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },

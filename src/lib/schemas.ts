@@ -131,13 +131,17 @@ export const page = <T extends z.ZodType>(item: T, id: string) =>
     })
     .meta({ id });
 
+/**
+ * A whole number in a query string, where every value arrives as text: digits only, so that `0x10`, `1e2`, ` 5`
+ * or `5.0` are refused rather than read as a number (as `Number()` would).
+ */
+export const digitsToNumber = (value: unknown) => (typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value);
+
+const LIMIT_ERROR = `must be a whole number from 1 to ${PAGE_MAX_LIMIT}`;
+
 export const paginationQuery = {
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(PAGE_MAX_LIMIT, "must be a whole number from 1 to 100")
-    .default(25)
+  limit: z
+    .preprocess(digitsToNumber, z.number({ error: LIMIT_ERROR }).int(LIMIT_ERROR).min(1, LIMIT_ERROR).max(PAGE_MAX_LIMIT, LIMIT_ERROR).default(25))
     .meta({ description: "Page size (1–100).", format: "int32" }),
   cursor: z.string().max(CURSOR_MAX_LENGTH).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
 };
@@ -157,7 +161,11 @@ export const sortQuery = <F extends string>(fields: readonly [F, ...F[]], fallba
     .max(200, "must be at most 200 characters")
     .default(fallback)
     .transform((value, ctx) => {
-      const parts = value.split(",").map((part) => part.trim()).filter(Boolean);
+      const parts = value.split(",").map((part) => part.trim());
+      if (parts.some((part) => part === "" || part === "-")) {
+        ctx.addIssue({ code: "custom", message: `lists an empty field (two commas in a row, or one at either end); use ${fields.join(", ")}` });
+        return z.NEVER;
+      }
       const seen = new Set<string>();
       const sort: Array<{ field: F; direction: "asc" | "desc" }> = [];
       for (const part of parts) {

@@ -96,6 +96,13 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
     const listed = errors.length > PROBLEM_MAX_FIELD_ERRORS ? `; the first ${PROBLEM_MAX_FIELD_ERRORS} are listed` : "";
     return new ApiError("validation_failed", `${errors.length} ${errors.length === 1 ? "field is" : "fields are"} not valid${listed}.`, { errors });
   }
+  // The handler timeout runs from the request line on: when it ends before the body has even arrived (a slow upload),
+  // nothing was handled yet, so it is the client's 408, and the connection, with the rest of the body, is closed.
+  if (fastifyError.code === "FST_ERR_HANDLER_TIMEOUT" && request.raw.complete === false) {
+    return new ApiError("request_incomplete", "The request body did not arrive in time; nothing was done. Send it again, faster or smaller.", {
+      headers: { connection: "close" },
+    });
+  }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   // Every 503 says when to try again (the document declares Retry-After on each).
   if (known) return new ApiError(known.code, known.detail, known.code === "request_timeout" ? { headers: { "retry-after": "5" } } : {});
