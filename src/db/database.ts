@@ -8,6 +8,7 @@ import type { DatabaseConfig } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
+import { serialTransactions } from "./serial-transactions.ts";
 
 export { PrismaClient };
 
@@ -56,7 +57,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   }
   await probe.end();
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }) });
+  const prisma = new PrismaClient({ adapter: serialTransactions(new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })) });
   return {
     kind: "postgres",
     description,
