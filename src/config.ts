@@ -61,6 +61,13 @@ const positiveInt = (fallback: number, max: number) =>
 
 export const RATE_LIMIT_DEFAULTS = { enabled: true, max: 600, anonymousMax: 60, windowSeconds: 60 } as const satisfies RateLimitConfig;
 
+/**
+ * A statement runs at most `statementMs` (PostgreSQL's statement_timeout, and Prisma's interactive transaction
+ * timeout), well inside the request timeout, so a slow or frozen database answers a 503 before the request times
+ * out; a request waits at most `poolMs` for a free connection (pg-pool, and Prisma's transaction maxWait).
+ */
+export const DATABASE_TIMEOUT_DEFAULTS = { statementMs: 10_000, poolMs: 2_000 } as const;
+
 // Keep-alive outlives the 60 s idle timeout of common load balancers, so they, not we, close idle connections.
 export const TIMEOUT_DEFAULTS = { requestMs: 30_000, connectionMs: 90_000, keepAliveMs: 72_000 } as const satisfies TimeoutsConfig;
 
@@ -80,6 +87,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), postgresUrl.optional()),
   DATABASE_POOL_SIZE: positiveInt(10, 200),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(DATABASE_TIMEOUT_DEFAULTS.statementMs, 3_600_000),
+  DATABASE_POOL_TIMEOUT_MS: positiveInt(DATABASE_TIMEOUT_DEFAULTS.poolMs, 3_600_000),
   DATA_DIR: z.string().min(1).default("./data"),
   MIGRATE_ON_START: booleanFlag(true),
   SEED_DEMO_DATA: booleanFlag(true),
@@ -94,11 +103,18 @@ const EnvSchema = z.object({
   CONNECTION_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.connectionMs, 3_600_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
   CORS_ORIGINS: corsOrigins,
-}).refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
-  // An idle socket cut before the request timeout would drop the request without the timeout's answer.
-  path: ["CONNECTION_TIMEOUT_MS"],
-  message: "must be greater than REQUEST_TIMEOUT_MS",
-});
+})
+  .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
+    // An idle socket cut before the request timeout would drop the request without the timeout's answer.
+    path: ["CONNECTION_TIMEOUT_MS"],
+    message: "must be greater than REQUEST_TIMEOUT_MS",
+  })
+  .refine((env) => env.DATABASE_STATEMENT_TIMEOUT_MS + env.DATABASE_POOL_TIMEOUT_MS < env.REQUEST_TIMEOUT_MS, {
+    // Waiting for a connection and then running a statement must end (503 database_unavailable) before the
+    // request timeout's 503, which cannot say whether the write happened.
+    path: ["DATABASE_STATEMENT_TIMEOUT_MS"],
+    message: "plus DATABASE_POOL_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS",
+  });
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -137,9 +153,10 @@ export type TimeoutsConfig = {
 };
 
 
+/** Unset timeouts take DATABASE_TIMEOUT_DEFAULTS. */
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolSize: number }
-  | { kind: "pglite"; dataDir: string };
+  | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number; poolTimeoutMs?: number }
+  | { kind: "pglite"; dataDir: string; statementTimeoutMs?: number };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -159,8 +176,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
+      ? {
+          kind: "postgres",
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+          poolTimeoutMs: e.DATABASE_POOL_TIMEOUT_MS,
+        }
+      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR), statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemoData: e.SEED_DEMO_DATA,
     bodyLimit: e.BODY_LIMIT,

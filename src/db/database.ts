@@ -4,11 +4,12 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { PGlite } from "@electric-sql/pglite";
-import type { DatabaseConfig } from "../config.ts";
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseConfig } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { serialTransactions } from "./serial-transactions.ts";
+import { retryingTransactions } from "./transaction-retries.ts";
 
 export { PrismaClient };
 
@@ -42,10 +43,13 @@ const reason = (error: unknown) => {
 };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "postgres" ? openPostgres(config.url, config.poolSize) : openEmbedded(config.dataDir);
+  return config.kind === "postgres" ? openPostgres(config) : openEmbedded(config);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>): Promise<Database> {
+  const { url, poolSize } = config;
+  const statementTimeoutMs = config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs;
+  const poolTimeoutMs = config.poolTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.poolMs;
   const description = describePostgresUrl(url);
   // Connect once up front so a wrong URL or a server that is down fails start-up with one clear line.
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -57,7 +61,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   }
   await probe.end();
 
-  const prisma = new PrismaClient({ adapter: serialTransactions(new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })) });
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: poolSize,
+    // Every statement of every connection is bounded (a 57014 is a 503), and so is the wait for a free connection.
+    statement_timeout: statementTimeoutMs,
+    connectionTimeoutMillis: poolTimeoutMs,
+  });
+  const prisma = retryingTransactions(
+    new PrismaClient({
+      adapter: serialTransactions(adapter),
+      transactionOptions: { maxWait: poolTimeoutMs, timeout: statementTimeoutMs },
+    }),
+  );
   return {
     kind: "postgres",
     description,
@@ -80,7 +96,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(config: Extract<DatabaseConfig, { kind: "pglite" }>): Promise<Database> {
+  const { dataDir } = config;
   const inMemory = dataDir.startsWith("memory://");
   const createdNow = inMemory || !fs.existsSync(path.join(dataDir, "PG_VERSION"));
   const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
@@ -91,7 +108,12 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     releaseLock();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${reason(error)}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite runs each statement to its end inside this process (no statement_timeout can interrupt it); Prisma's
+  // transaction timeout still bounds a transaction between its statements.
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    transactionOptions: { timeout: config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs },
+  });
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,

@@ -159,6 +159,10 @@ t.test("the configuration names each bad variable (in-process, the same code the
     [{ DATABASE_URL: "http://example.com/db" }, "DATABASE_URL"],
     [{ BODY_LIMIT: "0" }, "BODY_LIMIT"],
     [{ MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START"],
+    // A statement (after waiting for a connection) must end before the request times out.
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: "28000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
+    [{ REQUEST_TIMEOUT_MS: "5000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
+    [{ DATABASE_POOL_TIMEOUT_MS: "0" }, "DATABASE_POOL_TIMEOUT_MS"],
   ] as const) {
     const error = (() => {
       try {
@@ -176,7 +180,14 @@ t.test("the configuration names each bad variable (in-process, the same code the
   const defaults = loadConfig({ DATA_DIR: "memory://" });
   t.equal(defaults.port, 3000);
   t.equal(defaults.host, "127.0.0.1");
-  t.same(defaults.database, { kind: "pglite", dataDir: "memory://" });
+  t.same(defaults.database, { kind: "pglite", dataDir: "memory://", statementTimeoutMs: 10_000 });
+  t.same(loadConfig({ DATABASE_URL: "postgresql://u@db:5432/x" }).database, {
+    kind: "postgres",
+    url: "postgresql://u@db:5432/x",
+    poolSize: 10,
+    statementTimeoutMs: 10_000,
+    poolTimeoutMs: 2_000,
+  });
   t.equal(loadConfig({ PORT: "0" }).port, 0, "PORT=0 means any free port");
   t.equal(loadConfig({ PORT: "" }).port, 3000, "an empty PORT is unset, not 0 (a random port)");
   t.equal(loadConfig({ PORT: "8080" }).port, 8080);
