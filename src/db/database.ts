@@ -42,6 +42,8 @@ const reason = (error: unknown) => {
   return (message ?? "unknown error").split("\n")[0];
 };
 
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === "postgres" ? openPostgres(config) : openEmbedded(config);
 }
@@ -66,6 +68,9 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     max: poolSize,
     // Every statement of every connection is bounded (a 57014 is a 503), and so is the wait for a free connection.
     statement_timeout: statementTimeoutMs,
+    // A server that stops answering altogether (frozen, or cut off without a reset) cannot cancel anything itself:
+    // the client gives up a little after the statement timeout would have fired.
+    query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     connectionTimeoutMillis: poolTimeoutMs,
   });
   const prisma = retryingTransactions(

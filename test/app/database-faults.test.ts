@@ -134,3 +134,25 @@ t.test("database faults against PostgreSQL", { skip }, async (t) => {
     t.equal(attempts, 3, "one of the two ran twice");
   });
 });
+
+t.test("a frozen database server (its backend stopped with SIGSTOP) is a 503 soon after the statement timeout", { skip: skip || (process.getuid?.() === 0 ? false : "needs root to stop a PostgreSQL backend") }, async (t) => {
+  const { url, drop } = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+  t.teardown(drop);
+  const database = await openDatabase({ kind: "postgres", url, poolSize: 1, statementTimeoutMs: 300, poolTimeoutMs: 300 });
+  t.teardown(() => database.close());
+  await database.migrate();
+  const app = await buildApp({ database, config: TEST_CONFIG });
+  t.teardown(() => app.close());
+  const key = await createAdminKey(database);
+  injectWithKey(app, key.key);
+  t.equal((await app.inject({ url: "/v1/coordinators" })).statusCode, 200, "the pool's one connection is open");
+  const [backend] = await database.prisma.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
+  process.kill(backend!.pid, "SIGSTOP");
+  try {
+    const res = await app.inject({ url: "/v1/coordinators" });
+    expectProblem(t, res, 503, "database_unavailable");
+    t.match(res.headers["retry-after"], /^\d+$/);
+  } finally {
+    process.kill(backend!.pid, "SIGCONT");
+  }
+});
