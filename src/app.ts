@@ -33,7 +33,8 @@ import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 export type AppOptions = {
   database: Database;
   /** Unset parts take their defaults (tests pass small rate limits and timeouts). */
-  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> & Partial<Pick<Config, "timeouts" | "corsOrigins">> & { rateLimit?: RateLimitOptions };
+  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> &
+    Partial<Pick<Config, "timeouts" | "corsOrigins" | "idempotencyLeaseMs">> & { rateLimit?: RateLimitOptions };
   logger?: FastifyServerOptions["logger"];
   /** Close the database when the app closes (the server does; tests share one database across apps). */
   closeDatabase?: boolean;
@@ -86,7 +87,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(swaggerPlugin);
-  await app.register(idempotencyPlugin);
+  await app.register(idempotencyPlugin, { leaseMs: config.idempotencyLeaseMs });
 
   // Operations.
   await app.register(healthRoutes);

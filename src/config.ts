@@ -103,6 +103,7 @@ const EnvSchema = z.object({
   CONNECTION_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.connectionMs, 3_600_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
   CORS_ORIGINS: corsOrigins,
+  IDEMPOTENCY_LEASE_MS: positiveInt(10_000, 3_600_000),
 })
   .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
     // An idle socket cut before the request timeout would drop the request without the timeout's answer.
@@ -130,6 +131,8 @@ export type Config = {
   timeouts: TimeoutsConfig;
   /** Origins allowed by CORS; empty: CORS is off. */
   corsOrigins: string[];
+  /** How long an Idempotency-Key claim outlives its request's last sign of life (then a retry takes it over). */
+  idempotencyLeaseMs: number;
 };
 
 export type RateLimitConfig = {
@@ -197,5 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, connectionMs: e.CONNECTION_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
     corsOrigins: e.CORS_ORIGINS,
+    idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
   };
 }

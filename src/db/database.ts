@@ -9,7 +9,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { serialTransactions } from "./serial-transactions.ts";
-import { retryingTransactions } from "./transaction-retries.ts";
+import { appTransactions } from "./transactions.ts";
 
 export { PrismaClient };
 
@@ -73,7 +73,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     connectionTimeoutMillis: poolTimeoutMs,
   });
-  const prisma = retryingTransactions(
+  const prisma = appTransactions(
     new PrismaClient({
       adapter: serialTransactions(adapter),
       transactionOptions: { maxWait: poolTimeoutMs, timeout: statementTimeoutMs },
@@ -115,10 +115,12 @@ async function openEmbedded(config: Extract<DatabaseConfig, { kind: "pglite" }>)
   }
   // PGlite runs each statement to its end inside this process (no statement_timeout can interrupt it); Prisma's
   // transaction timeout still bounds a transaction between its statements.
-  const prisma = new PrismaClient({
-    adapter: new PrismaPGlite(pglite),
-    transactionOptions: { timeout: config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs },
-  });
+  const prisma = appTransactions(
+    new PrismaClient({
+      adapter: new PrismaPGlite(pglite),
+      transactionOptions: { timeout: config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs },
+    }),
+  );
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
