@@ -29,12 +29,13 @@ import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
 import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
+import { handleClientError } from "./lib/client-errors.ts";
 
 export type AppOptions = {
   database: Database;
   /** Unset parts take their defaults (tests pass small rate limits and timeouts). */
   config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> &
-    Partial<Pick<Config, "timeouts" | "corsOrigins" | "idempotencyLeaseMs">> & { rateLimit?: RateLimitOptions };
+    Partial<Pick<Config, "timeouts" | "corsOrigins" | "idempotencyLeaseMs" | "publicBaseUrl">> & { rateLimit?: RateLimitOptions };
   logger?: FastifyServerOptions["logger"];
   /** Close the database when the app closes (the server does; tests share one database across apps). */
   closeDatabase?: boolean;
@@ -68,10 +69,13 @@ export async function buildApp(options: AppOptions) {
       reply.header("x-request-id", request.id).headers(securityHeaders(request));
       return handleError(error, request, reply);
     },
+    // Requests Node's HTTP parser refuses (431, 400, 408) are answered as problems too.
+    clientErrorHandler: handleClientError,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     routerOptions: { ignoreTrailingSlash: true },
   });
+  app.decorate("publicBaseUrl", config.publicBaseUrl);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -27,6 +27,19 @@ const redisUrl = z.string().refine((value) => {
   }
 }, "must be a URL like redis://127.0.0.1:6379 (rediss:// for TLS)");
 
+/** Where clients reach the service (`https://api.example.com`, or with a path prefix a proxy adds): absolute links start with it. */
+const publicBaseUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL such as https://api.example.com, without a query or credentials")
+  .transform((value) => value.replace(/\/+$/, ""));
+
 /** Browser origins allowed to call the API (CORS); empty: CORS is off. `*` allows any origin. */
 const corsOrigins = z
   .string()
@@ -59,6 +72,17 @@ const positiveInt = (fallback: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+const optionalPositiveInt = (max: number) =>
+  z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(max, `must be at most ${max}`)
+      .optional(),
+  );
+
 export const RATE_LIMIT_DEFAULTS = { enabled: true, max: 600, anonymousMax: 60, windowSeconds: 60 } as const satisfies RateLimitConfig;
 
 /**
@@ -87,8 +111,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), postgresUrl.optional()),
   DATABASE_POOL_SIZE: positiveInt(10, 200),
-  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt(DATABASE_TIMEOUT_DEFAULTS.statementMs, 3_600_000),
-  DATABASE_POOL_TIMEOUT_MS: positiveInt(DATABASE_TIMEOUT_DEFAULTS.poolMs, 3_600_000),
+  // Unset: derived from REQUEST_TIMEOUT_MS (databaseTimeouts below).
+  DATABASE_STATEMENT_TIMEOUT_MS: optionalPositiveInt(3_600_000),
+  DATABASE_POOL_TIMEOUT_MS: optionalPositiveInt(3_600_000),
   DATA_DIR: z.string().min(1).default("./data"),
   MIGRATE_ON_START: booleanFlag(true),
   SEED_DEMO_DATA: booleanFlag(true),
@@ -104,18 +129,27 @@ const EnvSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
   CORS_ORIGINS: corsOrigins,
   IDEMPOTENCY_LEASE_MS: positiveInt(10_000, 3_600_000),
+  PUBLIC_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), publicBaseUrl.optional()),
 })
   .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
     // An idle socket cut before the request timeout would drop the request without the timeout's answer.
     path: ["CONNECTION_TIMEOUT_MS"],
     message: "must be greater than REQUEST_TIMEOUT_MS",
   })
-  .refine((env) => env.DATABASE_STATEMENT_TIMEOUT_MS + env.DATABASE_POOL_TIMEOUT_MS < env.REQUEST_TIMEOUT_MS, {
+  .refine((env) => databaseTimeouts(env).statementMs + databaseTimeouts(env).poolMs < env.REQUEST_TIMEOUT_MS, {
     // Waiting for a connection and then running a statement must end (503 database_unavailable) before the
     // request timeout's 503, which cannot say whether the write happened.
     path: ["DATABASE_STATEMENT_TIMEOUT_MS"],
     message: "plus DATABASE_POOL_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS",
   });
+
+/** The database timeouts: as set, or the defaults, shortened to fit inside a short REQUEST_TIMEOUT_MS. */
+function databaseTimeouts(env: { REQUEST_TIMEOUT_MS: number; DATABASE_STATEMENT_TIMEOUT_MS?: number; DATABASE_POOL_TIMEOUT_MS?: number }) {
+  return {
+    statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? Math.max(1, Math.min(DATABASE_TIMEOUT_DEFAULTS.statementMs, Math.floor(env.REQUEST_TIMEOUT_MS / 3))),
+    poolMs: env.DATABASE_POOL_TIMEOUT_MS ?? Math.max(1, Math.min(DATABASE_TIMEOUT_DEFAULTS.poolMs, Math.floor(env.REQUEST_TIMEOUT_MS / 10))),
+  };
+}
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -133,6 +167,8 @@ export type Config = {
   corsOrigins: string[];
   /** How long an Idempotency-Key claim outlives its request's last sign of life (then a retry takes it over). */
   idempotencyLeaseMs: number;
+  /** Absolute links start with this (no trailing slash); unset: links are relative. Never the request's Host. */
+  publicBaseUrl?: string;
 };
 
 export type RateLimitConfig = {
@@ -173,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  const database = databaseTimeouts(e);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -183,10 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           kind: "postgres",
           url: e.DATABASE_URL,
           poolSize: e.DATABASE_POOL_SIZE,
-          statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
-          poolTimeoutMs: e.DATABASE_POOL_TIMEOUT_MS,
+          statementTimeoutMs: database.statementMs,
+          poolTimeoutMs: database.poolMs,
         }
-      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR), statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
+      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR), statementTimeoutMs: database.statementMs },
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemoData: e.SEED_DEMO_DATA,
     bodyLimit: e.BODY_LIMIT,
@@ -201,5 +238,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, connectionMs: e.CONNECTION_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
     corsOrigins: e.CORS_ORIGINS,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
   };
 }

@@ -1,4 +1,5 @@
 import { buildApp } from "./app.ts";
+import { loggerOptions } from "./lib/logging.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { seedDemoData } from "./db/seed.ts";
@@ -66,10 +67,7 @@ try {
     database,
     config,
     closeDatabase: true,
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
-    },
+    logger: loggerOptions(config.logLevel),
   });
 } catch (error) {
   await database.close().catch(() => undefined);

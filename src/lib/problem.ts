@@ -40,6 +40,7 @@ export const PROBLEM_TYPES = {
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   idempotency_key_reused: { status: 422, title: "The idempotency key was used with a different request" },
+  headers_too_large: { status: 431, title: "The request line or headers are too large" },
   reference_not_found: { status: 422, title: "A referenced record does not exist" },
   too_many_rows: { status: 422, title: "Too many records match for one export" },
   precondition_required: { status: 428, title: "A precondition header is required" },
@@ -47,6 +48,8 @@ export const PROBLEM_TYPES = {
   internal_error: { status: 500, title: "Internal server error" },
   database_unavailable: { status: 503, title: "The database is unavailable" },
   request_timeout: { status: 503, title: "The request took too long to answer" },
+  overloaded: { status: 503, title: "The service is overloaded" },
+  shutting_down: { status: 503, title: "The service is shutting down" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;

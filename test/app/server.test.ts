@@ -161,8 +161,10 @@ t.test("the configuration names each bad variable (in-process, the same code the
     [{ MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START"],
     // A statement (after waiting for a connection) must end before the request times out.
     [{ DATABASE_STATEMENT_TIMEOUT_MS: "28000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
-    [{ REQUEST_TIMEOUT_MS: "5000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
+    [{ REQUEST_TIMEOUT_MS: "5000", DATABASE_STATEMENT_TIMEOUT_MS: "10000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
     [{ DATABASE_POOL_TIMEOUT_MS: "0" }, "DATABASE_POOL_TIMEOUT_MS"],
+    [{ PUBLIC_BASE_URL: "api.example.com" }, "PUBLIC_BASE_URL"],
+    [{ PUBLIC_BASE_URL: "https://api.example.com/?x=1" }, "PUBLIC_BASE_URL"],
   ] as const) {
     const error = (() => {
       try {
@@ -188,6 +190,13 @@ t.test("the configuration names each bad variable (in-process, the same code the
     statementTimeoutMs: 10_000,
     poolTimeoutMs: 2_000,
   });
+  t.equal(loadConfig({ PUBLIC_BASE_URL: "https://api.example.com/klastry/" }).publicBaseUrl, "https://api.example.com/klastry", "no trailing slash");
+  t.equal(defaults.publicBaseUrl, undefined, "unset: links are relative");
+  t.same(
+    loadConfig({ DATABASE_URL: "postgresql://u@db:5432/x", REQUEST_TIMEOUT_MS: "6000" }).database,
+    { kind: "postgres", url: "postgresql://u@db:5432/x", poolSize: 10, statementTimeoutMs: 2000, poolTimeoutMs: 600 },
+    "unset database timeouts shrink to fit a short request timeout",
+  );
   t.equal(loadConfig({ PORT: "0" }).port, 0, "PORT=0 means any free port");
   t.equal(loadConfig({ PORT: "" }).port, 3000, "an empty PORT is unset, not 0 (a random port)");
   t.equal(loadConfig({ PORT: "8080" }).port, 8080);
