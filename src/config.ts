@@ -72,6 +72,15 @@ const positiveInt = (fallback: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** 0 turns the feature off. */
+const nonNegativeInt = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
 const optionalPositiveInt = (max: number) =>
   z.preprocess(
     (value) => (value === "" ? undefined : value),
@@ -82,6 +91,30 @@ const optionalPositiveInt = (max: number) =>
       .max(max, `must be at most ${max}`)
       .optional(),
   );
+
+/** The bounds of load shedding (src/plugins/load-shedding.ts); a bound of 0 turns its check off. */
+export type LoadSheddingOptions = {
+  /** Mean event-loop delay (ms) over a sample past which requests are shed. */
+  maxEventLoopDelayMs: number;
+  /** Event-loop utilisation (0–1) past which requests are shed. */
+  maxEventLoopUtilization: number;
+  /** Requests waiting for a database connection past which requests are shed. */
+  maxPoolWaiters: number;
+  retryAfterSeconds: number;
+  /** How often the event loop and the pool are sampled. */
+  sampleIntervalMs?: number;
+};
+
+export const LOAD_SHEDDING_DEFAULTS = {
+  maxEventLoopDelayMs: 200,
+  maxEventLoopUtilization: 0,
+  maxPoolWaiters: 20,
+  retryAfterSeconds: 2,
+  sampleIntervalMs: 250,
+} as const satisfies LoadSheddingOptions;
+
+/** After SIGTERM: keep serving for `drainDelayMs` (readiness already 503), then give in-flight work `timeoutMs`. */
+export const SHUTDOWN_DEFAULTS = { drainDelayMs: 5_000, timeoutMs: 35_000 } as const;
 
 export const RATE_LIMIT_DEFAULTS = { enabled: true, max: 600, anonymousMax: 60, windowSeconds: 60 } as const satisfies RateLimitConfig;
 
@@ -129,6 +162,16 @@ const EnvSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
   CORS_ORIGINS: corsOrigins,
   IDEMPOTENCY_LEASE_MS: positiveInt(10_000, 3_600_000),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: nonNegativeInt(LOAD_SHEDDING_DEFAULTS.maxEventLoopDelayMs, 600_000),
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce
+    .number({ error: "must be a number from 0 to 1" })
+    .min(0, "must be a number from 0 to 1")
+    .max(1, "must be a number from 0 to 1")
+    .default(LOAD_SHEDDING_DEFAULTS.maxEventLoopUtilization),
+  LOAD_SHED_MAX_POOL_WAITERS: nonNegativeInt(LOAD_SHEDDING_DEFAULTS.maxPoolWaiters, 100_000),
+  LOAD_SHED_RETRY_AFTER_SECONDS: positiveInt(LOAD_SHEDDING_DEFAULTS.retryAfterSeconds, 3600),
+  SHUTDOWN_DRAIN_DELAY_MS: nonNegativeInt(SHUTDOWN_DEFAULTS.drainDelayMs, 600_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(SHUTDOWN_DEFAULTS.timeoutMs, 3_600_000),
   PUBLIC_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), publicBaseUrl.optional()),
 })
   .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
@@ -169,6 +212,8 @@ export type Config = {
   idempotencyLeaseMs: number;
   /** Absolute links start with this (no trailing slash); unset: links are relative. Never the request's Host. */
   publicBaseUrl?: string;
+  shutdown: { drainDelayMs: number; timeoutMs: number };
+  loadShedding: LoadSheddingOptions;
 };
 
 export type RateLimitConfig = {
@@ -239,5 +284,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS,
     idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    shutdown: { drainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    loadShedding: {
+      maxEventLoopDelayMs: e.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+      maxPoolWaiters: e.LOAD_SHED_MAX_POOL_WAITERS,
+      retryAfterSeconds: e.LOAD_SHED_RETRY_AFTER_SECONDS,
+    },
   };
 }

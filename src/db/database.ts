@@ -23,6 +23,8 @@ export type Database = {
   createdNow: boolean;
   migrate(): Promise<MigrationResult>;
   ping(timeoutMs?: number): Promise<void>;
+  /** Requests waiting for a free connection right now (load shedding watches it); 0 on PGlite, which has none. */
+  poolWaiting(): number;
   close(): Promise<void>;
 };
 
@@ -63,7 +65,8 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
   }
   await probe.end();
 
-  const adapter = new PrismaPg({
+  // Our own pool (PrismaPg would make one we cannot see), so that load shedding can watch its waiting requests.
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Every statement of every connection is bounded (a 57014 is a 503), and so is the wait for a free connection.
@@ -73,6 +76,10 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     connectionTimeoutMillis: poolTimeoutMs,
   });
+  // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener the error
+  // would be an uncaught exception.
+  pool.on("error", () => undefined);
+  const adapter = new PrismaPg(pool);
   const prisma = appTransactions(
     new PrismaClient({
       adapter: serialTransactions(adapter),
@@ -97,7 +104,11 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
       }
     },
     ping: (timeoutMs) => ping(prisma, timeoutMs),
-    close: () => prisma.$disconnect(),
+    poolWaiting: () => pool.waitingCount,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -132,6 +143,7 @@ async function openEmbedded(config: Extract<DatabaseConfig, { kind: "pglite" }>)
     createdNow,
     migrate: () => migrate(session),
     ping: (timeoutMs) => ping(prisma, timeoutMs),
+    poolWaiting: () => 0,
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -194,5 +206,14 @@ export function detachedDatabase(): Database {
   const unavailable = async () => {
     throw new DatabaseUnavailableError("no database: this app instance only describes the API");
   };
-  return { kind: "postgres", description: "no database", prisma, createdNow: false, migrate: unavailable, ping: unavailable, close: () => prisma.$disconnect() };
+  return {
+    kind: "postgres",
+    description: "no database",
+    prisma,
+    createdNow: false,
+    migrate: unavailable,
+    ping: unavailable,
+    poolWaiting: () => 0,
+    close: () => prisma.$disconnect(),
+  };
 }

@@ -120,6 +120,8 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemBody, headers: Record<string, string> = {}) {
   return reply
     .code(problem.status)
+    // Also for errors raised before the hook that sets it has run (a request refused while closing, or shed).
+    .header("x-request-id", request.id)
     .headers(headers)
     .type("application/problem+json; charset=utf-8")
     .serializer((payload) => JSON.stringify(payload))

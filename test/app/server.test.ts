@@ -164,6 +164,8 @@ t.test("the configuration names each bad variable (in-process, the same code the
     [{ REQUEST_TIMEOUT_MS: "5000", DATABASE_STATEMENT_TIMEOUT_MS: "10000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
     [{ DATABASE_POOL_TIMEOUT_MS: "0" }, "DATABASE_POOL_TIMEOUT_MS"],
     [{ PUBLIC_BASE_URL: "api.example.com" }, "PUBLIC_BASE_URL"],
+    [{ SHUTDOWN_DRAIN_DELAY_MS: "-1" }, "SHUTDOWN_DRAIN_DELAY_MS"],
+    [{ SHUTDOWN_TIMEOUT_MS: "0" }, "SHUTDOWN_TIMEOUT_MS"],
     [{ PUBLIC_BASE_URL: "https://api.example.com/?x=1" }, "PUBLIC_BASE_URL"],
   ] as const) {
     const error = (() => {
@@ -192,6 +194,8 @@ t.test("the configuration names each bad variable (in-process, the same code the
   });
   t.equal(loadConfig({ PUBLIC_BASE_URL: "https://api.example.com/klastry/" }).publicBaseUrl, "https://api.example.com/klastry", "no trailing slash");
   t.equal(defaults.publicBaseUrl, undefined, "unset: links are relative");
+  t.same(defaults.shutdown, { drainDelayMs: 5000, timeoutMs: 35_000 });
+  t.same(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: "0", SHUTDOWN_TIMEOUT_MS: "1000" }).shutdown, { drainDelayMs: 0, timeoutMs: 1000 }, "no drain");
   t.same(
     loadConfig({ DATABASE_URL: "postgresql://u@db:5432/x", REQUEST_TIMEOUT_MS: "6000" }).database,
     { kind: "postgres", url: "postgresql://u@db:5432/x", poolSize: 10, statementTimeoutMs: 2000, poolTimeoutMs: 600 },
