@@ -139,23 +139,19 @@ function checkTimes(meeting: TimeFields, ctx: z.RefinementCtx) {
       return;
     }
   }
-  // zod runs this rule even when a field has already failed its own (an invalid startsAt, an unknown time zone):
-  // those are reported there, and must not reach Intl here, which throws on them (a 500).
   const startsAt = meeting.startsAt ? new Date(meeting.startsAt) : undefined;
-  const validStart = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt : undefined;
-  const timeZone = typeof meeting.timeZone === "string" ? canonicalTimeZone(meeting.timeZone) : undefined;
   if (meeting.date === undefined && startsAt === undefined) {
     ctx.addIssue({ code: "custom", path: ["date"], message: "is required unless startsAt is given" });
   }
-  if (validStart && meeting.date !== undefined && timeZone) {
-    const local = localDateOf(validStart, timeZone);
-    if (local !== meeting.date) {
-      ctx.addIssue({ code: "custom", path: ["date"], message: `must be the date of startsAt in ${meeting.timeZone} (${local})` });
-    }
+  // zod runs this rule also when a field failed its own (startsAt "x"): never hand Intl an invalid date or zone.
+  const zone = startsAt && !Number.isNaN(startsAt.getTime()) && typeof meeting.timeZone === "string" ? canonicalTimeZone(meeting.timeZone) : undefined;
+  const local = zone ? localDateOf(startsAt!, zone) : undefined;
+  if (local !== undefined && meeting.date !== undefined && local !== meeting.date) {
+    ctx.addIssue({ code: "custom", path: ["date"], message: `must be the date of startsAt in ${meeting.timeZone} (${local})` });
   }
   if (meeting.endsAt) {
     if (!startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "requires startsAt" });
-    else if (validStart && new Date(meeting.endsAt) <= validStart) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
+    else if (new Date(meeting.endsAt) <= startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
   }
 }
 
