@@ -17,6 +17,20 @@ const skip = usingPostgres ? false : "needs a real PostgreSQL server (pg_termina
 
 const coordinator = (name: string) => ({ name, legalForm: "limited_liability_company", address: { city: "Gdańsk", postalCode: "80-309" } });
 
+type DatabaseSettings = { poolSize?: number; statementTimeoutMs?: number; poolTimeoutMs?: number };
+
+/** An app over its own pool of the database at `url`, with the given database settings. */
+async function appOver(t: Test, url: string, settings: DatabaseSettings = {}) {
+  const database: Database = await openDatabase({ kind: "postgres", url, poolSize: settings.poolSize ?? 5, ...settings });
+  t.teardown(() => database.close());
+  await database.migrate();
+  const app = await buildApp({ database, config: TEST_CONFIG });
+  t.teardown(() => app.close());
+  const key = await createAdminKey(database);
+  injectWithKey(app, key.key);
+  return { app, database };
+}
+
 t.test("database faults against PostgreSQL", { skip }, async (t) => {
   const { url, drop } = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
   t.teardown(drop);
@@ -25,17 +39,7 @@ t.test("database faults against PostgreSQL", { skip }, async (t) => {
   await admin.connect();
   t.teardown(() => admin.end());
 
-  /** An app over its own pool of this database, with the given database settings. */
-  const appWith = async (t: Test, settings: { poolSize?: number; statementTimeoutMs?: number; poolTimeoutMs?: number } = {}) => {
-    const database: Database = await openDatabase({ kind: "postgres", url, poolSize: settings.poolSize ?? 5, ...settings });
-    t.teardown(() => database.close());
-    await database.migrate();
-    const app = await buildApp({ database, config: TEST_CONFIG });
-    t.teardown(() => app.close());
-    const key = await createAdminKey(database);
-    injectWithKey(app, key.key);
-    return { app, database };
-  };
+  const appWith = (t: Test, settings: DatabaseSettings = {}) => appOver(t, url, settings);
 
   /** A session that holds the write lock until `release()`. */
   const holdWriteLock = async () => {
@@ -138,13 +142,7 @@ t.test("database faults against PostgreSQL", { skip }, async (t) => {
 t.test("a frozen database server (its backend stopped with SIGSTOP) is a 503 soon after the statement timeout", { skip: skip || (process.getuid?.() === 0 ? false : "needs root to stop a PostgreSQL backend") }, async (t) => {
   const { url, drop } = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
   t.teardown(drop);
-  const database = await openDatabase({ kind: "postgres", url, poolSize: 1, statementTimeoutMs: 300, poolTimeoutMs: 300 });
-  t.teardown(() => database.close());
-  await database.migrate();
-  const app = await buildApp({ database, config: TEST_CONFIG });
-  t.teardown(() => app.close());
-  const key = await createAdminKey(database);
-  injectWithKey(app, key.key);
+  const { app, database } = await appOver(t, url, { poolSize: 1, statementTimeoutMs: 300, poolTimeoutMs: 300 });
   t.equal((await app.inject({ url: "/v1/coordinators" })).statusCode, 200, "the pool's one connection is open");
   const [backend] = await database.prisma.$queryRaw<Array<{ pid: number }>>`SELECT pg_backend_pid() AS pid`;
   process.kill(backend!.pid, "SIGSTOP");
