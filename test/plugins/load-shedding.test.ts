@@ -21,19 +21,24 @@ t.test("an event loop lagging past the bound sheds requests with a 503, but neve
   const database = await testDatabase(t);
   const app = await buildApp({
     database,
-    config: { ...TEST_CONFIG, loadShedding: { maxEventLoopDelayMs: 50, maxEventLoopUtilization: 0, maxPoolWaiters: 0, retryAfterSeconds: 3, sampleIntervalMs: 500 } },
+    config: { ...TEST_CONFIG, loadShedding: { maxEventLoopDelayMs: 50, maxEventLoopUtilization: 0, maxPoolWaiters: 0, retryAfterSeconds: 3, sampleIntervalMs: 100 } },
   });
   t.teardown(() => app.close());
   await app.ready();
   injectWithKey(app, (await createAdminKey(database)).key);
-  await sleep(1100); // the first two samples after start-up are not acted on
+  await sleep(300); // the first two samples after start-up are not acted on
   await untilPressure(app, false); // starting up may have kept the event loop busy
   t.equal((await app.inject({ url: "/v1/coordinators" })).statusCode, 200, "served while the load is normal");
 
-  const until = Date.now() + 600;
-  while (Date.now() < until) {
-    // Busy: the event loop cannot run for 600 ms, as under a burst of CPU-bound work.
-  }
+  // Saturated: the event loop is blocked for 150 ms out of every ~170, as under a flood of CPU-bound work, until the
+  // requests below have been answered.
+  const lagger = setInterval(() => {
+    const until = Date.now() + 150;
+    while (Date.now() < until) {
+      // busy
+    }
+  }, 20);
+  t.teardown(() => clearInterval(lagger));
   await untilPressure(app, true);
   const shed = await app.inject({ url: "/v1/coordinators" });
   const problem = expectProblem(t, shed, 503, "overloaded");
@@ -42,6 +47,7 @@ t.test("an event loop lagging past the bound sheds requests with a 503, but neve
   t.equal(problem.requestId, shed.headers["x-request-id"]);
   t.match(problem.detail, /overloaded/);
   t.equal((await app.inject({ url: "/health/live" })).statusCode, 200, "liveness is never shed");
+  clearInterval(lagger);
 
   await untilPressure(app, false);
   t.equal((await app.inject({ url: "/v1/coordinators" })).statusCode, 200, "served again once the load falls back");
