@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { RATE_LIMIT_DEFAULTS, TIMEOUT_DEFAULTS, type Config } from "./config.ts";
+import { RATE_LIMIT_DEFAULTS, TIMEOUT_DEFAULTS, type Config, type LoadSheddingOptions } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
 import recordsPlugin from "./plugins/records.ts";
 import errorsPlugin, { handleError } from "./plugins/errors.ts";
 import httpPlugin from "./plugins/http.ts";
 import languagePlugin from "./plugins/language.ts";
+import utf8Plugin from "./plugins/utf8.ts";
 import idempotencyPlugin from "./plugins/idempotency.ts";
+import lifecyclePlugin from "./plugins/lifecycle.ts";
+import loadSheddingPlugin from "./plugins/load-shedding.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
 import authPlugin from "./plugins/auth.ts";
@@ -31,11 +34,17 @@ import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
+import { handleClientError } from "./lib/client-errors.ts";
 
 export type AppOptions = {
   database: Database;
   /** Unset parts take their defaults (tests pass small rate limits and timeouts). */
-  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> & Partial<Pick<Config, "timeouts" | "corsOrigins">> & { rateLimit?: RateLimitOptions };
+  config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> &
+    Partial<Pick<Config, "timeouts" | "corsOrigins" | "idempotencyLeaseMs" | "publicBaseUrl">> & {
+      rateLimit?: RateLimitOptions;
+      /** Unset: no load shedding (tests that do not test it; the server always passes it). */
+      loadShedding?: LoadSheddingOptions;
+    };
   logger?: FastifyServerOptions["logger"];
   /** Close the database when the app closes (the server does; tests share one database across apps). */
   closeDatabase?: boolean;
@@ -69,10 +78,15 @@ export async function buildApp(options: AppOptions) {
       reply.header("x-request-id", request.id).headers(securityHeaders(request));
       return handleError(error, request, reply);
     },
+    // Requests Node's HTTP parser refuses (431, 400, 408) are answered as problems too.
+    clientErrorHandler: handleClientError,
+    // Requests on kept-alive connections while closing get our own problem (plugins/lifecycle.ts).
+    return503OnClosing: false,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     routerOptions: { ignoreTrailingSlash: true },
   });
+  app.decorate("publicBaseUrl", config.publicBaseUrl);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -80,16 +94,20 @@ export async function buildApp(options: AppOptions) {
   await app.register(securityHeadersPlugin);
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(requestContextPlugin);
+  await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
+  // Before anything that reads the database: a closing or overloaded instance answers at once.
+  await app.register(lifecyclePlugin);
+  if (config.loadShedding) await app.register(loadSheddingPlugin, config.loadShedding);
   await app.register(authPlugin);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
   await app.register(languagePlugin);
+  await app.register(utf8Plugin);
   await app.register(rateLimitPlugin, config.rateLimit ?? RATE_LIMIT_DEFAULTS);
   await app.register(metricsPlugin);
-  await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   await app.register(recordsPlugin, { resources: RESOURCES });
   await app.register(swaggerPlugin);
-  await app.register(idempotencyPlugin);
+  await app.register(idempotencyPlugin, { leaseMs: config.idempotencyLeaseMs });
 
   // Operations.
   await app.register(healthRoutes);

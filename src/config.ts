@@ -27,6 +27,19 @@ const redisUrl = z.string().refine((value) => {
   }
 }, "must be a URL like redis://127.0.0.1:6379 (rediss:// for TLS)");
 
+/** Where clients reach the service (`https://api.example.com`, or with a path prefix a proxy adds): absolute links start with it. */
+const publicBaseUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL such as https://api.example.com, without a query or credentials")
+  .transform((value) => value.replace(/\/+$/, ""));
+
 /** Browser origins allowed to call the API (CORS); empty: CORS is off. `*` allows any origin. */
 const corsOrigins = z
   .string()
@@ -59,7 +72,58 @@ const positiveInt = (fallback: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** 0 turns the feature off. */
+const nonNegativeInt = (fallback: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be at least 0")
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const optionalPositiveInt = (max: number) =>
+  z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(max, `must be at most ${max}`)
+      .optional(),
+  );
+
+/** The bounds of load shedding (src/plugins/load-shedding.ts); a bound of 0 turns its check off. */
+export type LoadSheddingOptions = {
+  /** Mean event-loop delay (ms) over a sample past which requests are shed. */
+  maxEventLoopDelayMs: number;
+  /** Event-loop utilisation (0–1) past which requests are shed. */
+  maxEventLoopUtilization: number;
+  /** Requests waiting for a database connection past which requests are shed. */
+  maxPoolWaiters: number;
+  retryAfterSeconds: number;
+  /** How often the event loop and the pool are sampled. */
+  sampleIntervalMs?: number;
+};
+
+export const LOAD_SHEDDING_DEFAULTS = {
+  maxEventLoopDelayMs: 200,
+  maxEventLoopUtilization: 0,
+  maxPoolWaiters: 20,
+  retryAfterSeconds: 2,
+  sampleIntervalMs: 250,
+} as const satisfies LoadSheddingOptions;
+
+/** After SIGTERM: keep serving for `drainDelayMs` (readiness already 503), then give in-flight work `timeoutMs`. */
+export const SHUTDOWN_DEFAULTS = { drainDelayMs: 5_000, timeoutMs: 35_000 } as const;
+
 export const RATE_LIMIT_DEFAULTS = { enabled: true, max: 600, anonymousMax: 60, windowSeconds: 60 } as const satisfies RateLimitConfig;
+
+/**
+ * A statement runs at most `statementMs` (PostgreSQL's statement_timeout, and Prisma's interactive transaction
+ * timeout), well inside the request timeout, so a slow or frozen database answers a 503 before the request times
+ * out; a request waits at most `poolMs` for a free connection (pg-pool, and Prisma's transaction maxWait).
+ */
+export const DATABASE_TIMEOUT_DEFAULTS = { statementMs: 10_000, poolMs: 2_000 } as const;
 
 // Keep-alive outlives the 60 s idle timeout of common load balancers, so they, not we, close idle connections.
 export const TIMEOUT_DEFAULTS = { requestMs: 30_000, connectionMs: 90_000, keepAliveMs: 72_000 } as const satisfies TimeoutsConfig;
@@ -80,6 +144,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), postgresUrl.optional()),
   DATABASE_POOL_SIZE: positiveInt(10, 200),
+  // Unset: derived from REQUEST_TIMEOUT_MS (databaseTimeouts below).
+  DATABASE_STATEMENT_TIMEOUT_MS: optionalPositiveInt(3_600_000),
+  DATABASE_POOL_TIMEOUT_MS: optionalPositiveInt(3_600_000),
   DATA_DIR: z.string().min(1).default("./data"),
   MIGRATE_ON_START: booleanFlag(true),
   SEED_DEMO_DATA: booleanFlag(true),
@@ -94,11 +161,38 @@ const EnvSchema = z.object({
   CONNECTION_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.connectionMs, 3_600_000),
   KEEP_ALIVE_TIMEOUT_MS: positiveInt(TIMEOUT_DEFAULTS.keepAliveMs, 3_600_000),
   CORS_ORIGINS: corsOrigins,
-}).refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
-  // An idle socket cut before the request timeout would drop the request without the timeout's answer.
-  path: ["CONNECTION_TIMEOUT_MS"],
-  message: "must be greater than REQUEST_TIMEOUT_MS",
-});
+  IDEMPOTENCY_LEASE_MS: positiveInt(10_000, 3_600_000),
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: nonNegativeInt(LOAD_SHEDDING_DEFAULTS.maxEventLoopDelayMs, 600_000),
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce
+    .number({ error: "must be a number from 0 to 1" })
+    .min(0, "must be a number from 0 to 1")
+    .max(1, "must be a number from 0 to 1")
+    .default(LOAD_SHEDDING_DEFAULTS.maxEventLoopUtilization),
+  LOAD_SHED_MAX_POOL_WAITERS: nonNegativeInt(LOAD_SHEDDING_DEFAULTS.maxPoolWaiters, 100_000),
+  LOAD_SHED_RETRY_AFTER_SECONDS: positiveInt(LOAD_SHEDDING_DEFAULTS.retryAfterSeconds, 3600),
+  SHUTDOWN_DRAIN_DELAY_MS: nonNegativeInt(SHUTDOWN_DEFAULTS.drainDelayMs, 600_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(SHUTDOWN_DEFAULTS.timeoutMs, 3_600_000),
+  PUBLIC_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), publicBaseUrl.optional()),
+})
+  .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
+    // An idle socket cut before the request timeout would drop the request without the timeout's answer.
+    path: ["CONNECTION_TIMEOUT_MS"],
+    message: "must be greater than REQUEST_TIMEOUT_MS",
+  })
+  .refine((env) => databaseTimeouts(env).statementMs + databaseTimeouts(env).poolMs < env.REQUEST_TIMEOUT_MS, {
+    // Waiting for a connection and then running a statement must end (503 database_unavailable) before the
+    // request timeout's 503, which cannot say whether the write happened.
+    path: ["DATABASE_STATEMENT_TIMEOUT_MS"],
+    message: "plus DATABASE_POOL_TIMEOUT_MS must be less than REQUEST_TIMEOUT_MS",
+  });
+
+/** The database timeouts: as set, or the defaults, shortened to fit inside a short REQUEST_TIMEOUT_MS. */
+function databaseTimeouts(env: { REQUEST_TIMEOUT_MS: number; DATABASE_STATEMENT_TIMEOUT_MS?: number; DATABASE_POOL_TIMEOUT_MS?: number }) {
+  return {
+    statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS ?? Math.max(1, Math.min(DATABASE_TIMEOUT_DEFAULTS.statementMs, Math.floor(env.REQUEST_TIMEOUT_MS / 3))),
+    poolMs: env.DATABASE_POOL_TIMEOUT_MS ?? Math.max(1, Math.min(DATABASE_TIMEOUT_DEFAULTS.poolMs, Math.floor(env.REQUEST_TIMEOUT_MS / 10))),
+  };
+}
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -114,6 +208,12 @@ export type Config = {
   timeouts: TimeoutsConfig;
   /** Origins allowed by CORS; empty: CORS is off. */
   corsOrigins: string[];
+  /** How long an Idempotency-Key claim outlives its request's last sign of life (then a retry takes it over). */
+  idempotencyLeaseMs: number;
+  /** Absolute links start with this (no trailing slash); unset: links are relative. Never the request's Host. */
+  publicBaseUrl?: string;
+  shutdown: { drainDelayMs: number; timeoutMs: number };
+  loadShedding: LoadSheddingOptions;
 };
 
 export type RateLimitConfig = {
@@ -137,9 +237,10 @@ export type TimeoutsConfig = {
 };
 
 
+/** Unset timeouts take DATABASE_TIMEOUT_DEFAULTS. */
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolSize: number }
-  | { kind: "pglite"; dataDir: string };
+  | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number; poolTimeoutMs?: number }
+  | { kind: "pglite"; dataDir: string; statementTimeoutMs?: number };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -153,14 +254,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  const database = databaseTimeouts(e);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR) },
+      ? {
+          kind: "postgres",
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          statementTimeoutMs: database.statementMs,
+          poolTimeoutMs: database.poolMs,
+        }
+      : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR), statementTimeoutMs: database.statementMs },
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemoData: e.SEED_DEMO_DATA,
     bodyLimit: e.BODY_LIMIT,
@@ -174,5 +282,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     timeouts: { requestMs: e.REQUEST_TIMEOUT_MS, connectionMs: e.CONNECTION_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS },
     corsOrigins: e.CORS_ORIGINS,
+    idempotencyLeaseMs: e.IDEMPOTENCY_LEASE_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    shutdown: { drainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    loadShedding: {
+      maxEventLoopDelayMs: e.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: e.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION,
+      maxPoolWaiters: e.LOAD_SHED_MAX_POOL_WAITERS,
+      retryAfterSeconds: e.LOAD_SHED_RETRY_AFTER_SECONDS,
+    },
   };
 }

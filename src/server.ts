@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.ts";
+import { loggerOptions } from "./lib/logging.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { seedDemoData } from "./db/seed.ts";
@@ -6,7 +9,7 @@ import { createApiKey } from "./modules/api-keys/api-keys-service.ts";
 
 /**
  * The entry point: configuration -> database (migrated, seeded when new) -> app -> port.
- * Any start-up failure is one line on stderr and exit code 1; SIGTERM/SIGINT close gracefully.
+ * Any start-up failure is one line on stderr and exit code 1; SIGTERM drains, then closes gracefully (below).
  */
 
 const fail = (message: string): never => {
@@ -66,10 +69,7 @@ try {
     database,
     config,
     closeDatabase: true,
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
-    },
+    logger: loggerOptions(config.logLevel),
   });
 } catch (error) {
   await database.close().catch(() => undefined);
@@ -93,20 +93,36 @@ process.stdout.write(
     (demoKey ? `Demo admin key (shown once; press Authorize in /docs): ${demoKey}\n` : ""),
 );
 
-let closing = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`error while shutting down: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
+/**
+ * Graceful shutdown (close-with-grace installs the handlers): on SIGTERM, /health/ready turns 503 at once while
+ * everything else is served for SHUTDOWN_DRAIN_DELAY_MS, so a load balancer that still routes here loses nothing;
+ * then the server stops accepting, in-flight requests finish (for at most SHUTDOWN_TIMEOUT_MS, after which the
+ * connections left are cut and the exit code is 1), the database pool closes, and the process exits 0. SIGINT (Ctrl-C
+ * at a terminal) skips the drain. An uncaught error closes the same way, without the drain, and exits 1. A second
+ * signal exits at once.
+ */
+closeWithGrace(
+  {
+    delay: config.shutdown.drainDelayMs + config.shutdown.timeoutMs + 5_000,
+    logger: { error: (message: unknown) => app.log.error({ detail: String(message) }, "shutdown") },
+  },
+  async ({ signal, err }) => {
+    if (err) app.log.error({ err }, "uncaught error: shutting down");
+    else app.log.info({ signal, drainDelayMs: signal === "SIGTERM" ? config.shutdown.drainDelayMs : 0 }, "shutting down");
+    app.lifecycle.startDraining();
+    if (signal === "SIGTERM") await sleep(config.shutdown.drainDelayMs);
+    let cut = false;
+    const limit = setTimeout(() => {
+      cut = true;
+      app.log.warn({ timeoutMs: config.shutdown.timeoutMs }, "shutdown: in-flight requests outlived SHUTDOWN_TIMEOUT_MS; closing their connections");
+      app.server.closeAllConnections();
+    }, config.shutdown.timeoutMs);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(limit);
+    }
+    if (cut) throw new Error(`requests were still running after SHUTDOWN_TIMEOUT_MS (${config.shutdown.timeoutMs} ms)`);
+    app.log.info("shut down");
+  },
+);

@@ -30,7 +30,8 @@ export function nextLinkOf(t: Test, res: LightMyRequestResponse): string | undef
   if (link === undefined) return undefined;
   const match = /^<([^>]+)>; rel="next"$/.exec(String(link));
   t.ok(match, `Link header has the RFC 8288 form: ${String(link)}`);
-  const url = new URL(match![1]!);
+  // Relative unless a public base URL is configured: resolved against the request, as RFC 8288 says.
+  const url = new URL(match![1]!, "http://base.invalid");
   return url.pathname + url.search;
 }
 

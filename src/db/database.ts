@@ -4,10 +4,12 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { PGlite } from "@electric-sql/pglite";
-import type { DatabaseConfig } from "../config.ts";
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseConfig } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
+import { serialTransactions } from "./serial-transactions.ts";
+import { appTransactions } from "./transactions.ts";
 
 export { PrismaClient };
 
@@ -21,6 +23,8 @@ export type Database = {
   createdNow: boolean;
   migrate(): Promise<MigrationResult>;
   ping(timeoutMs?: number): Promise<void>;
+  /** Requests waiting for a free connection right now (load shedding watches it); 0 on PGlite, which has none. */
+  poolWaiting(): number;
   close(): Promise<void>;
 };
 
@@ -40,11 +44,16 @@ const reason = (error: unknown) => {
   return (message ?? "unknown error").split("\n")[0];
 };
 
+const QUERY_TIMEOUT_MARGIN_MS = 1000;
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === "postgres" ? openPostgres(config.url, config.poolSize) : openEmbedded(config.dataDir);
+  return config.kind === "postgres" ? openPostgres(config) : openEmbedded(config);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>): Promise<Database> {
+  const { url, poolSize } = config;
+  const statementTimeoutMs = config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs;
+  const poolTimeoutMs = config.poolTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.poolMs;
   const description = describePostgresUrl(url);
   // Connect once up front so a wrong URL or a server that is down fails start-up with one clear line.
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -56,7 +65,27 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   }
   await probe.end();
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }) });
+  // Our own pool (PrismaPg would make one we cannot see), so that load shedding can watch its waiting requests.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Every statement of every connection is bounded (a 57014 is a 503), and so is the wait for a free connection.
+    statement_timeout: statementTimeoutMs,
+    // A server that stops answering altogether (frozen, or cut off without a reset) cannot cancel anything itself:
+    // the client gives up a little after the statement timeout would have fired.
+    query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+    connectionTimeoutMillis: poolTimeoutMs,
+  });
+  // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener the error
+  // would be an uncaught exception.
+  pool.on("error", () => undefined);
+  const adapter = new PrismaPg(pool);
+  const prisma = appTransactions(
+    new PrismaClient({
+      adapter: serialTransactions(adapter),
+      transactionOptions: { maxWait: poolTimeoutMs, timeout: statementTimeoutMs },
+    }),
+  );
   return {
     kind: "postgres",
     description,
@@ -75,11 +104,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     ping: (timeoutMs) => ping(prisma, timeoutMs),
-    close: () => prisma.$disconnect(),
+    poolWaiting: () => pool.waitingCount,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(config: Extract<DatabaseConfig, { kind: "pglite" }>): Promise<Database> {
+  const { dataDir } = config;
   const inMemory = dataDir.startsWith("memory://");
   const createdNow = inMemory || !fs.existsSync(path.join(dataDir, "PG_VERSION"));
   const releaseLock = inMemory ? () => undefined : lockDataDir(dataDir);
@@ -90,7 +124,14 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     releaseLock();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${reason(error)}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite runs each statement to its end inside this process (no statement_timeout can interrupt it); Prisma's
+  // transaction timeout still bounds a transaction between its statements.
+  const prisma = appTransactions(
+    new PrismaClient({
+      adapter: new PrismaPGlite(pglite),
+      transactionOptions: { timeout: config.statementTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.statementMs },
+    }),
+  );
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
@@ -102,6 +143,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     createdNow,
     migrate: () => migrate(session),
     ping: (timeoutMs) => ping(prisma, timeoutMs),
+    poolWaiting: () => 0,
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -164,5 +206,14 @@ export function detachedDatabase(): Database {
   const unavailable = async () => {
     throw new DatabaseUnavailableError("no database: this app instance only describes the API");
   };
-  return { kind: "postgres", description: "no database", prisma, createdNow: false, migrate: unavailable, ping: unavailable, close: () => prisma.$disconnect() };
+  return {
+    kind: "postgres",
+    description: "no database",
+    prisma,
+    createdNow: false,
+    migrate: unavailable,
+    ping: unavailable,
+    poolWaiting: () => 0,
+    close: () => prisma.$disconnect(),
+  };
 }

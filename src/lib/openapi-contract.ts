@@ -34,6 +34,11 @@ export const RESPONSE_HEADERS: Record<string, Json> = {
   "RateLimit-Remaining": header("Requests left in the current window.", { type: "integer", format: "int32", minimum: 0, maximum: 1_000_000 }),
   "RateLimit-Reset": header("Seconds until the window resets.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
   "Retry-After": header("Seconds to wait before trying again.", { type: "integer", format: "int32", minimum: 0, maximum: 86_400 }),
+  Connection: header("`close`: the server closes the connection after this answer; send the next request on a new one.", {
+    type: "string",
+    enum: ["close"],
+    maxLength: 5,
+  }),
   "Content-Language": header("The language of the problem's title, detail and field messages (or of the document): `en` or `pl`.", {
     type: "string",
     enum: ["en", "pl"],
@@ -55,17 +60,29 @@ const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 const RATE_LIMIT_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
 
-const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+// A new object at each use: YAML would write one shared object as an anchor with an alias per use.
+const problemContent = () => ({ "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } });
 
-const INTERNAL_ERROR: Json = {
+const INTERNAL_ERROR = (): Json => ({
   description: "Something failed on our side. Nothing was changed; the problem carries the `requestId` to report.",
-  content: problemContent,
-};
+  content: problemContent(),
+});
 
-const DATABASE_UNAVAILABLE: Json = {
+const DATABASE_UNAVAILABLE = (): Json => ({
   description: "The database is unavailable; retry after the Retry-After delay.",
-  content: problemContent,
-};
+  content: problemContent(),
+});
+
+/** What any operation may answer before it is even routed: the HTTP parser's refusals and the process going away. */
+const BEFORE_ROUTING = (): Record<string, Json> => ({
+  "400": { description: "The request is not valid HTTP, or its URL or input is not valid.", content: problemContent() },
+  "408": { description: "The request did not arrive in full in time (`request_incomplete`); nothing was done and the connection is closed.", content: problemContent() },
+  "431": { description: "The request line and headers exceed 16 KB (`headers_too_large`); the connection is closed.", content: problemContent() },
+  "503": {
+    description: "The service is shutting down (`shutting_down`, on a connection it is closing) or overloaded (`overloaded`); retry after the Retry-After delay, on a new connection.",
+    content: problemContent(),
+  },
+});
 
 function headersFor(status: string, rateLimited: boolean, hasDocument = false): string[] {
   const names = ["X-Request-Id", "Access-Control-Allow-Origin"];
@@ -73,6 +90,8 @@ function headersFor(status: string, rateLimited: boolean, hasDocument = false): 
   if (rateLimited && /^[24]/.test(status)) names.push(...RATE_LIMIT_HEADERS);
   if (status === "429" || status === "503") names.push("Retry-After");
   if (/^[45]/.test(status) || hasDocument) names.push("Content-Language");
+  // Answers after which the connection cannot be used again say so.
+  if (status === "408" || status === "431") names.push("Connection");
   return names;
 }
 
@@ -88,8 +107,9 @@ export function describeSharedContract<T extends Doc>(doc: T): T {
       const parameters = (operation.parameters ??= []);
       if (!parameters.some((parameter) => parameter.name === "lang" && parameter.in === "query")) parameters.push({ ...LANG_PARAMETER });
       const responses = (operation.responses ??= {});
-      if (versioned) responses["503"] ??= { ...DATABASE_UNAVAILABLE };
-      responses["500"] ??= { ...INTERNAL_ERROR };
+      if (versioned) responses["503"] ??= DATABASE_UNAVAILABLE();
+      for (const [status, response] of Object.entries(BEFORE_ROUTING())) responses[status] ??= response;
+      responses["500"] ??= INTERNAL_ERROR();
       for (const [status, response] of Object.entries(responses)) {
         responses[status] = {
           ...response,

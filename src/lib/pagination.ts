@@ -133,9 +133,21 @@ export async function paginate<Row extends { id: string }>(options: {
   return { rows: page, nextCursor: encodeCursor(options.sort, values) };
 }
 
-/** RFC 8288 `Link: <...>; rel="next"` pointing at the same list with the next cursor. */
+declare module "fastify" {
+  interface FastifyInstance {
+    /** PUBLIC_BASE_URL (`https://api.example.com`, no trailing slash): absolute links start with it; unset: links are relative. */
+    publicBaseUrl: string | undefined;
+  }
+}
+
+/**
+ * RFC 8288 `Link: <...>; rel="next"` pointing at the same list with the next cursor. Never built from the request's
+ * Host header, which the client chooses (`Host: evil.example` would put a link to evil.example in our answer): the
+ * configured public base URL, or a reference relative to this request (RFC 8288 §3.2 resolves it against the
+ * request's URL).
+ */
 export function nextLink(request: FastifyRequest, nextCursor: string): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  const url = new URL(request.url, "http://base.invalid");
   url.searchParams.set("cursor", nextCursor);
-  return `<${url.toString()}>; rel="next"`;
+  return `<${request.server.publicBaseUrl ?? ""}${url.pathname}${url.search}>; rel="next"`;
 }

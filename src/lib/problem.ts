@@ -40,10 +40,12 @@ export const PROBLEM_TYPES = {
   still_referenced: { status: 409, title: "The record is still referenced" },
   transition_not_allowed: { status: 409, title: "The status change is not allowed from the current status" },
   idempotency_key_in_use: { status: 409, title: "A request with this idempotency key is still in progress" },
+  request_incomplete: { status: 408, title: "The request was not received in time" },
   version_mismatch: { status: 412, title: "The record has changed since you read it" },
   payload_too_large: { status: 413, title: "The request body is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported media type" },
   idempotency_key_reused: { status: 422, title: "The idempotency key was used with a different request" },
+  headers_too_large: { status: 431, title: "The request line or headers are too large" },
   reference_not_found: { status: 422, title: "A referenced record does not exist" },
   too_many_rows: { status: 422, title: "Too many records match for one export" },
   precondition_required: { status: 428, title: "A precondition header is required" },
@@ -51,6 +53,8 @@ export const PROBLEM_TYPES = {
   internal_error: { status: 500, title: "Internal server error" },
   database_unavailable: { status: 503, title: "The database is unavailable" },
   request_timeout: { status: 503, title: "The request took too long to answer" },
+  overloaded: { status: 503, title: "The service is overloaded" },
+  shutting_down: { status: 503, title: "The service is shutting down" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;

@@ -201,7 +201,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
             const current = await load(tx, id, parentId);
             assertIfMatch(ifMatch, current);
             const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
-            const parsed = definition.schemas.create.safeParse(merged);
+            const parsed = definition.schemas.create.safeParse(merged, { reportInput: true });
             if (!parsed.success) throw validationError(parsed.error);
             input = parsed.data;
             await assertReferences(tx, input as Record<string, unknown>, current);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { issueMessage } from "./messages/fields.ts";
 import { problemText } from "./messages/problems.ts";
 import { ApiError, toPointer } from "./problem.ts";
 
@@ -8,8 +9,14 @@ import { ApiError, toPointer } from "./problem.ts";
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 type Versioned = { id: string; version: number };
 
+/** A 400 naming each field a zod schema refused, in our own sentences (never zod's: "Invalid input"). */
 export function validationError(error: z.ZodError, location: "body" | "query" = "body"): ApiError {
-  const errors = error.issues.map((issue) => ({ path: toPointer(issue.path), message: issue.message, location }));
+  const errors = error.issues.map(({ path, code, message, ...params }) => ({
+    path: toPointer(path),
+    // With `reportInput`, an issue carries what was there: nothing at all is a missing field.
+    message: code === "invalid_type" && "input" in params && params.input === undefined ? "is required" : issueMessage({ keyword: code, message, params }),
+    location,
+  }));
   return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
 }
 

@@ -10,7 +10,16 @@ export type Role = "reader" | "editor" | "admin";
 /** The API key a request authenticated with. */
 export type Actor = { keyId: string; keyName: string; role: Role };
 
-export type RequestContext = { requestId: string; actor?: Actor };
+/**
+ * Work a request adds to each interactive transaction it runs, inside it: the idempotency plugin marks its key as
+ * committed at the start, in the same transaction as the write (src/plugins/idempotency.ts).
+ */
+export type TransactionHooks = {
+  begin(tx: unknown): Promise<void>;
+  end(tx: unknown, result: unknown): Promise<void>;
+};
+
+export type RequestContext = { requestId: string; actor?: Actor; transactionHooks?: TransactionHooks };
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 

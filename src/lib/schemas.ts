@@ -20,9 +20,18 @@ export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-
 /** Longest RFC 3339 date-time accepted: `2013-03-14T10:00:00.123456789+01:00` is 35 characters. */
 export const TIMESTAMP_MAX_LENGTH = 40;
 
+/** The instants the API can write back: `toISOString()` of anything outside these years is not RFC 3339. */
+const INSTANT_MIN = Date.parse("0001-01-01T00:00:00.000Z");
+const INSTANT_MAX = Date.parse("9999-12-31T23:59:59.999Z");
+
 export const Timestamp = z.iso
   .datetime({ offset: true, error: "must be an RFC 3339 date-time with offset" })
-  .max(TIMESTAMP_MAX_LENGTH, `must be an RFC 3339 date-time with offset (at most ${TIMESTAMP_MAX_LENGTH} characters)`);
+  .max(TIMESTAMP_MAX_LENGTH, `must be an RFC 3339 date-time with offset (at most ${TIMESTAMP_MAX_LENGTH} characters)`)
+  // `9999-12-31T23:59:59-23:59` has the right form, but falls in the year 10000 in UTC.
+  .refine((value) => {
+    const instant = Date.parse(value);
+    return Number.isNaN(instant) || (instant >= INSTANT_MIN && instant <= INSTANT_MAX);
+  }, "must fall between 0001-01-01 and 9999-12-31 in UTC");
 
 /** An instant the service writes (`2013-03-14T09:00:00.000Z`, always UTC). */
 export const Instant = z.string().max(TIMESTAMP_MAX_LENGTH).meta({ format: "date-time" });
@@ -123,13 +132,17 @@ export const page = <T extends z.ZodType>(item: T, id: string) =>
     })
     .meta({ id });
 
+/**
+ * A whole number in a query string, where every value arrives as text: digits only, so that `0x10`, `1e2`, ` 5`
+ * or `5.0` are refused rather than read as a number (as `Number()` would).
+ */
+export const digitsToNumber = (value: unknown) => (typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : value);
+
+const LIMIT_ERROR = `must be a whole number from 1 to ${PAGE_MAX_LIMIT}`;
+
 export const paginationQuery = {
-  limit: z.coerce
-    .number({ error: "must be a whole number from 1 to 100" })
-    .int("must be a whole number from 1 to 100")
-    .min(1, "must be a whole number from 1 to 100")
-    .max(PAGE_MAX_LIMIT, "must be a whole number from 1 to 100")
-    .default(25)
+  limit: z
+    .preprocess(digitsToNumber, z.number({ error: LIMIT_ERROR }).int(LIMIT_ERROR).min(1, LIMIT_ERROR).max(PAGE_MAX_LIMIT, LIMIT_ERROR).default(25))
     .meta({ description: "Page size (1–100).", format: "int32" }),
   cursor: z.string().max(CURSOR_MAX_LENGTH).optional().meta({ description: "Opaque cursor from the previous page's `nextCursor`." }),
 };
@@ -153,7 +166,11 @@ export const sortQuery = <F extends string>(sortable: readonly [F, ...F[]] | Rea
     .max(200, "must be at most 200 characters")
     .default(fallback)
     .transform((value, ctx) => {
-      const parts = value.split(",").map((part) => part.trim()).filter(Boolean);
+      const parts = value.split(",").map((part) => part.trim());
+      if (parts.some((part) => part === "" || part === "-")) {
+        ctx.addIssue({ code: "custom", message: `lists an empty field (two commas in a row, or one at either end); use ${fields.join(", ")}` });
+        return z.NEVER;
+      }
       const seen = new Set<string>();
       const sort: Array<{ field: F; direction: "asc" | "desc" }> = [];
       for (const part of parts) {
@@ -244,11 +261,15 @@ export const Decimal = (options: { integerDigits: number; scale: number; example
     )
     .meta({ example: options.example });
 
+/** The years a record can be filed under (an activity's `year`, a report's). */
+export const YEAR_MIN = 1900;
+export const YEAR_MAX = 2200;
+
 const yearRange = (schema: z.ZodNumber) =>
   schema
     .int("must be a year such as 2013")
-    .min(1900, "must be a year from 1900 to 2200")
-    .max(2200, "must be a year from 1900 to 2200")
+    .min(YEAR_MIN, `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`)
+    .max(YEAR_MAX, `must be a year from ${YEAR_MIN} to ${YEAR_MAX}`)
     .meta({ format: "int32" });
 
 /** A year in a JSON body: a number, as JSON has them ("2013" as a string is rejected). */

@@ -96,6 +96,13 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
     const errors = validationErrors(error as never, request);
     return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length, listed: PROBLEM_MAX_FIELD_ERRORS }), { errors });
   }
+  // The handler timeout runs from the request line on: when it ends before the body has even arrived (a slow upload),
+  // nothing was handled yet, so it is the client's 408, and the connection, with the rest of the body, is closed.
+  if (fastifyError.code === "FST_ERR_HANDLER_TIMEOUT" && request.raw.complete === false) {
+    return new ApiError("request_incomplete", problemText("bodyIncomplete"), {
+      headers: { connection: "close" },
+    });
+  }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   // Every 503 says when to try again (the document declares Retry-After on each).
   if (known) return new ApiError(known.code, known.detail, known.code === "request_timeout" ? { headers: { "retry-after": "5" } } : {});
@@ -113,6 +120,8 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemBody, headers: Record<string, string> = {}) {
   return reply
     .code(problem.status)
+    // Also for errors raised before the hook that sets it has run (a request refused while closing, or shed).
+    .header("x-request-id", request.id)
     .headers(headers)
     .header("content-language", requestLanguage(request))
     .type("application/problem+json; charset=utf-8")
@@ -120,10 +129,14 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
     .send(problem);
 }
 
+/** Headers that describe a result; a 5xx has none, whatever the handler had set before it failed. */
+const RESULT_HEADERS = ["location", "content-location", "etag", "last-modified", "link"];
+
 /** Turns any error into a problem response (the app's error handler, and the handler of Fastify's framework errors). */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(error, request);
   const context = { instance: request.url.split("?")[0], requestId: String(request.id), language: requestLanguage(request) };
+  if (!apiError || apiError.status >= 500) for (const name of RESULT_HEADERS) reply.removeHeader(name);
   if (!apiError) {
     request.log.error({ err: error }, "unexpected error");
     return sendProblem(reply, request, problemBody("internal_error", problemText("internalError", { requestId: String(request.id) }), context));

@@ -76,8 +76,7 @@ async function httpPlugin(app: FastifyInstance) {
     }
   });
 
-  // RFC 7396 bodies are JSON; parse them with the same safe parser (rejects __proto__ and constructor keys).
-  app.addContentTypeParser("application/merge-patch+json", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+  // JSON and JSON Merge Patch bodies are parsed by plugins/utf8.ts.
 }
 
 export default fp(httpPlugin, { name: "http" });

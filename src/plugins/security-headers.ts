@@ -33,14 +33,17 @@ const isDocs = (request: FastifyRequest) => {
   return path === "/docs" || path.startsWith("/docs/");
 };
 
+/** The headers of an API answer that has no request to look at (one Node's HTTP parser refused). */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "content-security-policy": API_POLICY,
+};
+
 /** The headers for `request`'s response; also used for errors Fastify raises before any hook runs. */
 export function securityHeaders(request: FastifyRequest): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "content-security-policy": isDocs(request) ? DOCS_POLICY : API_POLICY,
-  };
+  const headers: Record<string, string> = { ...API_SECURITY_HEADERS, "content-security-policy": isDocs(request) ? DOCS_POLICY : API_POLICY };
   if (request.protocol === "https") headers["strict-transport-security"] = HSTS;
   return headers;
 }

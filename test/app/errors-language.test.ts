@@ -110,6 +110,19 @@ t.test("a 409 transition that is not allowed", async (t) => {
   t.equal((await transition(app, application.id, { to: "submitted" })).statusCode, 200, "the application is as it was");
 });
 
+t.test("a PATCH whose merged record breaks a rule: our own sentences, in both languages, never zod's", async (t) => {
+  // The patch itself is valid; the address it merges into (there is none) then lacks its city.
+  const coordinator = await createCoordinator(app, { address: null });
+  const request = { method: "PATCH" as const, url: `/v1/coordinators/${coordinator.id}`, headers: { "if-match": `"${coordinator.id}.v1"` } };
+  const { en, pl } = await both({ ...request, payload: { address: { street: "ul. Długa 1" } } }, "header");
+  const problems = compare(t, en, pl, 400, "validation_failed");
+  t.same(problems.en.errors, [{ path: "/address/city", message: "is required", location: "body" }]);
+  t.same(problems.pl.errors, [{ path: "/address/city", message: "jest wymagane", location: "body" }]);
+  const wrongType = await app.inject({ ...request, payload: { address: { street: "ul. Długa 1", city: null } } });
+  t.equal(wrongType.statusCode, 400);
+  t.notMatch(JSON.stringify(wrongType.json().errors), /Invalid|expected/, "no zod message on a merged record");
+});
+
 t.test("the details the record service and the record types write: references, conflicts, drafts", async (t) => {
   const coordinator = await createCoordinator(app);
   const cluster = await createCluster(app, { coordinatorId: coordinator.id });

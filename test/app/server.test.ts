@@ -159,6 +159,14 @@ t.test("the configuration names each bad variable (in-process, the same code the
     [{ DATABASE_URL: "http://example.com/db" }, "DATABASE_URL"],
     [{ BODY_LIMIT: "0" }, "BODY_LIMIT"],
     [{ MIGRATE_ON_START: "maybe" }, "MIGRATE_ON_START"],
+    // A statement (after waiting for a connection) must end before the request times out.
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: "28000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
+    [{ REQUEST_TIMEOUT_MS: "5000", DATABASE_STATEMENT_TIMEOUT_MS: "10000" }, "DATABASE_STATEMENT_TIMEOUT_MS"],
+    [{ DATABASE_POOL_TIMEOUT_MS: "0" }, "DATABASE_POOL_TIMEOUT_MS"],
+    [{ PUBLIC_BASE_URL: "api.example.com" }, "PUBLIC_BASE_URL"],
+    [{ SHUTDOWN_DRAIN_DELAY_MS: "-1" }, "SHUTDOWN_DRAIN_DELAY_MS"],
+    [{ SHUTDOWN_TIMEOUT_MS: "0" }, "SHUTDOWN_TIMEOUT_MS"],
+    [{ PUBLIC_BASE_URL: "https://api.example.com/?x=1" }, "PUBLIC_BASE_URL"],
   ] as const) {
     const error = (() => {
       try {
@@ -176,7 +184,23 @@ t.test("the configuration names each bad variable (in-process, the same code the
   const defaults = loadConfig({ DATA_DIR: "memory://" });
   t.equal(defaults.port, 3000);
   t.equal(defaults.host, "127.0.0.1");
-  t.same(defaults.database, { kind: "pglite", dataDir: "memory://" });
+  t.same(defaults.database, { kind: "pglite", dataDir: "memory://", statementTimeoutMs: 10_000 });
+  t.same(loadConfig({ DATABASE_URL: "postgresql://u@db:5432/x" }).database, {
+    kind: "postgres",
+    url: "postgresql://u@db:5432/x",
+    poolSize: 10,
+    statementTimeoutMs: 10_000,
+    poolTimeoutMs: 2_000,
+  });
+  t.equal(loadConfig({ PUBLIC_BASE_URL: "https://api.example.com/klastry/" }).publicBaseUrl, "https://api.example.com/klastry", "no trailing slash");
+  t.equal(defaults.publicBaseUrl, undefined, "unset: links are relative");
+  t.same(defaults.shutdown, { drainDelayMs: 5000, timeoutMs: 35_000 });
+  t.same(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: "0", SHUTDOWN_TIMEOUT_MS: "1000" }).shutdown, { drainDelayMs: 0, timeoutMs: 1000 }, "no drain");
+  t.same(
+    loadConfig({ DATABASE_URL: "postgresql://u@db:5432/x", REQUEST_TIMEOUT_MS: "6000" }).database,
+    { kind: "postgres", url: "postgresql://u@db:5432/x", poolSize: 10, statementTimeoutMs: 2000, poolTimeoutMs: 600 },
+    "unset database timeouts shrink to fit a short request timeout",
+  );
   t.equal(loadConfig({ PORT: "0" }).port, 0, "PORT=0 means any free port");
   t.equal(loadConfig({ PORT: "" }).port, 3000, "an empty PORT is unset, not 0 (a random port)");
   t.equal(loadConfig({ PORT: "8080" }).port, 8080);

@@ -74,8 +74,12 @@ export function issueMessage(issue: ZodIssueLike): string {
 
 type Phrase = [RegExp, (...groups: string[]) => string];
 
-/** Polish for each English field message: exact sentences first, then the ones with numbers, names and lists. */
-const POLISH: Phrase[] = [
+/**
+ * Polish for each English field message: exact sentences first, then the ones with numbers, names and lists. Every
+ * pattern gets the `s` flag below: a value echoed in a message (an unknown include, a sort field) may hold a line
+ * break, which `.` must match too.
+ */
+const PHRASES: Phrase[] = [
   [/^is required$/, () => "jest wymagane"],
   [/^is not valid$/, () => "jest niepoprawne"],
   [/^must not be empty$/, () => "nie może być puste"],
@@ -158,7 +162,14 @@ const POLISH: Phrase[] = [
   [/^must lie between the years of startDate and endDate \((.+)\)$/, (range) => `musi leżeć między latami startDate i endDate (${range})`],
   [/^must fall between 0001-01-01 and 9999-12-31 in (\S+)$/, (zone) => `musi przypadać między 0001-01-01 a 9999-12-31 w strefie ${zone}`],
   [/^must be the date of startsAt in (\S+) \((.+)\)$/, (zone, local) => `musi być datą startsAt w strefie ${zone} (${local})`],
+  [/^is not valid UTF-8 once percent-decoded$/, () => "po zdekodowaniu procentowym nie jest poprawnym UTF-8"],
+  [/^gives the year (\d+), outside (\d+)–(\d+): send `year` \(from \d+ to \d+\) with it$/, (year, min, max) =>
+    `daje rok ${year}, spoza zakresu ${min}–${max}: wyślij razem z nią \`year\` (od ${min} do ${max})`],
+  [/^lists an empty field \(two commas in a row, or one at either end\); use (.+)$/, (fields) =>
+    `zawiera puste pole (dwa przecinki z rzędu albo przecinek na początku lub końcu); użyj ${fields}`],
 ];
+
+const POLISH: Phrase[] = PHRASES.map(([pattern, polish]) => [new RegExp(pattern.source, `${pattern.flags}s`), polish]);
 
 const LIST_ITEMS_PL: Record<string, string> = {
   items: "elementów",

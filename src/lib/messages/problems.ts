@@ -31,6 +31,10 @@ export const PROBLEM_TITLES_PL: Record<ProblemCode, string> = {
   internal_error: "Wewnętrzny błąd serwera",
   database_unavailable: "Baza danych jest niedostępna",
   request_timeout: "Odpowiedź trwała zbyt długo",
+  request_incomplete: "Żądanie nie dotarło na czas",
+  headers_too_large: "Wiersz żądania lub nagłówki są za duże",
+  overloaded: "Usługa jest przeciążona",
+  shutting_down: "Usługa jest zamykana",
 };
 
 /** Record nouns as services name them ("media partner"), in Polish: the genitive ("nie ma partnera medialnego") and the nominative. */
@@ -109,6 +113,27 @@ const DETAILS_EN = {
   exportTooLarge: (p: { matched: number; limit: number }) =>
     `${p.matched} activities match; an export holds at most ${p.limit}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
   keyAlreadyRevoked: (p: { at: string }) => `This API key was already revoked at ${p.at}.`,
+  databaseUnavailable: () => "The database is unavailable (down, starting up or shutting down). Retry after the Retry-After delay.",
+  databaseBusy: () =>
+    "The database is too busy to answer in time (no free connection, or a statement or transaction ran out of time). Retry after the Retry-After delay.",
+  databaseConflict: () =>
+    "The request collided with concurrent writes (a serialization failure or deadlock) more often than it is retried. Retry after the Retry-After delay.",
+  uniqueTaken: (p: { fields: string[] }) =>
+    p.fields.length > 0 ? `Another record already has this ${p.fields.join(", ")}.` : "Another record has the same unique value.",
+  referencedByOthers: () => "The record is still referenced by other records; remove those references first.",
+  referencedRecordMissing: (p: { fields: string[] }) => `A referenced record does not exist${p.fields.length ? ` (${p.fields.join(", ")})` : ""}.`,
+  recordGone: () => "The record does not exist (it may just have been deleted).",
+  valueNotStorable: () => "A value in the request is outside what can be stored (for example a date before the year 1, or text too long for its field).",
+  overloaded: (p: { reason: string }) => `The service is overloaded (${p.reason}); retry after the Retry-After delay.`,
+  shuttingDown: () => "This instance is shutting down; send the request again, on a new connection.",
+  draining: () => "This instance is shutting down and takes no new work; the load balancer should send requests elsewhere.",
+  bodyIncomplete: () => "The request body did not arrive in time; nothing was done. Send it again, faster or smaller.",
+  charsetNotUtf8: (p: { charset: string }) => `The body must be JSON in UTF-8; charset=${p.charset} is not supported. Send UTF-8 (charset=utf-8, or none).`,
+  bodyNotUtf8: () => "The body is not valid UTF-8: encode text as UTF-8.",
+  headersTooLarge: () => "The request line and headers together exceed 16 KB; send a shorter URL or fewer, smaller headers.",
+  requestNotReceived: () => "The request was not received in full in time; nothing was done. Send it again.",
+  notHttp: () =>
+    "The request is not valid HTTP/1.1 (for example a bare CR, LF or NUL in a header, or conflicting Content-Length and Transfer-Encoding).",
   authMissing: () => "The API key is missing: send `Authorization: Bearer <key>`. An admin can create one (POST /v1/api-keys or `npm run keys:create`).",
   authMalformed: () => "The Authorization header is malformed: it must be `Bearer <key>`, with a key of the form `crk_<prefix>_<secret>`.",
   authUnknown: () => "The API key is unknown: no key matches it. Check that it was copied whole.",
@@ -121,6 +146,8 @@ const DETAILS_EN = {
   idempotencyKeyReused: (p: { key: string; method: string; path: string }) =>
     `Idempotency-Key "${p.key}" was first used for a different request (${p.method} ${p.path} with another body). Use a new key for a new request.`,
   idempotencyKeyInUse: () => "The first request with this idempotency key is still being handled; retry in a moment.",
+  idempotencyKeyTakenOver: () => "Another retry with this idempotency key has just taken it over; retry in a moment.",
+  idempotencyKeyLost: () => "Another attempt with this idempotency key has taken it over; retry to get its answer.",
   rateLimited: (p: { perKey: boolean; limit: number; windowSeconds: number; resetSeconds: number }) =>
     `Too many requests for ${p.perKey ? "this API key" : "requests without a valid API key from this address"}: the limit is ${p.limit} per ${p.windowSeconds} s. Retry in ${p.resetSeconds} s.`,
   databaseNoAnswer: () => "The database does not answer.",
@@ -173,6 +200,26 @@ const DETAILS_PL: Details = {
   exportTooLarge: (p) =>
     `Filtrom odpowiada ${p.matched} działań; eksport mieści najwyżej ${p.limit}. Zawęź filtry (np. \`year\`, \`coordinatorId\`, \`status\`) i eksportuj w częściach.`,
   keyAlreadyRevoked: (p) => `Ten klucz API unieważniono już ${p.at}.`,
+  databaseUnavailable: () => "Baza danych jest niedostępna (wyłączona, uruchamia się lub jest zamykana). Ponów po czasie z nagłówka Retry-After.",
+  databaseBusy: () =>
+    "Baza danych jest zbyt obciążona, by odpowiedzieć na czas (brak wolnego połączenia albo polecenie lub transakcja przekroczyły limit czasu). Ponów po czasie z nagłówka Retry-After.",
+  databaseConflict: () =>
+    "Żądanie zderzało się z równoczesnymi zapisami (błąd serializacji lub zakleszczenie) częściej, niż jest ponawiane. Ponów po czasie z nagłówka Retry-After.",
+  uniqueTaken: (p) => (p.fields.length > 0 ? `Inny rekord ma już tę wartość: ${p.fields.join(", ")}.` : "Inny rekord ma tę samą unikalną wartość."),
+  referencedByOthers: () => "Na rekord nadal wskazują inne rekordy; najpierw usuń te odwołania.",
+  referencedRecordMissing: (p) => `Wskazany rekord nie istnieje${p.fields.length ? ` (${p.fields.join(", ")})` : ""}.`,
+  recordGone: () => "Rekord nie istnieje (być może właśnie go usunięto).",
+  valueNotStorable: () => "Wartość w żądaniu wykracza poza to, co można zapisać (np. data sprzed roku 1 albo tekst za długi dla pola).",
+  overloaded: (p) => `Usługa jest przeciążona (${p.reason}); ponów po czasie z nagłówka Retry-After.`,
+  shuttingDown: () => "Ta instancja jest zamykana; wyślij żądanie ponownie, nowym połączeniem.",
+  draining: () => "Ta instancja jest zamykana i nie przyjmuje nowej pracy; load balancer powinien kierować żądania gdzie indziej.",
+  bodyIncomplete: () => "Treść żądania nie dotarła na czas; nic nie zrobiono. Wyślij ją ponownie, szybciej lub mniejszą.",
+  charsetNotUtf8: (p) => `Treść musi być JSON-em w UTF-8; charset=${p.charset} nie jest obsługiwany. Wyślij UTF-8 (charset=utf-8 lub bez charset).`,
+  bodyNotUtf8: () => "Treść nie jest poprawnym UTF-8: zakoduj tekst w UTF-8.",
+  headersTooLarge: () => "Wiersz żądania i nagłówki razem przekraczają 16 KB; wyślij krótszy URL albo mniej i mniejszych nagłówków.",
+  requestNotReceived: () => "Żądanie nie dotarło w całości na czas; nic nie zrobiono. Wyślij je ponownie.",
+  notHttp: () =>
+    "Żądanie nie jest poprawnym HTTP/1.1 (np. samotny znak CR, LF lub NUL w nagłówku albo sprzeczne Content-Length i Transfer-Encoding).",
   authMissing: () => "Brak klucza API: wyślij `Authorization: Bearer <klucz>`. Administrator może go utworzyć (POST /v1/api-keys lub `npm run keys:create`).",
   authMalformed: () => "Nagłówek Authorization jest niepoprawny: musi mieć postać `Bearer <klucz>`, z kluczem postaci `crk_<prefiks>_<sekret>`.",
   authUnknown: () => "Nieznany klucz API: żaden klucz do niego nie pasuje. Sprawdź, czy skopiowano go w całości.",
@@ -184,6 +231,8 @@ const DETAILS_PL: Details = {
   idempotencyKeyReused: (p) =>
     `Idempotency-Key „${p.key}” użyto najpierw z innym żądaniem (${p.method} ${p.path} z inną treścią). Dla nowego żądania użyj nowego klucza.`,
   idempotencyKeyInUse: () => "Pierwsze żądanie z tym kluczem idempotencji jest jeszcze obsługiwane; ponów za chwilę.",
+  idempotencyKeyTakenOver: () => "Inne ponowienie z tym kluczem idempotencji właśnie je przejęło; ponów za chwilę.",
+  idempotencyKeyLost: () => "Inna próba z tym kluczem idempotencji przejęła je; ponów, aby otrzymać jej odpowiedź.",
   rateLimited: (p) =>
     `Zbyt wiele żądań ${p.perKey ? "z tym kluczem API" : "bez ważnego klucza API z tego adresu"}: limit to ${p.limit} na ${p.windowSeconds} s. Ponów za ${p.resetSeconds} s.`,
   databaseNoAnswer: () => "Baza danych nie odpowiada.",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddable } from "../../lib/record-schemas.ts";
-import { DateOnly, EMBED_MAX_ITEMS, ID_LIST_MAX_ITEMS, Uuid, Year, YearQuery, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
+import { DateOnly, EMBED_MAX_ITEMS, ID_LIST_MAX_ITEMS, Uuid, YEAR_MAX, YEAR_MIN, Year, YearQuery, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { ActivityCategory as ActivityCategoryValues, ActivityStatus as ActivityStatusValues } from "../../generated/prisma/enums.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
@@ -59,6 +59,15 @@ export const ActivityCreate = z
   .superRefine(({ year, startDate, endDate }, ctx) => {
     if (year == null && startDate == null) {
       ctx.addIssue({ code: "custom", path: ["year"], message: "is required when startDate is not given" });
+      return;
+    }
+    // The year defaults to startDate's, and a record's year lies in 1900–2200: a start date further out needs `year`.
+    if (year == null && (yearOf(startDate!) < YEAR_MIN || yearOf(startDate!) > YEAR_MAX)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["startDate"],
+        message: `gives the year ${yearOf(startDate!)}, outside ${YEAR_MIN}–${YEAR_MAX}: send \`year\` (from ${YEAR_MIN} to ${YEAR_MAX}) with it`,
+      });
       return;
     }
     if (startDate != null && endDate != null && endDate < startDate) {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ApiError } from "../../lib/problem.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { drainingProblem } from "../../plugins/lifecycle.ts";
 
 const Health = z
   .object({
@@ -37,11 +38,12 @@ export default async function healthRoutes(appIn: FastifyInstance) {
         summary: "Readiness: the database answers",
         response: {
           200: jsonResponse(Health, "Ready to serve requests."),
-          503: problemResponse("The database does not answer; Retry-After says when to look again."),
+          503: problemResponse("The database does not answer, or this instance is shutting down (`shutting_down`); Retry-After says when to look again."),
         },
       },
     },
     async () => {
+      if (app.lifecycle.draining) throw drainingProblem();
       try {
         await app.db.ping();
       } catch {

@@ -112,11 +112,11 @@ function checkTimes(meeting: TimeFields, ctx: z.RefinementCtx) {
   if (meeting.date === undefined && startsAt === undefined) {
     ctx.addIssue({ code: "custom", path: ["date"], message: "is required unless startsAt is given" });
   }
-  if (startsAt && meeting.date !== undefined && typeof meeting.timeZone === "string") {
-    const local = localDateOf(startsAt, meeting.timeZone);
-    if (local !== meeting.date) {
-      ctx.addIssue({ code: "custom", path: ["date"], message: `must be the date of startsAt in ${meeting.timeZone} (${local})` });
-    }
+  // zod runs this rule also when a field failed its own (startsAt "x"): never hand Intl an invalid date or zone.
+  const zone = startsAt && !Number.isNaN(startsAt.getTime()) && typeof meeting.timeZone === "string" ? canonicalTimeZone(meeting.timeZone) : undefined;
+  const local = zone ? localDateOf(startsAt!, zone) : undefined;
+  if (local !== undefined && meeting.date !== undefined && local !== meeting.date) {
+    ctx.addIssue({ code: "custom", path: ["date"], message: `must be the date of startsAt in ${meeting.timeZone} (${local})` });
   }
   if (meeting.endsAt) {
     if (!startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "requires startsAt" });

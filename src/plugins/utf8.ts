@@ -1,0 +1,90 @@
+import fp from "fastify-plugin";
+import { problemText } from "../lib/messages/problems.ts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
+
+/**
+ * The API reads text as UTF-8 only (RFC 8259 §8.1 requires it of JSON exchanged between systems).
+ * - A JSON body declared in another charset (`charset=utf-16`, `iso-8859-2`) is a 415: it was never going to be
+ *   read as what the client meant.
+ * - Bytes that are not UTF-8, in a body or in a percent-encoded query string, are a 400. Decoding them leniently (as
+ *   Fastify's string parser does) would store U+FFFD in their place without a word.
+ */
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = contentType ? CHARSET.exec(contentType) : null;
+  return match ? (match[1] ?? match[2] ?? "") : undefined;
+}
+
+const isUtf8Charset = (charset: string) => /^utf-?8$/i.test(charset);
+
+/** The names of the query parameters whose name or value, percent-decoded, is not UTF-8. */
+function nonUtf8QueryParameters(url: string): string[] {
+  const start = url.indexOf("?");
+  if (start < 0 || !url.includes("%", start)) return [];
+  const bad: string[] = [];
+  for (const pair of url.slice(start + 1).split("&")) {
+    if (!pair.includes("%")) continue;
+    const equals = pair.indexOf("=");
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    const value = equals < 0 ? "" : pair.slice(equals + 1);
+    const decodedName = decode(name);
+    if (decodedName === undefined || decode(value) === undefined) bad.push(decodedName ?? name);
+  }
+  return bad;
+}
+
+/** Percent-decodes as UTF-8; undefined when the bytes are not UTF-8. A `%` not followed by two hex digits is literal. */
+function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll("+", " ").replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsonBody(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+    const charset = charsetOf(request.headers["content-type"]);
+    if (charset !== undefined && !isUtf8Charset(charset)) {
+      const shown = charset.replace(/[^\w.:-]/g, "").slice(0, 40);
+      done(new ApiError("unsupported_media_type", problemText("charsetNotUtf8", { charset: shown })));
+      return;
+    }
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      done(new ApiError("malformed_request", problemText("bodyNotUtf8")));
+      return;
+    }
+    parseJson(request, text, done);
+  };
+}
+
+async function utf8Plugin(app: FastifyInstance) {
+  // As buffers, so that the bytes are checked before anything decodes them.
+  const parser = parseJsonBody(app);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, parser);
+  // RFC 7396 bodies are JSON, parsed by the same safe parser (it rejects __proto__ and constructor keys).
+  app.addContentTypeParser("application/merge-patch+json", { parseAs: "buffer" }, parser);
+
+  app.addHook("preValidation", async (request) => {
+    const names = nonUtf8QueryParameters(request.url);
+    if (names.length === 0) return;
+    const errors: FieldError[] = names.map((name) => ({
+      path: `/${pointerSegment(name)}`,
+      message: "is not valid UTF-8 once percent-decoded",
+      location: "query",
+    }));
+    throw new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
+  });
+}
+
+export default fp(utf8Plugin, { name: "utf8" });
