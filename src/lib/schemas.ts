@@ -228,39 +228,6 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { "application/json": { schema } },
 });
 
-/** Money (Stripe-like, but decimal): `{ "amount": "99.50", "currency": "PLN" }`; the amount is a string so it never rounds. */
-export const Money = z
-  .strictObject({
-    amount: z
-      .union([z.string().max(40), z.number()])
-      .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
-      .refine((value) => /^\d{1,14}(\.\d{1,2})?$/.test(value), "must be a non-negative decimal with at most 2 decimal places, e.g. \"125000.00\"")
-      .transform((value) => normalizeDecimal(value, 2)),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code such as PLN or EUR")
-      .meta({ maxLength: 3 })
-      .default("PLN"),
-  })
-  .meta({ id: "Money", example: { amount: "125000.00", currency: "PLN" } });
-
-/** Fixed-point text with exactly `scale` decimals, without going through binary floating point. */
-export function normalizeDecimal(value: string, scale: number): string {
-  const [whole = "0", fraction = ""] = value.split(".");
-  return scale === 0 ? whole.replace(/^0+(?=\d)/, "") : `${whole.replace(/^0+(?=\d)/, "")}.${fraction.padEnd(scale, "0")}`;
-}
-
-/** A decimal such as a score (99.5 points): sent as a string or a JSON number, stored as numeric, returned as a string. */
-export const Decimal = (options: { integerDigits: number; scale: number; example: string }) =>
-  z
-    .union([z.string().max(40), z.number()])
-    .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
-    .refine(
-      (value) => new RegExp(`^\\d{1,${options.integerDigits}}(\\.\\d{1,${options.scale}})?$`).test(value),
-      `must be a non-negative decimal with at most ${options.integerDigits} digits before and ${options.scale} after the point, e.g. "${options.example}"`,
-    )
-    .meta({ example: options.example });
-
 /** The years a record can be filed under (an activity's `year`, a report's). */
 export const YEAR_MIN = 1900;
 export const YEAR_MAX = 2200;

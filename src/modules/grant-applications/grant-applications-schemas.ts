@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
-import { DateOnly, Decimal, Money, Uuid, YearQuery, outText, recordMeta, text } from "../../lib/schemas.ts";
+import { Decimal, Money } from "../../lib/decimal-schemas.ts";
+import { DateOnly, Uuid, YearQuery, outText, recordMeta, text } from "../../lib/schemas.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { Cluster } from "../clusters/clusters-schemas.ts";
 import { Coordinator } from "../coordinators/coordinators-schemas.ts";
