@@ -15,6 +15,7 @@ import loadSheddingPlugin from "./plugins/load-shedding.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
 import authPlugin from "./plugins/auth.ts";
+import { API_KEY_CACHE_DEFAULTS, type ApiKeyCacheOptions } from "./modules/api-keys/api-key-cache.ts";
 import corsPlugin from "./plugins/cors.ts";
 import rateLimitPlugin, { type RateLimitOptions } from "./plugins/rate-limit.ts";
 import securityHeadersPlugin, { securityHeaders } from "./plugins/security-headers.ts";
@@ -42,6 +43,8 @@ export type AppOptions = {
   config?: Pick<Config, "bodyLimit" | "trustProxy" | "logLevel"> &
     Partial<Pick<Config, "timeouts" | "corsOrigins" | "idempotencyLeaseMs" | "publicBaseUrl">> & {
       rateLimit?: RateLimitOptions;
+      /** Unset: API_KEY_CACHE_DEFAULTS (a row kept at most 1 s). Tests lengthen it to see invalidation alone at work. */
+      apiKeyCache?: ApiKeyCacheOptions;
       /** Unset: no load shedding (tests that do not test it; the server always passes it). */
       loadShedding?: LoadSheddingOptions;
     };
@@ -98,7 +101,7 @@ export async function buildApp(options: AppOptions) {
   // Before anything that reads the database: a closing or overloaded instance answers at once.
   await app.register(lifecyclePlugin);
   if (config.loadShedding) await app.register(loadSheddingPlugin, config.loadShedding);
-  await app.register(authPlugin);
+  await app.register(authPlugin, config.apiKeyCache ?? API_KEY_CACHE_DEFAULTS);
   await app.register(errorsPlugin);
   await app.register(httpPlugin);
   await app.register(languagePlugin);

@@ -144,6 +144,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.preprocess((value) => (value === "" ? undefined : value), postgresUrl.optional()),
   DATABASE_POOL_SIZE: positiveInt(10, 200),
+  // A direct connection for LISTEN, when DATABASE_URL goes through a pooler in transaction mode (README).
+  DATABASE_LISTEN_URL: z.preprocess((value) => (value === "" ? undefined : value), postgresUrl.optional()),
   // Unset: derived from REQUEST_TIMEOUT_MS (databaseTimeouts below).
   DATABASE_STATEMENT_TIMEOUT_MS: optionalPositiveInt(3_600_000),
   DATABASE_POOL_TIMEOUT_MS: optionalPositiveInt(3_600_000),
@@ -239,7 +241,7 @@ export type TimeoutsConfig = {
 
 /** Unset timeouts take DATABASE_TIMEOUT_DEFAULTS. */
 export type DatabaseConfig =
-  | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number; poolTimeoutMs?: number }
+  | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number; poolTimeoutMs?: number; listenUrl?: string }
   | { kind: "pglite"; dataDir: string; statementTimeoutMs?: number };
 
 export class ConfigError extends Error {
@@ -267,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           poolSize: e.DATABASE_POOL_SIZE,
           statementTimeoutMs: database.statementMs,
           poolTimeoutMs: database.poolMs,
+          ...(e.DATABASE_LISTEN_URL ? { listenUrl: e.DATABASE_LISTEN_URL } : {}),
         }
       : { kind: "pglite", dataDir: e.DATA_DIR === "memory://" ? e.DATA_DIR : path.resolve(e.DATA_DIR), statementTimeoutMs: database.statementMs },
     migrateOnStart: e.MIGRATE_ON_START,

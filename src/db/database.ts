@@ -7,6 +7,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseConfig } from "../config.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
+import { listenPostgres, type NotificationHandlers } from "./notifications.ts";
 import { openPglite } from "./pglite.ts";
 import { serialTransactions } from "./serial-transactions.ts";
 import { appTransactions } from "./transactions.ts";
@@ -25,6 +26,8 @@ export type Database = {
   ping(timeoutMs?: number): Promise<void>;
   /** Requests waiting for a free connection right now (load shedding watches it); 0 on PGlite, which has none. */
   poolWaiting(): number;
+  /** Follows `NOTIFY channel` (see src/db/notifications.ts); the returned function stops. */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -105,6 +108,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     },
     ping: (timeoutMs) => ping(prisma, timeoutMs),
     poolWaiting: () => pool.waitingCount,
+    listen: (channel, handlers) => listenPostgres(config.listenUrl ?? url, channel, handlers),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -144,6 +148,15 @@ async function openEmbedded(config: Extract<DatabaseConfig, { kind: "pglite" }>)
     migrate: () => migrate(session),
     ping: (timeoutMs) => ping(prisma, timeoutMs),
     poolWaiting: () => 0,
+    // In-process: notifications of the embedded database's own transactions, delivered at their commit.
+    async listen(channel, handlers) {
+      const unlisten = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
+      handlers.onState(true);
+      return async () => {
+        handlers.onState(false);
+        await unlisten().catch(() => undefined);
+      };
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();
@@ -214,6 +227,7 @@ export function detachedDatabase(): Database {
     migrate: unavailable,
     ping: unavailable,
     poolWaiting: () => 0,
+    listen: async () => async () => undefined,
     close: () => prisma.$disconnect(),
   };
 }

@@ -3,12 +3,21 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "../lib/problem.ts";
 import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import { describeRouteSecurity, isProtectedPath, requiredRole, roleAllows } from "../lib/roles.ts";
+import { API_KEY_CHANNEL, apiKeyCache, type ApiKeyCache, type ApiKeyCacheOptions } from "../modules/api-keys/api-key-cache.ts";
 import { touchApiKeyLastUsed, verifyApiKey } from "../modules/api-keys/api-keys-service.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** This instance's cache of API key rows: `forget(prefix)` after changing a key. */
+    apiKeyCache: ApiKeyCache;
+  }
+}
 
 /**
  * API keys on every /v1 route: `Authorization: Bearer crk_<prefix>_<secret>`.
  *
- * onRequest resolves the key (from the database on every request: revocation and expiry apply at once) and sets
+ * onRequest resolves the key (its row from a cache kept at most a second and invalidated across instances by
+ * LISTEN/NOTIFY, src/modules/api-keys/api-key-cache.ts; expiry against the clock on every request) and sets
  * `request.context.actor`, but never answers: the rate limiter's onRequest hook, registered after this one, keys its
  * limits on the actor (or the client address when there is none) and must see every request. The verdict is given
  * in preParsing, which runs after all onRequest hooks and before any body is read: 401 without a valid key, 403
@@ -49,13 +58,23 @@ function routedPath(request: FastifyRequest): string {
   }
 }
 
-async function authPlugin(app: FastifyInstance) {
+async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
   const outcomes = new WeakMap<FastifyRequest, Outcome>();
   const lastTouched = new Map<string, number>();
   const pendingTouches = new Set<Promise<void>>();
 
   // Every /v1 operation documents its security, role and 401/403 answers (the routes are registered after this).
   app.addHook("onRoute", describeRouteSecurity);
+
+  const cache = apiKeyCache(app.prisma, options);
+  app.decorate("apiKeyCache", cache);
+  let unlisten: (() => Promise<void>) | undefined;
+  app.addHook("onReady", async () => {
+    unlisten = await app.db.listen(API_KEY_CHANNEL, { onNotify: (prefix) => cache.forget(prefix), onState: (up) => cache.setListening(up) });
+  });
+  app.addHook("onClose", async () => {
+    await unlisten?.();
+  });
 
   const touch = (keyId: string, storedLastUsedAt: Date | null) => {
     const now = Date.now();
@@ -76,7 +95,7 @@ async function authPlugin(app: FastifyInstance) {
     if (!token) return { ok: false, failure: "malformed", sent: true };
     let result;
     try {
-      result = await verifyApiKey(app.prisma, token);
+      result = await verifyApiKey(app.prisma, token, new Date(), cache.find);
     } catch (error) {
       return { ok: false, error };
     }

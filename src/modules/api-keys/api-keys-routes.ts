@@ -137,7 +137,8 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      await service.revoke(request.params.id, ifMatch);
+      const { prefix } = await service.revoke(request.params.id, ifMatch);
+      app.apiKeyCache.forget(prefix);
       return reply.code(204).send();
     },
   );

@@ -59,14 +59,20 @@ export type ApiKeyVerification =
   | { ok: false; reason: "malformed" | "unknown" | "expired" | "revoked" };
 
 /**
- * Resolves a key sent by a client: by its prefix, then the hash of the whole key. Revocation and expiry are read
- * from the row every time (no cache), so they take effect on the very next request. A wrong secret is "unknown",
- * like a prefix that does not exist: only the holder of the real key learns that it expired or was revoked.
+ * Resolves a key sent by a client: by its prefix, then the hash of the whole key. `find` reads the row (the auth
+ * plugin passes its cache, src/modules/api-keys/api-key-cache.ts); expiry is compared with `now` on every call. A
+ * wrong secret is "unknown", like a prefix that does not exist: only the holder of the real key learns that it
+ * expired or was revoked.
  */
-export async function verifyApiKey(prisma: PrismaClient, key: string, now = new Date()): Promise<ApiKeyVerification> {
+export async function verifyApiKey(
+  prisma: PrismaClient,
+  key: string,
+  now = new Date(),
+  find: (prefix: string) => Promise<ApiKeyRow | null> = (prefix) => prisma.apiKey.findUnique({ where: { prefix } }),
+): Promise<ApiKeyVerification> {
   const match = API_KEY_FORMAT.exec(key);
   if (!match) return { ok: false, reason: "malformed" };
-  const row = await prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
+  const row = await find(match[1]!);
   if (!row || !secretMatches(key, row.secretHash)) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };
@@ -170,9 +176,12 @@ export function apiKeysService(prisma: PrismaClient) {
       return createApiKey(prisma, { name: input.name, role: input.role, expiresAt: input.expiresAt ?? null, createdByKeyId });
     },
 
-    /** Revocation keeps the row (the audit log refers to it); the key stops working on the next request. */
-    async revoke(id: string, ifMatch: string): Promise<void> {
-      await prisma.$transaction(async (tx) => {
+    /**
+     * Revocation keeps the row (the audit log refers to it); the key stops working on the next request. Returns the
+     * key's prefix, for the caller to drop it from this instance's key cache (others hear of it by NOTIFY).
+     */
+    async revoke(id: string, ifMatch: string): Promise<{ prefix: string }> {
+      return prisma.$transaction(async (tx) => {
         const row = await tx.apiKey.findUnique({ where: { id } });
         if (!row) throw notFound("API key", id);
         assertIfMatch(ifMatch, row);
@@ -190,6 +199,7 @@ export function apiKeysService(prisma: PrismaClient) {
           before: auditShape(row),
           after: auditShape(revoked),
         });
+        return { prefix: row.prefix };
       });
     },
   };

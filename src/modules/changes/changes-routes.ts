@@ -18,10 +18,11 @@ export default async function changesRoutes(appIn: FastifyInstance) {
         operationId: "listChanges",
         summary: "List changes since a position (the change feed)",
         description:
-          "Every committed create, update, delete and status transition of a record, oldest first, in the order the changes were committed. " +
+          "Every committed create, update, delete and status transition of a record, oldest first. The changes of one record come in the order they happened (version order); " +
+          "changes of different records written at the same moment may come in either order. " +
           "To stay in sync: call without `cursor` once (or start from `0`), apply each change (read the record at its `url`; after a `delete` drop it), " +
           "keep the answer's `nextCursor` and pass it as `cursor` next time. `hasMore: true` means ask again at once; `false`, that you are up to date. " +
-          "A position is never skipped: a change that is still being written when you ask is numbered after everything you have seen. " +
+          "A position is never skipped: a change that is still being written when you ask is held back, with everything after it, until it commits, and then comes after everything you have seen. " +
           "`resourceType` narrows the feed to one collection. Who made each change and the before/after values are in the admin-only audit log.",
         querystring: ChangeFeedQuery,
         response: {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INT32_MAX, Instant, PAGE_MAX_LIMIT, Uuid, int32, paginationQuery } from "../../lib/schemas.ts";
+import { POSITION_MAX_DIGITS, isPosition } from "../../lib/change-feed.ts";
 import { AUDIT_RESOURCE_TYPES, AuditAction } from "../audit-events/audit-events-schemas.ts";
 
 /** What the feed reports on: every record a reader can read (API keys are an admin matter and stay in the audit log). */
@@ -14,17 +15,15 @@ export const ChangeResourceType = z.enum(CHANGE_RESOURCE_TYPES).meta({
   example: "meetings",
 });
 
-/** A feed position: the `sequence` of the last event seen, as a decimal string (a PostgreSQL bigint). */
-const POSITION = /^(0|[1-9]\d{0,18})$/;
-const POSITION_MAX_LENGTH = 19;
-
-const BIGINT_MAX = 9_223_372_036_854_775_807n;
+/** A feed position, as a decimal string (see src/lib/change-feed.ts: a stamp and a sequence number in one whole number). */
+const POSITION = new RegExp(`^(0|[1-9]\\d{0,${POSITION_MAX_DIGITS - 1}})$`);
+const POSITION_MAX_LENGTH = POSITION_MAX_DIGITS;
 
 export const ChangeFeedPosition = z
   .string()
   .max(POSITION_MAX_LENGTH, "must be a position returned as `nextCursor`")
   // One rule, so that BigInt() only ever sees digits.
-  .refine((value) => POSITION.test(value) && BigInt(value) <= BIGINT_MAX, "must be a position returned as `nextCursor` (a whole number)")
+  .refine((value) => POSITION.test(value) && isPosition(BigInt(value)), "must be a position returned as `nextCursor` (a whole number)")
   .meta({ pattern: POSITION.source });
 
 export const ChangeEvent = z
@@ -32,7 +31,7 @@ export const ChangeEvent = z
     sequence: z
       .string()
       .max(POSITION_MAX_LENGTH)
-      .meta({ pattern: POSITION.source, description: "The event's position in the feed: strictly increasing, in the order the changes were committed." }),
+      .meta({ pattern: POSITION.source, description: "The event's position in the feed: strictly increasing in feed order (changes of one record in the order they happened)." }),
     occurredAt: Instant.meta({ description: "When the change was written (UTC)." }),
     action: AuditAction,
     resourceType: ChangeResourceType,

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { readableEvents } from "../../lib/change-feed.ts";
 import { CHANGE_RESOURCE_TYPES, type ChangeEventDto, type ChangeFeedQueryInput } from "./changes-schemas.ts";
 
 type ChangeResourceType = ChangeEventDto["resourceType"];
@@ -18,47 +19,32 @@ const LOCATIONS: Record<ChangeResourceType, (id: string, parentId: string | null
 };
 
 /**
- * The change feed: the audit log's events in commit order (`sequence`), without who made them or the values
- * (those stay in the admin-only audit log). A client keeps the last `nextCursor` and asks for what came after it;
- * because events are numbered under a lock held until commit (src/lib/audit.ts), nothing can later appear behind a
- * position already handed out.
+ * The change feed: the audit log's events in feed order, without who made them or the values (those stay in the
+ * admin-only audit log). A client keeps the last `nextCursor` and asks for what came after it; which events may be
+ * handed out, and in what order, is the one rule of src/lib/change-feed.ts.
  */
 export function changesService(prisma: PrismaClient) {
   return {
     async list(query: ChangeFeedQueryInput) {
-      const after = BigInt(query.cursor ?? "0");
-      // The newest position of all, read first. Every event numbered below it has committed or rolled back (it
-      // was numbered under the lock before this one), so a filtered reader may move past what it skipped.
-      const latest = (await prisma.auditEvent.aggregate({ _max: { sequence: true } }))._max.sequence ?? after;
-      const rows = await prisma.auditEvent.findMany({
-        where: {
-          sequence: { gt: after, lte: latest },
-          resourceType: query.resourceType ?? { in: [...CHANGE_RESOURCE_TYPES] },
-        },
-        orderBy: { sequence: "asc" },
-        take: query.limit + 1,
-        select: { sequence: true, occurredAt: true, action: true, resourceType: true, resourceId: true, parentId: true, version: true },
+      const { events, next, hasMore } = await readableEvents(prisma, {
+        after: BigInt(query.cursor ?? "0"),
+        limit: query.limit,
+        resourceTypes: query.resourceType ? [query.resourceType] : CHANGE_RESOURCE_TYPES,
       });
-      const hasMore = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      const data: ChangeEventDto[] = page.map((row) => {
-        const resourceType = row.resourceType as ChangeResourceType;
+      const data: ChangeEventDto[] = events.map((event) => {
+        const resourceType = event.resourceType as ChangeResourceType;
         return {
-          sequence: row.sequence.toString(),
-          occurredAt: row.occurredAt.toISOString(),
-          action: row.action as ChangeEventDto["action"],
+          sequence: event.position.toString(),
+          occurredAt: event.occurredAt.toISOString(),
+          action: event.action as ChangeEventDto["action"],
           resourceType,
-          resourceId: row.resourceId,
-          parentId: row.parentId,
-          version: row.version,
-          url: LOCATIONS[resourceType](row.resourceId, row.parentId),
+          resourceId: event.resourceId,
+          parentId: event.parentId,
+          version: event.version,
+          url: LOCATIONS[resourceType](event.resourceId, event.parentId),
         };
       });
-      // A full page continues after its last event; otherwise the reader is up to date with everything until
-      // `latest`, including the events the filters (or the feed: API keys) left out, which it need not scan again.
-      const last = page.at(-1);
-      const position = hasMore ? last!.sequence : latest > after ? latest : after;
-      return { data, nextCursor: position.toString(), hasMore };
+      return { data, nextCursor: next.toString(), hasMore };
     },
   };
 }
