@@ -186,3 +186,4 @@ app.post<{ Params: { id: string }; Body: { to: string; on?: string | null; note?
 );
 
 await app.listen({ host: "127.0.0.1", port: Number(process.env.PORT) });
+process.once("SIGINT", () => void app.close().then(() => process.exit(0)));

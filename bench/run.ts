@@ -168,5 +168,15 @@ process.stdout.write(
     `commit ${execSync("git rev-parse --short HEAD", { cwd: root }).toString().trim()}\n\n` +
     `| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|\n${table.map((line) => `| ${line.join(" | ")} |`).join("\n")}\n`,
 );
-for (const side of sides) side.child.kill("SIGINT");
+// Stopped gently and awaited, so that a server run with --cpu-prof writes its profile.
+await Promise.all(
+  sides.map(
+    (side) =>
+      new Promise((resolve) => {
+        side.child.once("exit", resolve);
+        side.child.kill("SIGINT");
+        setTimeout(resolve, 15_000).unref();
+      }),
+  ),
+);
 await client.end();
