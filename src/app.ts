@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyServerOptions } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import { RATE_LIMIT_DEFAULTS, TIMEOUT_DEFAULTS, type Config, type LoadSheddingOptions } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import databasePlugin from "./plugins/database.ts";
@@ -36,6 +36,7 @@ import changesRoutes from "./modules/changes/changes-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
 import { handleClientError } from "./lib/client-errors.ts";
+import { serializerCompiler } from "./lib/serializer.ts";
 
 export type AppOptions = {
   database: Database;
