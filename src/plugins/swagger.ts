@@ -6,6 +6,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-pro
 import packageJson from "../../package.json" with { type: "json" };
 import { tidySchemaComponents } from "../lib/openapi-components.ts";
 import { describeSharedContract } from "../lib/openapi-contract.ts";
+import { hoistSharedComponents } from "../lib/openapi-shared.ts";
 import { SECURITY_SCHEME } from "../lib/roles.ts";
 
 export const API_DESCRIPTION = `Activity records of industry clusters: the coordinator that runs a cluster, the cluster, its members,
@@ -61,7 +62,7 @@ async function swaggerPlugin(app: FastifyInstance) {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => describeSharedContract(tidySchemaComponents(jsonSchemaTransformObject(document) as never)),
+    transformObject: (document) => hoistSharedComponents(describeSharedContract(tidySchemaComponents(jsonSchemaTransformObject(document) as never))),
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",
