@@ -66,10 +66,14 @@ const sortedObject = <T>(entries: Array<[string, T]>) => Object.fromEntries(entr
 /** Keys whose values are data, not schemas. */
 const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const"]);
 const PATTERN_CORE = ["type", "format", "pattern", "minLength", "maxLength"];
+/** A count: a whole number from 0 that fits PostgreSQL's integer (the figures of a report, `matched`, ...). */
+const COUNT_CORE = ["type", "minimum", "maximum", "format"];
+const isCount = (object: Json) => object.type === "integer" && object.minimum === 0 && object.maximum === 2_147_483_647 && object.format === "int32";
 
 /**
  * A string schema whose pattern is long (a UUID's, a calendar date's: 150–200 characters) becomes a schema
- * component, named after its format (`Uuid`, `Date`), referenced where it was written; the rest of the schema
+ * component, named after its format (`Uuid`, `Date`), referenced where it was written, and so does the int32
+ * count (`Count`, written some 40 times in the yearly report's figures); the rest of the schema
  * (a description, an example) stays next to the reference, as OpenAPI 3.1 allows.
  */
 function hoistPatternSchemas(doc: Doc): void {
@@ -79,17 +83,18 @@ function hoistPatternSchemas(doc: Doc): void {
     if (Array.isArray(node)) return node.map(visit);
     if (!node || typeof node !== "object") return node;
     const object = node as Json;
-    if (typeof object.pattern === "string" && object.pattern.length >= 100 && typeof object.format === "string" && object.type === "string") {
-      const core = Object.fromEntries(PATTERN_CORE.filter((key) => key in object).map((key) => [key, object[key]]));
+    const longPattern = typeof object.pattern === "string" && object.pattern.length >= 100 && typeof object.format === "string" && object.type === "string";
+    if (longPattern || isCount(object)) {
+      const core = Object.fromEntries((longPattern ? PATTERN_CORE : COUNT_CORE).filter((key) => key in object).map((key) => [key, object[key]]));
       const key = JSON.stringify(core);
       let name = names.get(key);
       if (!name) {
-        name = pascal(object.format);
+        name = longPattern ? pascal(String(object.format)) : "Count";
         while (name in schemas) name = `${name}_`;
         names.set(key, name);
         schemas[name] = core;
       }
-      const rest = Object.entries(object).filter(([k]) => !PATTERN_CORE.includes(k));
+      const rest = Object.entries(object).filter(([k]) => !(longPattern ? PATTERN_CORE : COUNT_CORE).includes(k));
       return { $ref: `#/components/schemas/${name}`, ...Object.fromEntries(rest) };
     }
     return Object.fromEntries(Object.entries(object).map(([k, value]) => [k, DATA_KEYS.has(k) ? value : visit(value)]));

@@ -171,7 +171,8 @@ t.test("the served document", async (t) => {
       for (const status of errorStatuses) {
         const content = responses[status]!.content ?? {};
         t.same(Object.keys(content), ["application/problem+json"], `${name} ${status} is application/problem+json`);
-        t.same(content["application/problem+json"]?.schema, { $ref: "#/components/schemas/Problem" }, `${name} ${status} is a Problem`);
+        const schema = deref(doc, content["application/problem+json"]?.schema as Json) as { allOf?: Json[] } | undefined;
+        t.ok(schema === doc.components.schemas.Problem || schema?.allOf?.[0]?.$ref === "#/components/schemas/Problem", `${name} ${status} is a Problem`);
         t.ok(responses[status]!.description, `${name} ${status} is described`);
       }
       const success = Object.keys(responses).filter((status) => Number(status) < 300);
@@ -243,6 +244,41 @@ t.test("the served document", async (t) => {
     }
   });
 
+  t.test("each error response shows a problem of its own status; problem kinds with members have their schema", async (t) => {
+    const kinds: Record<string, string> = { "401": "UnauthorizedProblem", "403": "ForbiddenProblem", "412": "VersionMismatchProblem" };
+    for (const { name, path, method, operation } of operations(doc)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const media = response.content?.["application/problem+json"] as (Json & { schema?: Json; example?: { status?: number; code?: string } }) | undefined;
+        if (!media) continue;
+        t.equal(media.example?.status, Number(status), `${name} ${status}: the example is a ${status}`);
+        t.equal(PROBLEM_TYPES[media.example?.code as keyof typeof PROBLEM_TYPES]?.status, Number(status), `${name} ${status}: its code ${media.example?.code} is a ${status} code`);
+        const kind = kinds[status] ?? (status === "409" && path.endsWith("/transitions") ? "TransitionNotAllowedProblem" : status === "409" && method === "delete" ? "StillReferencedProblem" : undefined);
+        if (kind) t.same(media.schema, { $ref: `#/components/schemas/${kind}` }, `${name} ${status} is a ${kind}`);
+      }
+    }
+    const members = (name: string) => Object.keys(((doc.components.schemas[name]?.allOf as Json[] | undefined)?.[1]?.properties ?? {}) as Json);
+    t.same(members("VersionMismatchProblem"), ["currentVersion", "currentEtag"]);
+    t.same(members("TransitionNotAllowedProblem"), ["currentStatus", "allowedTransitions"]);
+    t.same(members("ForbiddenProblem"), ["requiredRole", "role"]);
+  });
+
+  t.test("request bodies are input shapes: closed objects, and a field with a default is never required", async (t) => {
+    const seen = new Set<unknown>();
+    const walk = (schema: unknown, where: string) => {
+      if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+      seen.add(schema);
+      const node = schema as Json & { properties?: Record<string, Json>; required?: string[] };
+      if (typeof node.$ref === "string") return walk(resolve(doc, node.$ref), node.$ref);
+      if (node.properties) {
+        t.equal(node.additionalProperties, false, `${where}: unknown fields are refused`);
+        for (const field of node.required ?? []) t.equal(node.properties[field]?.default, undefined, `${where}: ${field} has a default, so it is optional`);
+      }
+      for (const [key, value] of Object.entries(node)) if (!["example", "default", "enum", "const"].includes(key)) Object.values(Array.isArray(value) ? { ...value } : value && typeof value === "object" ? { value } : {}).forEach((child) => walk(child, where));
+    };
+    for (const { name, operation } of operations(doc)) for (const media of Object.values(operation.requestBody?.content ?? {})) walk(media.schema, name);
+    t.ok(seen.size > 50, `${seen.size} request schemas looked at`);
+  });
+
   t.test("what the document declares, a /v1 answer carries", async (t) => {
     const response = await app.inject({ method: "GET", url: "/v1/coordinators?limit=1" });
     t.equal(response.statusCode, 200);
@@ -276,7 +312,7 @@ t.test("the served document", async (t) => {
 
   t.test("the document says each shared thing once", async (t) => {
     const size = fs.statSync(OPENAPI_FILE).size;
-    t.ok(size <= 400 * 1024, `openapi.yaml is ${Math.round(size / 1024)} KB (at most 400 KB)`);
+    t.ok(size <= 400_000, `openapi.yaml is ${size} bytes (at most 400 KB)`);
     // No response or parameter object is written out in two operations: the second use is a $ref.
     for (const [kind, pick] of [
       ["response", (operation: Operation & { parameters?: unknown[] }) => Object.values(operation.responses ?? {})],
