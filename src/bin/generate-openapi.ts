@@ -4,13 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "../app.ts";
 import { detachedDatabase } from "../db/database.ts";
+import { openApiDocuments } from "../plugins/swagger.ts";
 
 export const OPENAPI_FILE = path.resolve(import.meta.dirname, "../../openapi.yaml");
 
 export async function generateOpenApiYaml(): Promise<string> {
   const app = await buildApp({ database: detachedDatabase(), closeDatabase: true });
   await app.ready();
-  const yaml = app.swagger({ yaml: true }) as unknown as string;
+  const { yaml } = openApiDocuments(app);
   await app.close();
   return yaml;
 }

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { inlineSharedComponents } from "../lib/openapi-shared.ts";
 
 /**
  * Requests generated from the committed OpenAPI document, valid and mutated, and the check of each answer against
@@ -143,7 +144,8 @@ const etag = fc.oneof(fc.constant("*"), fc.tuple(fc.uuid(), fc.nat(5)).map(([id,
 const headerSafe = (value: string) => value.replace(/[^\x20-\x7e]/g, "").trim();
 
 /** Every operation of the document, each with the arbitrary of its requests. `ids`: record ids to aim path parameters at. */
-export function fuzzOperations(doc: OpenApiDocument, options: { ids: readonly string[]; authorization: string }): FuzzOperation[] {
+export function fuzzOperations(document: OpenApiDocument, options: { ids: readonly string[]; authorization: string }): FuzzOperation[] {
+  const doc = inlineSharedComponents(document);
   const operations: FuzzOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {

@@ -49,8 +49,9 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   // "OrganizationMemberships" -> "organization memberships" in summaries.
   const manyText = names.many.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
   const aNoun = `${/^[aeiou]/i.test(names.noun) ? "an" : "a"} ${names.noun}`; // "an organization", "a cluster"
-  const notFoundText = parent ? `No ${parent.names.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
-  const parentNotFound = parent ? { 404: problemResponse(`No ${parent.names.noun} has this id.`) } : {};
+  // The same words for every resource (the operation names the noun), so that the document states each answer once.
+  const notFoundText = parent ? "The record in the path, or the one it belongs to, does not exist." : "No record has the id in the path.";
+  const parentNotFound = parent ? { 404: problemResponse("The record the path names as the parent does not exist.") } : {};
 
   app.get(
     collection,
@@ -218,7 +219,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         response: {
           200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
           ...common,
-          404: problemResponse(parent ? `No ${parent.names.noun} or no ${names.noun} in it has (or had) this id.` : `No ${names.noun} has (or had) this id.`),
+          404: problemResponse(parent ? "The record in the path, or the one it belongs to, does not exist and never did." : "No record has (or had) the id in the path."),
         },
       },
     },

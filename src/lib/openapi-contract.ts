@@ -1,4 +1,5 @@
 import { isProtectedPath } from "./roles.ts";
+import { ETAG_HEADER_MAX_LENGTH } from "./schemas.ts";
 
 /**
  * What every operation shares, written into the OpenAPI document once instead of into each route: the headers
@@ -39,6 +40,31 @@ export const RESPONSE_HEADERS: Record<string, Json> = {
     enum: ["close"],
     maxLength: 5,
   }),
+  ETag: {
+    ...header("This representation's entity tag: send it back in `If-Match` to change the record, or in `If-None-Match` to read it only if it changed.", {
+      type: "string",
+      maxLength: ETAG_HEADER_MAX_LENGTH,
+    }),
+    required: true,
+  },
+  Location: { ...header("The new record's URL.", { type: "string", maxLength: 2048, format: "uri-reference" }), required: true },
+  Link: header('The next page (RFC 8288): `<…?cursor=…>; rel="next"`. Absent on the last page.', { type: "string", maxLength: 4096 }),
+  "Idempotent-Replayed": header("`true` when this answer is the replay of an earlier request with the same `Idempotency-Key`; absent otherwise.", {
+    type: "string",
+    enum: ["true"],
+  }),
+  "WWW-Authenticate": {
+    ...header('`Bearer realm="cluster-records"`, with `error="invalid_token"` when a key was sent but is not valid (RFC 6750).', {
+      type: "string",
+      maxLength: 200,
+    }),
+    required: true,
+  },
+  "Content-Disposition": header("With a file (CSV, iCalendar, PDF): its file name, e.g. `attachment; filename=\"activities-2013.csv\"`.", {
+    type: "string",
+    maxLength: 300,
+  }),
+  "Cache-Control": header("How long a cache may keep this answer.", { type: "string", maxLength: 200 }),
   "Content-Language": header("The language of the problem's title, detail and field messages (or of the document): `en` or `pl`.", {
     type: "string",
     enum: ["en", "pl"],
@@ -84,16 +110,39 @@ const BEFORE_ROUTING = (): Record<string, Json> => ({
   },
 });
 
-function headersFor(status: string, rateLimited: boolean, hasDocument = false): string[] {
+/** What an operation is, as far as its answers' headers go. */
+type Facts = { versioned: boolean; conditional: boolean; idempotent: boolean; method: string };
+
+function headersFor(status: string, response: Json, facts: Facts): string[] {
   const names = ["X-Request-Id", "Access-Control-Allow-Origin"];
+  const types = Object.keys((response.content as Json | undefined) ?? {});
+  const success = /^2/.test(status);
   // Rate limits apply to /v1: every answer but a 5xx that never reached the limiter carries them.
-  if (rateLimited && /^[24]/.test(status)) names.push(...RATE_LIMIT_HEADERS);
-  if (status === "429" || status === "503") names.push("Retry-After");
-  if (/^[45]/.test(status) || hasDocument) names.push("Content-Language");
+  if (facts.versioned && /^[24]/.test(status)) names.push(...RATE_LIMIT_HEADERS);
+  // Single records: every read, write and revalidation of one carries its ETag; a new one its URL.
+  if (status === "201") names.push("Location", "ETag");
+  else if (status === "304" || (success && types.length > 0 && (facts.conditional || facts.method === "patch"))) names.push("ETag");
+  if (success && isPage(response)) names.push("Link");
+  if (success && types.some((type) => DOWNLOADS.has(type))) names.push("Content-Disposition");
+  if (success && types.some((type) => type === "application/pdf" || type === "text/html")) names.push("Cache-Control");
+  // A retried POST replays what it first answered (but for the refusals that come before the key is looked at).
+  if (facts.idempotent && /^[24]/.test(status) && !BEFORE_THE_KEY.has(status)) names.push("Idempotent-Replayed");
+  if (status === "401") names.push("WWW-Authenticate");
+  // 409 on a POST with Idempotency-Key: the first request is still running; Retry-After says when to look again.
+  if (status === "429" || status === "503" || (status === "409" && facts.idempotent)) names.push("Retry-After");
+  if (/^[45]/.test(status) || isDocument(response)) names.push("Content-Language");
   // Answers after which the connection cannot be used again say so.
   if (status === "408" || status === "431") names.push("Connection");
   return names;
 }
+
+const DOWNLOADS = new Set(["text/csv", "text/calendar", "application/pdf"]);
+const BEFORE_THE_KEY = new Set(["401", "403", "408", "429", "431"]);
+
+const isPage = (response: Json) => {
+  const schema = ((response.content as Record<string, { schema?: Json }> | undefined)?.["application/json"]?.schema ?? {}) as Json;
+  return typeof schema.$ref === "string" && schema.$ref.endsWith("Page");
+};
 
 const isDocument = (response: Json) => Object.keys((response.content as Json | undefined) ?? {}).some((type) => type === "text/html" || type === "application/pdf");
 
@@ -105,6 +154,11 @@ export function describeSharedContract<T extends Doc>(doc: T): T {
       // Public operations (health, the problem catalogue) say so explicitly: no key needed.
       operation.security ??= [];
       const parameters = (operation.parameters ??= []);
+      const header = (name: string) => parameters.find((parameter) => parameter.in === "header" && String(parameter.name).toLowerCase() === name);
+      // The server answers 428 without If-Match: where it does, the header is required, whatever the schema says.
+      const ifMatch = header("if-match");
+      if (ifMatch && operation.responses?.["428"]) ifMatch.required = true;
+      const facts: Facts = { versioned, method, conditional: Boolean(ifMatch ?? header("if-none-match")), idempotent: Boolean(header("idempotency-key")) };
       if (!parameters.some((parameter) => parameter.name === "lang" && parameter.in === "query")) parameters.push({ ...LANG_PARAMETER });
       const responses = (operation.responses ??= {});
       if (versioned) responses["503"] ??= DATABASE_UNAVAILABLE();
@@ -115,7 +169,7 @@ export function describeSharedContract<T extends Doc>(doc: T): T {
           ...response,
           headers: {
             ...(response.headers as Json | undefined),
-            ...Object.fromEntries(headersFor(status, versioned, isDocument(response)).map((name) => [name, ref(name)])),
+            ...Object.fromEntries(headersFor(status, response, facts).map((name) => [name, ref(name)])),
           },
         };
       }

@@ -33,7 +33,7 @@ export const SECURITY_SCHEME = "bearerAuth";
 
 const roleText = (role: Role) => {
   const higher = ROLES.slice(RANK[role] + 1).map((r) => `\`${r}\``);
-  return `Requires an API key with the \`${role}\` role${higher.length > 0 ? ` (or ${higher.join(" or ")})` : ""}.`;
+  return `Role: \`${role}\`${higher.length > 0 ? ` (or ${higher.join(", ")})` : ""}.`;
 };
 
 /**

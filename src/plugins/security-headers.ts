@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 /**
  * Security headers on every response (OWASP's REST Security cheat sheet). The API answers JSON that no browser
  * should render, frame or load anything from, so its policy forbids everything; Swagger UI at /docs loads its own
- * scripts and styles from /docs/static (no inline scripts) and needs inline styles and data: images.
+ * scripts and styles from /docs/static (no inline scripts) and needs inline styles and data: images; so does the
+ * Scalar reference at /reference (its script from /reference/assets, its start-up from /reference/init.js).
  *
  * Strict-Transport-Security only on requests that arrived over HTTPS (TLS at this server, or X-Forwarded-Proto:
  * https from a trusted proxy, TRUST_PROXY=true): RFC 6797 forbids it over plain HTTP, where browsers ignore it.
@@ -30,7 +31,7 @@ const HSTS = "max-age=31536000";
 
 const isDocs = (request: FastifyRequest) => {
   const path = request.routeOptions.url ?? request.url.split("?")[0] ?? "";
-  return path === "/docs" || path.startsWith("/docs/");
+  return path === "/docs" || path.startsWith("/docs/") || path === "/reference" || path.startsWith("/reference/");
 };
 
 /** The headers of an API answer that has no request to look at (one Node's HTTP parser refused). */

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import t from "tap";
 import { parse as parseYaml } from "yaml";
 import { OPENAPI_FILE, generateOpenApiYaml } from "../../src/bin/generate-openapi.ts";
+import { inlineSharedComponents } from "../../src/lib/openapi-shared.ts";
 import { PROBLEM_TYPES } from "../../src/lib/problem.ts";
 import { testApp } from "../helper.ts";
 
@@ -20,7 +21,7 @@ type Document = {
   info: { title: string; version: string };
   tags?: Array<{ name: string }>;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json>; headers?: Record<string, Json> };
+  components: { schemas: Record<string, Json>; headers?: Record<string, Json>; responses?: Record<string, Json>; parameters?: Record<string, Json> };
   servers?: Array<{ url: string }>;
 };
 
@@ -72,14 +73,16 @@ t.test("the served document", async (t) => {
   const json = await app.inject({ method: "GET", url: "/openapi.json" });
   t.equal(json.statusCode, 200);
   t.equal(json.headers["content-type"], "application/json; charset=utf-8");
-  const doc = json.json() as Document;
+  const served = json.json() as Document;
+  // The checks of single operations read them with the shared responses and parameters written in.
+  const doc = inlineSharedComponents(served);
 
   t.test("GET /openapi.yaml is the same document", async (t) => {
     const yaml = await app.inject({ method: "GET", url: "/openapi.yaml" });
     t.equal(yaml.statusCode, 200);
     t.equal(yaml.headers["content-type"], "application/yaml; charset=utf-8");
-    t.same(parseYaml(yaml.body), doc);
-    t.same(parseYaml(fs.readFileSync(OPENAPI_FILE, "utf8")), doc, "and so is the committed file");
+    t.same(parseYaml(yaml.body), served);
+    t.same(parseYaml(fs.readFileSync(OPENAPI_FILE, "utf8")), served, "and so is the committed file");
   });
 
   t.test("GET /docs is Swagger UI over this document", async (t) => {
@@ -106,7 +109,7 @@ t.test("the served document", async (t) => {
     // ... and the document the page loads is the same one.
     const uiDoc = await app.inject({ method: "GET", url: "/docs/json" });
     t.equal(uiDoc.statusCode, 200);
-    t.same(uiDoc.json(), doc);
+    t.same(uiDoc.json(), served);
   });
 
   t.test("OpenAPI 3.1.0 with info", async (t) => {
@@ -168,7 +171,8 @@ t.test("the served document", async (t) => {
       for (const status of errorStatuses) {
         const content = responses[status]!.content ?? {};
         t.same(Object.keys(content), ["application/problem+json"], `${name} ${status} is application/problem+json`);
-        t.same(content["application/problem+json"]?.schema, { $ref: "#/components/schemas/Problem" }, `${name} ${status} is a Problem`);
+        const schema = deref(doc, content["application/problem+json"]?.schema as Json) as { allOf?: Json[] } | undefined;
+        t.ok(schema === doc.components.schemas.Problem || schema?.allOf?.[0]?.$ref === "#/components/schemas/Problem", `${name} ${status} is a Problem`);
         t.ok(responses[status]!.description, `${name} ${status} is described`);
       }
       const success = Object.keys(responses).filter((status) => Number(status) < 300);
@@ -204,9 +208,75 @@ t.test("the served document", async (t) => {
         for (const limit of ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]) {
           t.same(headers[limit], limited ? header(limit) : undefined, `${name} ${status}: ${limit} ${limited ? "declared" : "absent (not limited)"}`);
         }
-        t.same(headers["Retry-After"], status === "429" || status === "503" ? header("Retry-After") : undefined, `${name} ${status}: Retry-After`);
+        const idempotent = (operation as { parameters?: Json[] }).parameters?.some((parameter) => parameter.name === "idempotency-key");
+        const retried = status === "429" || status === "503" || (status === "409" && idempotent);
+        t.same(headers["Retry-After"], retried ? header("Retry-After") : undefined, `${name} ${status}: Retry-After`);
+        if (status === "201") for (const sent of ["Location", "ETag"]) t.same(headers[sent], header(sent), `${name} 201: ${sent}`);
+        if (status === "304") t.same(headers.ETag, header("ETag"), `${name} 304: ETag`);
+        if (status === "401") t.same(headers["WWW-Authenticate"], header("WWW-Authenticate"), `${name} 401: WWW-Authenticate`);
+        if (/^2/.test(status) && idempotent) t.same(headers["Idempotent-Replayed"], header("Idempotent-Replayed"), `${name} ${status}: Idempotent-Replayed`);
       }
     }
+    for (const [name, required] of [["ETag", true], ["Location", true], ["WWW-Authenticate", true], ["Link", undefined], ["Idempotent-Replayed", undefined]] as const) {
+      t.equal(doc.components.headers?.[name]?.required, required, `header ${name} is ${required ? "required" : "optional"} where declared`);
+    }
+  });
+
+  t.test("If-Match is required where its absence is a 428, optional elsewhere", async (t) => {
+    let required = 0;
+    for (const { name, operation } of operations(doc)) {
+      const ifMatch = ((operation as { parameters?: Json[] }).parameters ?? []).find((parameter) => parameter.in === "header" && parameter.name === "if-match");
+      if (!ifMatch) continue;
+      t.equal(ifMatch.required, Boolean(operation.responses?.["428"]), `${name}: If-Match required ${Boolean(operation.responses?.["428"])}`);
+      if (ifMatch.required) required++;
+    }
+    t.ok(required >= 21, `${required} operations require If-Match`);
+  });
+
+  t.test("every list answer declares Link, every single-record answer its ETag", async (t) => {
+    for (const { name, method, operation } of operations(doc)) {
+      const ok = Object.entries(operation.responses ?? {}).find(([status]) => /^2/.test(status));
+      if (!ok) continue;
+      const [status, response] = ok as [string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: Json }> }];
+      const schema = String(response.content?.["application/json"]?.schema?.$ref ?? "");
+      if (schema.endsWith("Page")) t.ok(response.headers?.Link, `${name} ${status}: Link`);
+      if (method === "patch" || operation.responses?.["304"]) t.ok(response.headers?.ETag, `${name} ${status}: ETag`);
+    }
+  });
+
+  t.test("each error response shows a problem of its own status; problem kinds with members have their schema", async (t) => {
+    const kinds: Record<string, string> = { "401": "UnauthorizedProblem", "403": "ForbiddenProblem", "412": "VersionMismatchProblem" };
+    for (const { name, path, method, operation } of operations(doc)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const media = response.content?.["application/problem+json"] as (Json & { schema?: Json; example?: { status?: number; code?: string } }) | undefined;
+        if (!media) continue;
+        t.equal(media.example?.status, Number(status), `${name} ${status}: the example is a ${status}`);
+        t.equal(PROBLEM_TYPES[media.example?.code as keyof typeof PROBLEM_TYPES]?.status, Number(status), `${name} ${status}: its code ${media.example?.code} is a ${status} code`);
+        const kind = kinds[status] ?? (status === "409" && path.endsWith("/transitions") ? "TransitionNotAllowedProblem" : status === "409" && method === "delete" ? "StillReferencedProblem" : undefined);
+        if (kind) t.same(media.schema, { $ref: `#/components/schemas/${kind}` }, `${name} ${status} is a ${kind}`);
+      }
+    }
+    const members = (name: string) => Object.keys(((doc.components.schemas[name]?.allOf as Json[] | undefined)?.[1]?.properties ?? {}) as Json);
+    t.same(members("VersionMismatchProblem"), ["currentVersion", "currentEtag"]);
+    t.same(members("TransitionNotAllowedProblem"), ["currentStatus", "allowedTransitions"]);
+    t.same(members("ForbiddenProblem"), ["requiredRole", "role"]);
+  });
+
+  t.test("request bodies are input shapes: closed objects, and a field with a default is never required", async (t) => {
+    const seen = new Set<unknown>();
+    const walk = (schema: unknown, where: string) => {
+      if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+      seen.add(schema);
+      const node = schema as Json & { properties?: Record<string, Json>; required?: string[] };
+      if (typeof node.$ref === "string") return walk(resolve(doc, node.$ref), node.$ref);
+      if (node.properties) {
+        t.equal(node.additionalProperties, false, `${where}: unknown fields are refused`);
+        for (const field of node.required ?? []) t.equal(node.properties[field]?.default, undefined, `${where}: ${field} has a default, so it is optional`);
+      }
+      for (const [key, value] of Object.entries(node)) if (!["example", "default", "enum", "const"].includes(key)) Object.values(Array.isArray(value) ? { ...value } : value && typeof value === "object" ? { value } : {}).forEach((child) => walk(child, where));
+    };
+    for (const { name, operation } of operations(doc)) for (const media of Object.values(operation.requestBody?.content ?? {})) walk(media.schema, name);
+    t.ok(seen.size > 50, `${seen.size} request schemas looked at`);
   });
 
   t.test("what the document declares, a /v1 answer carries", async (t) => {
@@ -228,15 +298,38 @@ t.test("the served document", async (t) => {
   });
 
   t.test("every referenced component exists, and every component is referenced", async (t) => {
-    const refs = collectRefs(doc);
+    const refs = collectRefs(served);
     t.ok(refs.length > 0);
     for (const ref of new Set(refs)) {
-      t.match(ref, /^#\/components\/(schemas\/[A-Za-z0-9]+|headers\/[A-Za-z-]+)$/, `${ref} is a local component reference`);
-      t.ok(resolve(doc, ref), `${ref} exists`);
+      t.match(ref, /^#\/components\/((schemas|responses|parameters)\/[A-Za-z0-9]+|headers\/[A-Za-z-]+)$/, `${ref} is a local component reference`);
+      t.ok(resolve(served, ref), `${ref} exists`);
     }
-    const referenced = new Set(refs.map((ref) => ref.split("/").pop()));
-    for (const name of Object.keys(doc.components.schemas)) t.ok(referenced.has(name), `component ${name} is used`);
-    for (const name of Object.keys(doc.components.headers ?? {})) t.ok(referenced.has(name), `header ${name} is used`);
+    const referenced = new Set(refs);
+    for (const kind of ["schemas", "responses", "parameters", "headers"] as const) {
+      for (const name of Object.keys(served.components[kind] ?? {})) t.ok(referenced.has(`#/components/${kind}/${name}`), `${kind} ${name} is used`);
+    }
+  });
+
+  t.test("the document says each shared thing once", async (t) => {
+    const size = fs.statSync(OPENAPI_FILE).size;
+    t.ok(size <= 400_000, `openapi.yaml is ${size} bytes (at most 400 KB)`);
+    // No response or parameter object is written out in two operations: the second use is a $ref.
+    for (const [kind, pick] of [
+      ["response", (operation: Operation & { parameters?: unknown[] }) => Object.values(operation.responses ?? {})],
+      ["parameter", (operation: Operation & { parameters?: unknown[] }) => operation.parameters ?? []],
+    ] as const) {
+      const seen = new Map<string, string>();
+      for (const { name, operation } of operations(served)) {
+        for (const value of pick(operation)) {
+          if (value && typeof value === "object" && "$ref" in value) continue;
+          const key = JSON.stringify(value);
+          t.notOk(seen.has(key), `${name}: this ${kind} is also written out in ${seen.get(key)}`);
+          seen.set(key, name);
+        }
+      }
+    }
+    t.ok(Object.keys(served.components.responses ?? {}).length >= 15, "shared responses are components");
+    t.ok(Object.keys(served.components.parameters ?? {}).length >= 10, "shared parameters are components");
   });
 
   t.test("the request examples of the create operations work as they are", async (t) => {

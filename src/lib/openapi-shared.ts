@@ -1,0 +1,163 @@
+import { STATUS_CODES } from "node:http";
+
+/**
+ * Writes the document's shared parts once. Routes declare their responses and parameters in full (so that each
+ * route reads on its own), and most of them are the same: the 401, 403, 429, 500 and 503 of every /v1 operation,
+ * the 404 of every record, `lang`, `limit` and `cursor`. Every response and parameter object that appears in more
+ * than one operation moves to `components/responses` or `components/parameters` and is referenced from there.
+ * Nothing is lost: resolving the references gives back the document as the routes declared it.
+ *
+ * Names are stable and readable: a response is named after its status (`NotFound`, `PreconditionFailed`), the
+ * most used variant of a status getting the plain name and the others a number in order of use (`NotFound2`);
+ * those of the public operations (no key, no rate limit) end in `Public`; a parameter is named after itself (`Lang`, `IfMatch`).
+ */
+
+type Json = Record<string, unknown>;
+type Operation = { parameters?: Json[]; responses?: Record<string, Json> };
+type Doc = { paths?: Record<string, Record<string, Operation>>; components?: Json; [key: string]: unknown };
+
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+
+const pascal = (text: string) =>
+  text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join("");
+
+/** `404` -> `NotFound`, `2XX` or an unknown code -> `Status2XX`. */
+const statusName = (status: string) => (STATUS_CODES[status] ? pascal(STATUS_CODES[status]!.replace(/'/g, "")) : `Status${status}`);
+
+/**
+ * Counts the objects `pick` finds in every operation (by their JSON), names those used more than once with
+ * `nameOf` (numbered when one name covers several variants), and returns JSON -> name.
+ */
+function nameShared(doc: Doc, pick: (operation: Operation) => Array<[group: string, value: unknown]>): Map<string, string> {
+  const counts = new Map<string, { group: string; count: number }>();
+  for (const operation of eachOperation(doc)) {
+    for (const [group, value] of pick(operation)) {
+      const key = JSON.stringify(value);
+      const seen = counts.get(key);
+      counts.set(key, { group, count: (seen?.count ?? 0) + 1 });
+    }
+  }
+  const byGroup = new Map<string, Array<{ key: string; count: number }>>();
+  for (const [key, { group, count }] of counts) {
+    if (count < 2) continue;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), { key, count }]);
+  }
+  const names = new Map<string, string>();
+  for (const [group, variants] of byGroup) {
+    // Most used first; ties in a fixed order, so that the names do not depend on the order routes register in.
+    variants.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+    variants.forEach(({ key }, index) => names.set(key, index === 0 ? group : `${group}${index + 1}`));
+  }
+  return names;
+}
+
+function* eachOperation(doc: Doc): Generator<Operation> {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) if (METHODS.has(method)) yield operation;
+  }
+}
+
+const sortedObject = <T>(entries: Array<[string, T]>) => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Keys whose values are data, not schemas. */
+const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const"]);
+const PATTERN_CORE = ["type", "format", "pattern", "minLength", "maxLength"];
+/** A count: a whole number from 0 that fits PostgreSQL's integer (the figures of a report, `matched`, ...). */
+const COUNT_CORE = ["type", "minimum", "maximum", "format"];
+const isCount = (object: Json) => object.type === "integer" && object.minimum === 0 && object.maximum === 2_147_483_647 && object.format === "int32";
+
+/**
+ * A string schema whose pattern is long (a UUID's, a calendar date's: 150–200 characters) becomes a schema
+ * component, named after its format (`Uuid`, `Date`), referenced where it was written, and so does the int32
+ * count (`Count`, written some 40 times in the yearly report's figures); the rest of the schema
+ * (a description, an example) stays next to the reference, as OpenAPI 3.1 allows.
+ */
+function hoistPatternSchemas(doc: Doc): void {
+  const schemas = ((doc.components ??= {}).schemas ??= {}) as Json;
+  const names = new Map<string, string>();
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== "object") return node;
+    const object = node as Json;
+    const longPattern = typeof object.pattern === "string" && object.pattern.length >= 100 && typeof object.format === "string" && object.type === "string";
+    if (longPattern || isCount(object)) {
+      const core = Object.fromEntries((longPattern ? PATTERN_CORE : COUNT_CORE).filter((key) => key in object).map((key) => [key, object[key]]));
+      const key = JSON.stringify(core);
+      let name = names.get(key);
+      if (!name) {
+        name = longPattern ? pascal(String(object.format)) : "Count";
+        while (name in schemas) name = `${name}_`;
+        names.set(key, name);
+        schemas[name] = core;
+      }
+      const rest = Object.entries(object).filter(([k]) => !(longPattern ? PATTERN_CORE : COUNT_CORE).includes(k));
+      return { $ref: `#/components/schemas/${name}`, ...Object.fromEntries(rest) };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, value]) => [k, DATA_KEYS.has(k) ? value : visit(value)]));
+  };
+  const { components, ...rest } = doc;
+  Object.assign(doc, visit(rest));
+  const visited = visit({ ...(components as Json).schemas as Json }) as Json;
+  (doc.components as Json).schemas = sortedObject(Object.entries({ ...visited, ...Object.fromEntries([...names.values()].map((name) => [name, schemas[name]])) }));
+  for (const [kind, value] of Object.entries(components as Json)) if (kind !== "schemas") (doc.components as Json)[kind] = visit(value);
+}
+
+export function hoistSharedComponents<T extends Doc>(doc: T): T {
+  hoistPatternSchemas(doc);
+  // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
+  const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));
+  const responseNames = nameShared(doc, (operation) =>
+    Object.entries(operation.responses ?? {}).map(([status, response]) => [`${statusName(status)}${isPublic(status, response) ? "Public" : ""}`, response]),
+  );
+  const parameterNames = nameShared(doc, (operation) =>
+    (operation.parameters ?? []).filter((parameter) => !("$ref" in parameter)).map((parameter) => [pascal(String(parameter.name)), parameter]),
+  );
+  const responses: Array<[string, Json]> = [];
+  const parameters: Array<[string, Json]> = [];
+  const hoisted = new Set<string>();
+  for (const operation of eachOperation(doc)) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const key = JSON.stringify(response);
+      const name = responseNames.get(key);
+      if (!name) continue;
+      if (!hoisted.has(`r:${name}`)) responses.push([name, response]);
+      hoisted.add(`r:${name}`);
+      operation.responses![status] = { $ref: `#/components/responses/${name}` };
+    }
+    operation.parameters = operation.parameters?.map((parameter) => {
+      const name = parameterNames.get(JSON.stringify(parameter));
+      if (!name) return parameter;
+      if (!hoisted.has(`p:${name}`)) parameters.push([name, parameter]);
+      hoisted.add(`p:${name}`);
+      return { $ref: `#/components/parameters/${name}` };
+    });
+  }
+  const components = (doc.components ?? {}) as Json;
+  doc.components = {
+    ...components,
+    ...(parameters.length > 0 ? { parameters: sortedObject([...Object.entries((components.parameters as Json | undefined) ?? {}), ...parameters]) } : {}),
+    ...(responses.length > 0 ? { responses: sortedObject([...Object.entries((components.responses as Json | undefined) ?? {}), ...responses]) } : {}),
+  };
+  return doc;
+}
+
+/**
+ * The inverse, for tools that read operations one by one (the fuzzer, tests): every reference to a shared
+ * response or parameter replaced by a copy of what it names. Schema and header references stay.
+ */
+export function inlineSharedComponents<T>(doc: T): T {
+  const components = ((doc as Doc).components ?? {}) as Record<string, Json | undefined>;
+  const inline = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (!node || typeof node !== "object") return node;
+    const ref = (node as Json).$ref;
+    const match = typeof ref === "string" ? /^#\/components\/(responses|parameters)\/(.+)$/.exec(ref) : null;
+    if (match) return inline(structuredClone(components[match[1]!]?.[match[2]!]));
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "components" ? value : inline(value)]));
+  };
+  return inline(doc) as T;
+}
