@@ -18,6 +18,7 @@ const health = JSON.stringify({ status: "ok" });
 t.test("a described answer passes", async (t) => {
   t.same(contract.check({ method: "GET", url: "/health/live", status: 200, headers: json, body: health }), []);
   t.same(contract.check({ method: "HEAD", url: "/health/live", status: 200, headers: json, body: "" }), [], "HEAD is checked as the GET, without a body");
+  t.same(contract.check({ method: "GET", url: "/health/live/", status: 200, headers: json, body: health }), [], "a trailing slash is the same path (as in the router)");
 });
 
 t.test("each kind of fault is found", async (t) => {
