@@ -36,6 +36,14 @@ t.test("each kind of fault is found", async (t) => {
   const strict = structuredClone(doc);
   strict.paths["/health/live"].get.responses["200"].headers["X-Request-Id"] = { required: true, schema: { type: "string" } };
   t.match(new ResponseContract(strict).check({ method: "GET", url: "/health/live", status: 200, headers: json, body: health }), [/required header X-Request-Id is missing/]);
+
+  // Responses and headers written once under components and referenced are followed.
+  const shared = structuredClone(doc);
+  shared.components.responses = { Live: { ...strict.paths["/health/live"].get.responses["200"] } };
+  shared.paths["/health/live"].get.responses["200"] = { $ref: "#/components/responses/Live" };
+  t.match(new ResponseContract(shared).check({ method: "GET", url: "/health/live", status: 200, headers: json, body: health }), [/required header X-Request-Id is missing/]);
+  t.same(new ResponseContract(shared).check({ method: "GET", url: "/health/live", status: 200, headers: { ...json, "x-request-id": "r1" }, body: health }), []);
+  t.match(new ResponseContract(shared).check({ method: "GET", url: "/health/live", status: 200, headers: { ...json, "x-request-id": "r1" }, body: "{}" }).join("\n"), /must have required property/);
 });
 
 t.test("every test app is checked: an undescribed answer fails the request that received it", async (t) => {

@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 
 type Json = Record<string, unknown>;
 type Header = { required?: boolean; $ref?: string };
-type Response_ = { content?: Record<string, { schema?: Json }>; headers?: Record<string, Header> };
+type Response_ = { $ref?: string; content?: Record<string, { schema?: Json }>; headers?: Record<string, Header> };
 type Operation = { operationId?: string; responses: Record<string, Response_> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json>; headers?: Record<string, Header> } };
 
@@ -93,12 +93,12 @@ export class ResponseContract {
     }
 
     const status = String(answer.status);
-    const declared = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
+    const declared = this.deref(operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default);
     if (!declared) return [`${where}: status ${status} is not declared (declared: ${Object.keys(operation.responses).join(", ")})`];
 
     const faults: string[] = [];
     for (const [name, declaredHeader] of Object.entries(declared.headers ?? {})) {
-      const resolved = declaredHeader.$ref ? this.doc.components.headers?.[declaredHeader.$ref.split("/").pop()!] : declaredHeader;
+      const resolved = this.deref(declaredHeader);
       if ((declaredHeader.required || resolved?.required) && header(answer.headers, name) === undefined) {
         faults.push(`${where} ${status}: the required header ${name} is missing`);
       }
@@ -112,6 +112,20 @@ export class ResponseContract {
     const schema = declared.content[media]?.schema;
     if (schema && isJson(media) && answer.body !== undefined) faults.push(...this.validate(`${where} ${status} ${media}`, `${route.template} ${method} ${status} ${media}`, schema, body));
     return faults;
+  }
+
+  /** A `$ref`'d response or header (`#/components/responses/…`, `#/components/headers/…`), followed to what it names. */
+  private deref<T extends { $ref?: string }>(node: T | undefined): T | undefined {
+    let current: unknown = node;
+    for (let hops = 0; hops < 10 && current && typeof current === "object" && typeof (current as { $ref?: unknown }).$ref === "string"; hops++) {
+      const ref = (current as { $ref: string }).$ref;
+      current = ref
+        .replace(/^#\//, "")
+        .split("/")
+        .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"))
+        .reduce<unknown>((at, segment) => (at && typeof at === "object" ? (at as Json)[segment] : undefined), this.doc);
+    }
+    return current as T | undefined;
   }
 
   private checkProblem(answer: Answer, media: string | undefined, body: string, where: string): string[] {
