@@ -4,6 +4,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json prisma.config.ts tsconfig.json .taprc ./
+COPY clients/typescript/package.json ./clients/typescript/
 COPY prisma ./prisma
 RUN npm ci --no-audit --no-fund
 COPY src ./src
@@ -14,6 +15,8 @@ FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/app/data CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json ./
+# The typed client is an npm workspace (clients/typescript): npm ci needs its package.json.
+COPY clients/typescript/package.json ./clients/typescript/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY prisma ./prisma
 COPY src ./src
