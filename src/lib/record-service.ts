@@ -23,11 +23,18 @@ type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
 
 export type RecordService<D extends AnyResource = AnyResource> = {
   list(query: ListQueryOf<D>, parentId?: string): Promise<{ data: Array<RecordOf<D>>; nextCursor: string | null }>;
+  /** How many records the list's filters and `q` match (every page). */
+  count(query: ListQueryOf<D>, parentId?: string): Promise<number>;
+  /** Every record the list matches, in its order, a page at a time, with its row (loaded with `include` too): for exports. */
+  scan(query: ListQueryOf<D>, parentId?: string, include?: object): AsyncGenerator<Array<{ record: RecordOf<D>; row: object }>>;
   get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
   create(input: CreateOf<D>, parentId?: string): Promise<RecordOf<D>>;
   update(id: string, patch: unknown, ifMatch: string, parentId?: string): Promise<RecordOf<D>>;
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
+
+/** Rows per query when a whole list is read (an export): large enough to be quick, small enough to stream. */
+const SCAN_PAGE = 500;
 
 /** Fields of every record that no input carries. */
 const META = ["id", "version", "createdAt", "updatedAt"];
@@ -154,6 +161,8 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
     }
   }
 
+  const listWhere = (query: { q?: string }, parentId: string) => ({ AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] });
+
   return {
     async list(query, parentId = "") {
       await assertParent(prisma, parentId);
@@ -162,10 +171,33 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
         sort: query.sort,
         limit: query.limit,
         cursor: query.cursor,
-        where: { AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] },
+        where: listWhere(query, parentId),
         findMany: (args) => model(prisma).findMany({ ...args, include: includeOf(query.include) }),
       });
       return { data: rows.map((row) => present(definition, row, query.include)), nextCursor };
+    },
+
+    async count(query, parentId = "") {
+      await assertParent(prisma, parentId);
+      return model(prisma).count({ where: listWhere(query, parentId) });
+    },
+
+    // Keyset pages from the first (the query's own cursor and limit are a JSON page's, not an export's).
+    async *scan(query, parentId = "", include) {
+      const rowInclude = { ...includeOf([]), ...include };
+      let cursor: string | undefined;
+      do {
+        const page = await paginate({
+          fields: definition.sortable,
+          sort: query.sort,
+          limit: SCAN_PAGE,
+          cursor,
+          where: listWhere(query, parentId),
+          findMany: (args) => model(prisma).findMany({ ...args, include: rowInclude }),
+        });
+        yield page.rows.map((row) => ({ record: present(definition, row), row }));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
     },
 
     async get(id, query = {}, parentId = "") {

@@ -111,7 +111,7 @@ const DETAILS_EN = {
     `Only a draft grant application can be deleted; this one is ${p.status}. ` +
     (p.canWithdraw ? "Withdraw it instead (POST …/transitions with to=withdrawn)." : "Its record is kept as it is."),
   exportTooLarge: (p: { matched: number; limit: number }) =>
-    `${p.matched} activities match; an export holds at most ${p.limit}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
+    `${p.matched} records match; an export holds at most ${p.limit}. Narrow the filters (or \`q\`) and export in parts.`,
   keyAlreadyRevoked: (p: { at: string }) => `This API key was already revoked at ${p.at}.`,
   databaseUnavailable: () => "The database is unavailable (down, starting up or shutting down). Retry after the Retry-After delay.",
   databaseBusy: () =>
@@ -198,7 +198,7 @@ const DETAILS_PL: Details = {
     `Usunąć można tylko wniosek w wersji roboczej (draft); ten ma status ${p.status}. ` +
     (p.canWithdraw ? "Zamiast tego wycofaj go (POST …/transitions z to=withdrawn)." : "Jego zapis pozostaje bez zmian."),
   exportTooLarge: (p) =>
-    `Filtrom odpowiada ${p.matched} działań; eksport mieści najwyżej ${p.limit}. Zawęź filtry (np. \`year\`, \`coordinatorId\`, \`status\`) i eksportuj w częściach.`,
+    `Filtrom odpowiada ${p.matched} rekordów; eksport mieści najwyżej ${p.limit}. Zawęź filtry (lub \`q\`) i eksportuj w częściach.`,
   keyAlreadyRevoked: (p) => `Ten klucz API unieważniono już ${p.at}.`,
   databaseUnavailable: () => "Baza danych jest niedostępna (wyłączona, uruchamia się lub jest zamykana). Ponów po czasie z nagłówka Retry-After.",
   databaseBusy: () =>

@@ -1,6 +1,7 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { dateRange, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { PARTNERS_IN_ORDER } from "../grant-applications/grant-applications-mapper.ts";
 import { ACTIVITY_LINKS, toActivityData, toActivityRecord, type ActivityWithLinks } from "./activities-mapper.ts";
@@ -66,6 +67,16 @@ export const activities = defineResource(activitySchemas, {
     meetings: { resource: "meetings" },
     grantApplications: { resource: "grant-applications" },
     publications: { resource: "media-publications" },
+  },
+  export: {
+    columns: [
+      { key: "id", type: "text" },
+      { key: "year", type: "number" },
+      ...columnsOf("text", "title", "category", "status"),
+      ...columnsOf("date", "startDate", "endDate"),
+      ...columnsOf("text", "coordinatorId", "clusterId", "description", "mediaPartnerIds", "meetingIds"),
+      ...META_COLUMNS,
+    ],
   },
   toRecord: toActivityRecord,
   toData: toActivityData,
