@@ -28,8 +28,9 @@ export type RecordService<D extends AnyResource = AnyResource> = {
   /** Every record the list matches, in its order, a page at a time, with its row (loaded with `include` too): for exports. */
   scan(query: ListQueryOf<D>, parentId?: string, include?: object): AsyncGenerator<Array<{ record: RecordOf<D>; row: object }>>;
   get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
-  create(input: CreateOf<D>, parentId?: string): Promise<RecordOf<D>>;
-  update(id: string, patch: unknown, ifMatch: string, parentId?: string): Promise<RecordOf<D>>;
+  /** With `tx`, inside that transaction (an import's, which writes many records all or nothing); else in one of its own. */
+  create(input: CreateOf<D>, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
+  update(id: string, patch: unknown, ifMatch: string, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
 
@@ -161,6 +162,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
     }
   }
 
+  const inTransaction = <T>(outer: Tx | undefined, run: (tx: Tx) => Promise<T>): Promise<T> => (outer ? run(outer) : prisma.$transaction(run));
   const listWhere = (query: { q?: string }, parentId: string) => ({ AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] });
 
   return {
@@ -204,11 +206,11 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
       return present(definition, await load(prisma, id, parentId, query.include), query.include);
     },
 
-    async create(input, parentId = "") {
+    async create(input, parentId = "", outer) {
       return write(
         () => input,
         () =>
-          prisma.$transaction(async (tx) => {
+          inTransaction(outer, async (tx) => {
             await assertParent(tx, parentId);
             await assertReferences(tx, input, undefined);
             await hooks.check?.(tx, input, undefined, parentId);
@@ -224,12 +226,12 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
      * PATCH as RFC 7396 describes it: the patch is merged into the record's input shape and the result must pass the
      * create schema, so a patch never makes a record a POST could not. The write is conditional on the version read.
      */
-    async update(id, patch, ifMatch, parentId = "") {
+    async update(id, patch, ifMatch, parentId = "", outer) {
       let input: unknown;
       return write(
         () => input,
         () =>
-          prisma.$transaction(async (tx: Tx) => {
+          inTransaction(outer, async (tx: Tx) => {
             const current = await load(tx, id, parentId);
             assertIfMatch(ifMatch, current);
             const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);

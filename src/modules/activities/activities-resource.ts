@@ -78,6 +78,7 @@ export const activities = defineResource(activitySchemas, {
       ...META_COLUMNS,
     ],
   },
+  import: { keys: [["id"], ["coordinatorId", "year", "title"]] },
   toRecord: toActivityRecord,
   toData: toActivityData,
   // The media-partner links are part of the activity's input, so their changes are logged as `mediaPartnerIds`.

@@ -42,6 +42,7 @@ export const mediaPartners = defineResource(mediaPartnerSchemas, {
       },
     ],
   },
+  import: { keys: [["id"], ["name"]] },
   toRecord: toMediaPartnerRecord,
   toData: toMediaPartnerData,
   toInput: toMediaPartnerInput,

@@ -58,6 +58,7 @@ export const meetings = defineResource(meetingSchemas, {
       },
     ],
   },
+  import: { keys: [["id"], ["date", "title"]] },
   toRecord: toMeetingRecord,
   toData: toMeetingData,
   toInput: toMeetingInput,

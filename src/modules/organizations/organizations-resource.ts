@@ -42,6 +42,7 @@ export const organizations = defineResource(organizationSchemas, {
       },
     ],
   },
+  import: { keys: [["id"], ["nip"], ["krs"], ["regon"]] },
   toRecord: toOrganizationRecord,
   toData: toOrganizationData,
   references: async (tx, row) => [
