@@ -56,9 +56,10 @@ const genitive = (noun: string) => NOUNS_PL[noun]?.genitive ?? `rekordu „${nou
 const nominative = (noun: string) => NOUNS_PL[noun]?.nominative ?? `rekord „${noun}”`;
 
 /** Why an import file is refused whole (lib/imports/). */
-export type ImportFileReason = "encoding" | "macros" | "notCsv" | "notXlsx" | "formula" | "missingColumns" | "duplicateKeys" | "tooManyRows" | "empty";
+export type ImportFileReason = "mediaType" | "encoding" | "macros" | "notCsv" | "notXlsx" | "formula" | "missingColumns" | "duplicateKeys" | "tooManyRows" | "empty";
 type ImportFile = { reason: ImportFileReason; row?: number; column?: string; columns?: string[]; rows?: number[]; limit?: number };
 const IMPORT_FILE_EN: Record<ImportFileReason, (p: ImportFile) => string> = {
+  mediaType: () => "Send the file as text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (Content-Type).",
   encoding: () => "The file must be text in UTF-8 or Windows-1250 (Polish Excel); this one is in neither.",
   macros: () => "The workbook contains macros (vbaProject.bin); save it as a plain .xlsx without them.",
   notCsv: () => "The file is not valid CSV (RFC 4180): check its quotes.",
@@ -70,6 +71,7 @@ const IMPORT_FILE_EN: Record<ImportFileReason, (p: ImportFile) => string> = {
   empty: () => "The file has no header row.",
 };
 const IMPORT_FILE_PL: Record<ImportFileReason, (p: ImportFile) => string> = {
+  mediaType: () => "Wyślij plik jako text/csv lub application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (Content-Type).",
   encoding: () => "Plik musi być tekstem w UTF-8 lub Windows-1250 (polski Excel); ten nie jest w żadnym z nich.",
   macros: () => "Skoroszyt zawiera makra (vbaProject.bin); zapisz go jako zwykły plik .xlsx bez nich.",
   notCsv: () => "Plik nie jest poprawnym CSV (RFC 4180): sprawdź cudzysłowy.",

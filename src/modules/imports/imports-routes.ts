@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { CSV_MEDIA_TYPE } from "../../lib/csv.ts";
 import { requestLanguage } from "../../lib/i18n.ts";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../lib/imports/import-rows.ts";
-import { IMPORT_MEDIA_TYPES, type ImportMediaType } from "../../lib/imports/read-file.ts";
+import { IMPORT_MEDIA_TYPES, badFile, type ImportMediaType } from "../../lib/imports/read-file.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { currentContext } from "../../lib/request-context.ts";
@@ -58,12 +57,14 @@ export default async function importsRoutes(appIn: FastifyInstance) {
       const definition = RESOURCES.find((resource) => resource.key === request.query.resource)!;
       const [mediaType = "", ...parameters] = (request.headers["content-type"] ?? "").split(";").map((part) => part.trim().toLowerCase());
       const charset = parameters.find((parameter) => parameter.startsWith("charset="))?.slice("charset=".length).replaceAll('"', "");
+      // JSON has its own parser (plugins/utf8.ts), so a JSON body arrives here parsed: not a file.
+      if (!(IMPORT_MEDIA_TYPES as readonly string[]).includes(mediaType) || !Buffer.isBuffer(request.body)) throw badFile("unsupported_media_type", "mediaType");
       const language = requestLanguage(request);
       const run = await service.run({
         definition,
         service: app.records.of(definition),
         bytes: request.body as Buffer,
-        mediaType: (mediaType === CSV_MEDIA_TYPE ? CSV_MEDIA_TYPE : mediaType) as ImportMediaType,
+        mediaType: mediaType as ImportMediaType,
         charset,
         dryRun: request.query.dryRun,
         keyId: currentContext()?.actor?.keyId ?? null,
