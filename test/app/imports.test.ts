@@ -158,3 +158,27 @@ t.test("imports need the editor role", async (t) => {
   expectProblem(t, response, 403, "forbidden");
   expectProblem(t, await app.inject({ url: "/v1/imports/01a24e57-0000-7000-8000-000000000000" }), 404, "not_found");
 });
+
+t.test("owned records: memberships and participants name their owner in a column; the owner's XLSX sheet round-trips", async (t) => {
+  const first = async (url: string, i = 0) => ((await app.inject({ url })).json() as { data: Array<{ id: string }> }).data[i]!.id;
+  const [organization, other, cluster, meeting] = [await first("/v1/organizations"), await first("/v1/organizations", 1), await first("/v1/clusters"), await first("/v1/meetings")];
+  const memberships = `organizationId,clusterId,role,joinedOn\r\n${organization},${cluster},member,2012-06-01\r\n${other},${cluster},partner,\r\n`;
+  t.same((await importFile("memberships", memberships, CSV)).json().summary, { create: 2, update: 0, unchanged: 0, rejected: 0 });
+  t.same((await importFile("memberships", memberships, CSV)).json().summary, { create: 0, update: 0, unchanged: 2, rejected: 0 }, "matched on owner + cluster");
+  const joined = (await app.inject({ url: `/v1/organizations/${organization}/memberships` })).json() as { data: Array<{ joinedOn: string; role: string }> };
+  t.match(joined.data, [{ joinedOn: "2012-06-01", role: "member" }]);
+
+  const participants = `Id spotkania;Id organizacji;Osoba;Rola\r\n${meeting};${organization};;gość\r\n${meeting};;Jan Kowalski;prelegent\r\n`;
+  t.same((await importFile("meeting-participants", participants, CSV)).json().summary, { create: 2, update: 0, unchanged: 0, rejected: 0 }, "Polish headers");
+  t.same((await importFile("meeting-participants", participants, CSV)).json().summary, { create: 0, update: 0, unchanged: 2, rejected: 0 });
+
+  for (const [owner, resource] of [["organizations", "memberships"], ["meetings", "meeting-participants"]] as const) {
+    const workbook = await exportFile(owner, XLSX_MEDIA_TYPE, "?lang=pl");
+    const run = (await importFile(resource, workbook, XLSX_MEDIA_TYPE, "&dryRun=true")).json() as Run;
+    t.same(run.summary, { create: 0, update: 0, unchanged: 2, rejected: 0 }, `${resource}: the sheet of the ${owner} export, unchanged`);
+  }
+  const unknownOwner = `organizationId,clusterId,role\r\n01a24e57-0000-7000-8000-000000000000,${cluster},member\r\n`;
+  const report = (await importFile("memberships", unknownOwner, CSV, "&dryRun=true")).json() as Run;
+  t.match(report.rows[0], { action: "rejected", errors: [{ rule: "notFound" }] });
+  t.match(expectProblem(t, await importFile("memberships", `clusterId,role\r\n${cluster},member\r\n`, CSV), 422, "validation_failed"), { reason: "missingColumns" });
+});

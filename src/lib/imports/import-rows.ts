@@ -3,7 +3,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb } from "../dates.ts";
 import { etagOf } from "../etag.ts";
 import { cellText, cellsOf, flatColumns, FORMULA_START, type FlatColumn } from "../exports/columns.ts";
-import { headerNames } from "../messages/columns.ts";
+import { headerNames, type HeaderKey } from "../messages/columns.ts";
 import { rowRuleMessage, type RowIssue } from "../messages/imports.ts";
 import { problemFromDatabaseError } from "../prisma-errors.ts";
 import { ApiError } from "../problem.ts";
@@ -75,7 +75,10 @@ function setAt(target: Record<string, unknown>, path: string, value: unknown) {
 /** The columns a file of this record type may carry: the exported ones a create body takes, plus `id`. */
 export function importColumns(definition: AnyResource): FlatColumn[] {
   const skip = new Set([...(definition.readOnly ?? []), ...(definition.derived ?? [])]);
-  return flatColumns(definition.export.columns.filter((column) => !column.value)).filter((column) => {
+  // An owned record (a membership) names its owner in a column of the owner's id (`organizationId`), as the owner's XLSX export has it.
+  const owner = definition.parent ? flatColumns([{ key: definition.parent.key as HeaderKey, type: "text" }]) : [];
+  return [...owner, ...flatColumns(definition.export.columns.filter((column) => !column.value))].filter((column) => {
+    if (column.key === definition.parent?.key) return true;
     if (column.key === "id") return true;
     const field = column.money ? column.key.slice(0, column.key.lastIndexOf(".")) : column.key;
     return !META.has(field) && !skip.has(field.split(".")[0]!) && inputHas(definition.schemas.create, field);
@@ -106,7 +109,7 @@ export function prepareRows(definition: AnyResource, spec: ImportSpec, table: Ta
   const all = importColumns(definition);
   const index = headerIndex(table, all);
   const columns = all.filter((column) => index.has(column.key));
-  const required = all.filter((column) => column.key !== "id" && definition.schemas.create.safeParse({}).error?.issues.some((issue) => issue.path.join(".") === column.key));
+  const required = all.filter((column) => column.key === definition.parent?.key || (column.key !== "id" && definition.schemas.create.safeParse({}).error?.issues.some((issue) => issue.path.join(".") === column.key)));
   const naturalKeys = spec.keys.filter((alternative) => !(alternative.length === 1 && alternative[0] === "id"));
   const missing = [...required.filter((column) => !index.has(column.key)).map((column) => column.key), ...(naturalKeys.some((alternative) => alternative.every((key) => index.has(key))) ? [] : [naturalKeys[0]!.join(" + ")])];
   if (missing.length > 0) throw badFile("validation_failed", "missingColumns", { columns: [...new Set(missing)] });
@@ -134,7 +137,7 @@ export function prepareRows(definition: AnyResource, spec: ImportSpec, table: Ta
 
 /** The issues of a refused write, by column (JSON Pointer `/address/city` -> `address.city`). */
 function issuesOf(error: ApiError): RowIssue[] {
-  const rule = error.code === "reference_not_found" ? "referenceMissing" : error.code === "conflict" ? "conflict" : "invalid";
+  const rule = error.code === "reference_not_found" ? "referenceMissing" : error.code === "conflict" ? "conflict" : error.code === "not_found" ? "notFound" : "invalid";
   if (!error.errors?.length) return [{ column: null, rule, message: error.message }];
   return error.errors.map((fieldError) => ({ column: fieldError.path.slice(1).replaceAll("/", ".") || null, rule, message: fieldError.message }));
 }
@@ -159,11 +162,15 @@ export async function importRows(
       return [field, type === "date" ? dateOnlyToDb(values[i]!) : type === "number" ? Number(values[i]) : values[i]];
     }));
 
+  // The id and the owner's id name the record; they are not fields of its input.
+  const notInput = new Set(["id", ...(definition.parent ? [definition.parent.key] : [])]);
+  const parentOf = (cells: Map<string, string>) => (definition.parent ? cells.get(definition.parent.key)! : "");
+
   async function one(tx: Tx, prepared: Prepared): Promise<RowReport> {
     const { row, cells, key } = prepared;
     if (!key) return { row, action: "rejected", errors: [{ column: null, rule: "keyMissing", keys: options.keys.map((k) => k.join(" + ")).join(" | "), message: rowRuleMessage("keyMissing") }] };
     // A key that cannot be a value of its column (an id that is no UUID) names nothing; asking would fail the transaction.
-    const idIsUuid = !key.fields.includes("id") || UUID.test(cells.get("id")!);
+    const idIsUuid = key.fields.every((field) => !/(^id|Id)$/.test(field) || UUID.test(cells.get(field)!));
     const matches = idIsUuid
       ? ((await definition.model(tx).findMany({ where: keyWhere(key.fields, key.values), include: definition.rowInclude, take: 2 })) as Array<Record<string, unknown> & { id: string; version: number }>)
       : [];
@@ -173,23 +180,23 @@ export async function importRows(
     if (!current) {
       if (key.fields.includes("id")) return { row, action: "rejected", errors: [{ column: "id", rule: "notFound", message: rowRuleMessage("notFound") }] };
       const input: Record<string, unknown> = {};
-      for (const column of columns) if (column.key !== "id" && cells.get(column.key) !== "") setAt(input, column.key, inputValue(column, cells.get(column.key)!));
+      for (const column of columns) if (!notInput.has(column.key) && cells.get(column.key) !== "") setAt(input, column.key, inputValue(column, cells.get(column.key)!));
       const parsed = definition.schemas.create.safeParse(input, { reportInput: true });
       if (!parsed.success) throw validationError(parsed.error);
-      const created = await service.create(parsed.data, "", tx);
+      const created = await service.create(parsed.data, parentOf(cells), tx);
       return { row, action: "create", id: created.id };
     }
     const record = definition.toRecord(current);
     const now = cellsOf(exportColumns, record, current);
     const patch: Record<string, unknown> = {};
     for (const column of columns) {
-      if (column.key === "id") continue;
+      if (notInput.has(column.key)) continue;
       const was = cellText(now[flat.findIndex((candidate) => candidate.key === column.key)]!);
       const text = cells.get(column.key)!;
       if (!sameCell(column, unguard(was ?? ""), text)) setAt(patch, column.key, inputValue(column, text));
     }
     if (Object.keys(patch).length === 0) return { row, action: "unchanged", id: current.id };
-    await service.update(current.id, patch, etagOf(current), "", tx);
+    await service.update(current.id, patch, etagOf(current), parentOf(cells), tx);
     return { row, action: "update", id: current.id };
   }
 

@@ -79,7 +79,15 @@ function cellText(cell: ExcelJS.Cell, row: number, column: string): string {
   return String(value);
 }
 
-async function readXlsx(bytes: Buffer): Promise<Table> {
+/** The sheet to read: the first whose header row has one of `wanted` (an owned record's sheet names its owner), else the first. */
+function pickSheet(workbook: ExcelJS.Workbook, wanted: readonly string[]): ExcelJS.Worksheet | undefined {
+  const names = new Set(wanted.map((name) => name.toLowerCase()));
+  const hasWanted = (sheet: ExcelJS.Worksheet) =>
+    (sheet.getRow(1).values as unknown[]).some((value) => typeof value === "string" && names.has(value.trim().toLowerCase()));
+  return (names.size > 0 ? workbook.worksheets.find(hasWanted) : undefined) ?? workbook.worksheets[0];
+}
+
+async function readXlsx(bytes: Buffer, wanted: readonly string[]): Promise<Table> {
   // Macros live in xl/vbaProject.bin; a zip's central directory names its files in plain text.
   if (bytes.includes("vbaProject.bin")) throw badFile("unsupported_media_type", "macros");
   const workbook = new ExcelJS.Workbook();
@@ -88,7 +96,7 @@ async function readXlsx(bytes: Buffer): Promise<Table> {
   } catch {
     throw badFile("validation_failed", "notXlsx");
   }
-  const sheet = workbook.worksheets[0];
+  const sheet = pickSheet(workbook, wanted);
   if (!sheet) return { encoding: null, header: [], rows: [] };
   const width = sheet.columnCount;
   const table: string[][] = [];
@@ -100,6 +108,7 @@ async function readXlsx(bytes: Buffer): Promise<Table> {
   return { encoding: null, header, rows };
 }
 
-export async function readTable(bytes: Buffer, mediaType: ImportMediaType, charset: string | undefined): Promise<Table> {
-  return mediaType === XLSX_MEDIA_TYPE ? readXlsx(bytes) : readCsv(bytes, charset);
+/** `wanted`: header names that pick the sheet of a workbook (the owner's id column of an owned record type). */
+export async function readTable(bytes: Buffer, mediaType: ImportMediaType, charset: string | undefined, wanted: readonly string[] = []): Promise<Table> {
+  return mediaType === XLSX_MEDIA_TYPE ? readXlsx(bytes, wanted) : readCsv(bytes, charset);
 }

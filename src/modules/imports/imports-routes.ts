@@ -33,7 +33,10 @@ export default async function importsRoutes(appIn: FastifyInstance) {
         summary: "Import a CSV or XLSX file of records",
         description:
           "Creates or updates the records of one type (`resource`) from a file, each row matched on its key: `id`, else a natural key " +
-          "(organizations: `nip`, `krs` or `regon`; activities: `coordinatorId` + `year` + `title`; meetings: `date` + `title`; media partners: `name`). " +
+          "(organizations: `nip`, `krs` or `regon`; activities: `coordinatorId` + `year` + `title`; meetings: `date` + `title`; media partners: `name`; " +
+          "memberships: `organizationId` + `clusterId`; meeting participants: `meetingId` + `organizationId` or `personName`). " +
+          "Memberships and participants name their organization or meeting in that column; from an XLSX, the sheet that has it is read " +
+          "(so the organizations' and meetings' exports import as they are). " +
           "A matched row updates only the cells that differ; a row equal to its record is `unchanged`, so the same file twice changes nothing. " +
           "Every write goes through the same rules, audit log and change feed as the JSON API, all rows in one transaction: with any row " +
           "rejected nothing is written (422, and the run's report names each row, column and rule). `dryRun=true` reports without writing. " +

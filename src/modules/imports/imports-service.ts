@@ -2,6 +2,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Language } from "../../lib/i18n.ts";
 import { importRows, prepareRows, type RowReport } from "../../lib/imports/import-rows.ts";
 import { readTable, type ImportMediaType } from "../../lib/imports/read-file.ts";
+import { headerNames, type HeaderKey } from "../../lib/messages/columns.ts";
 import { rowIssueMessage, type RowIssue } from "../../lib/messages/imports.ts";
 import { notFound } from "../../lib/problem.ts";
 import type { RecordService } from "../../lib/record-service.ts";
@@ -59,7 +60,8 @@ export function importsService(prisma: PrismaClient) {
       keyId: string | null;
     }): Promise<RunRow> {
       const { definition, dryRun } = options;
-      const table = await readTable(options.bytes, options.mediaType, options.charset);
+      const owner = definition.parent?.key;
+      const table = await readTable(options.bytes, options.mediaType, options.charset, owner ? [owner, ...headerNames(owner as HeaderKey)] : []);
       const prepared = prepareRows(definition, definition.import!, table);
       const run = await prisma.importRun.create({
         data: { resource: definition.key, dryRun, status: "running", mediaType: options.mediaType, encoding: table.encoding, rowCount: prepared.rows.length, keyId: options.keyId },

@@ -20,6 +20,7 @@ export const meetingParticipants = defineResource(meetingParticipantSchemas, {
   include: (names) => (names.includes("organization") ? { organization: true } : undefined),
   embeds: { organization: { resource: "organizations" } },
   export: { columns: [...PARTICIPANT_COLUMNS, ...META_COLUMNS] },
+  import: { keys: [["id"], ["meetingId", "organizationId"], ["meetingId", "personName"]] },
   toRecord: toMeetingParticipantRecord,
   toData: toMeetingParticipantData,
   refersTo: [{ field: "organizationId", resource: "organizations" }],

@@ -33,6 +33,7 @@ export const memberships = defineResource(membershipSchemas, {
       : { ...(names.includes("cluster") ? { cluster: true } : {}), ...(names.includes("organization") ? { organization: true } : {}) },
   embeds: { cluster: { resource: "clusters" }, organization: { resource: "organizations" } },
   export: { columns: [...MEMBERSHIP_COLUMNS, ...META_COLUMNS] },
+  import: { keys: [["id"], ["organizationId", "clusterId"]] },
   toRecord: toMembershipRecord,
   toData: toMembershipData,
   refersTo: [{ field: "clusterId", resource: "clusters" }],
