@@ -33,6 +33,7 @@ import apiKeysRoutes from "./modules/api-keys/api-keys-routes.ts";
 import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
 import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
+import importsRoutes from "./modules/imports/imports-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
 import { handleClientError } from "./lib/client-errors.ts";
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions) {
       await v1.register(auditEventsRoutes);
       await v1.register(reportsRoutes);
       await v1.register(changesRoutes);
+      await v1.register(importsRoutes);
     },
     { prefix: "/v1" },
   );

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit-events-schemas.ts";
 import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
 import type { AnyResource } from "./resource.ts";
+import { EXPORT_MAX_ROWS, EXPORT_MEDIA_TYPES, listFormat, listResponse, sendExport } from "./exports/export-list.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
@@ -56,6 +57,8 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     collection,
     {
+      // The http plugin's Accept check lets the spreadsheet types through; the handler picks (lib/exports/).
+      config: { produces: EXPORT_MEDIA_TYPES },
       schema: {
         tags: [tag],
         operationId: operationIds.list,
@@ -64,13 +67,20 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         ...(CollectionParams ? { params: CollectionParams } : {}),
         querystring: schemas.listQuery,
         response: {
-          200: jsonResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`),
+          200: listResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`, resource),
           ...common,
+          406: problemResponse("The Accept header allows none of JSON, CSV and XLSX."),
+          422: problemResponse(`A spreadsheet was asked for and more than ${EXPORT_MAX_ROWS} records match: \`matched\` says how many; narrow the filters.`),
           ...parentNotFound,
         },
       },
     },
     async (request, reply) => {
+      const format = listFormat(request);
+      if (format !== "application/json") {
+        const query = request.query as Record<string, unknown>;
+        return sendExport(request, reply, { resource, service, query, parentId: parentIdOf(request), mediaType: format });
+      }
       const result = await service.list(request.query, parentIdOf(request));
       if (result.nextCursor) reply.header("link", nextLink(request, result.nextCursor));
       return result;

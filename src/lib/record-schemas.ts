@@ -3,6 +3,7 @@ import type { SortableFields } from "./pagination.ts";
 
 /** Every record can be listed by when it was created or last changed. */
 export const SORT_BY_TIME = { createdAt: { type: "datetime" }, updatedAt: { type: "datetime" } } as const satisfies SortableFields;
+import { delimiterQuery } from "./exports/export-list.ts";
 import { includeQuery, page, paginationQuery, searchQuery, sortQuery } from "./schemas.ts";
 
 /**
@@ -13,6 +14,7 @@ type IncludeShape<N extends string> = [N] extends [never] ? Record<never, never>
 type ListShape<F extends z.ZodRawShape, N extends string> = typeof paginationQuery & {
   sort: ReturnType<typeof sortQuery<string>>;
   q: typeof searchQuery;
+  delimiter: typeof delimiterQuery;
 } & F &
   IncludeShape<N>;
 
@@ -27,11 +29,11 @@ export function recordSchemas<R extends z.ZodType, C extends z.ZodType, P extend
 ) {
   // `include` is a member exactly when the record type names relations to embed.
   const include = (options.include ? { include: includeQuery(options.include) } : {}) as IncludeShape<N>;
-  const listShape = { ...paginationQuery, sort: sortQuery(options.sortable, options.sort), q: searchQuery, ...options.filters, ...include };
+  const listShape = { ...paginationQuery, sort: sortQuery(options.sortable, options.sort), q: searchQuery, ...options.filters, ...include, delimiter: delimiterQuery };
   return {
     ...shapes,
     sortable: options.sortable,
-    listQuery: z.strictObject(listShape as ListShape<F, N>),
+    listQuery: z.strictObject(listShape as unknown as ListShape<F, N>),
     getQuery: z.strictObject(include),
     // The page's component is named after the record's: CoordinatorPage.
     page: page(shapes.record, `${shapes.record.meta()?.id}Page`),

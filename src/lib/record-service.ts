@@ -23,11 +23,19 @@ type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
 
 export type RecordService<D extends AnyResource = AnyResource> = {
   list(query: ListQueryOf<D>, parentId?: string): Promise<{ data: Array<RecordOf<D>>; nextCursor: string | null }>;
+  /** How many records the list's filters and `q` match (every page). */
+  count(query: ListQueryOf<D>, parentId?: string): Promise<number>;
+  /** Every record the list matches, in its order, a page at a time, with its row (loaded with `include` too): for exports. */
+  scan(query: ListQueryOf<D>, parentId?: string, include?: object): AsyncGenerator<Array<{ record: RecordOf<D>; row: object }>>;
   get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
-  create(input: CreateOf<D>, parentId?: string): Promise<RecordOf<D>>;
-  update(id: string, patch: unknown, ifMatch: string, parentId?: string): Promise<RecordOf<D>>;
+  /** With `tx`, inside that transaction (an import's, which writes many records all or nothing); else in one of its own. */
+  create(input: CreateOf<D>, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
+  update(id: string, patch: unknown, ifMatch: string, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
+
+/** Rows per query when a whole list is read (an export): large enough to be quick, small enough to stream. */
+const SCAN_PAGE = 500;
 
 /** Fields of every record that no input carries. */
 const META = ["id", "version", "createdAt", "updatedAt"];
@@ -154,6 +162,9 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
     }
   }
 
+  const inTransaction = <T>(outer: Tx | undefined, run: (tx: Tx) => Promise<T>): Promise<T> => (outer ? run(outer) : prisma.$transaction(run));
+  const listWhere = (query: { q?: string }, parentId: string) => ({ AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] });
+
   return {
     async list(query, parentId = "") {
       await assertParent(prisma, parentId);
@@ -162,21 +173,44 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
         sort: query.sort,
         limit: query.limit,
         cursor: query.cursor,
-        where: { AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] },
+        where: listWhere(query, parentId),
         findMany: (args) => model(prisma).findMany({ ...args, include: includeOf(query.include) }),
       });
       return { data: rows.map((row) => present(definition, row, query.include)), nextCursor };
+    },
+
+    async count(query, parentId = "") {
+      await assertParent(prisma, parentId);
+      return model(prisma).count({ where: listWhere(query, parentId) });
+    },
+
+    // Keyset pages from the first (the query's own cursor and limit are a JSON page's, not an export's).
+    async *scan(query, parentId = "", include) {
+      const rowInclude = { ...includeOf([]), ...include };
+      let cursor: string | undefined;
+      do {
+        const page = await paginate({
+          fields: definition.sortable,
+          sort: query.sort,
+          limit: SCAN_PAGE,
+          cursor,
+          where: listWhere(query, parentId),
+          findMany: (args) => model(prisma).findMany({ ...args, include: rowInclude }),
+        });
+        yield page.rows.map((row) => ({ record: present(definition, row), row }));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
     },
 
     async get(id, query = {}, parentId = "") {
       return present(definition, await load(prisma, id, parentId, query.include), query.include);
     },
 
-    async create(input, parentId = "") {
+    async create(input, parentId = "", outer) {
       return write(
         () => input,
         () =>
-          prisma.$transaction(async (tx) => {
+          inTransaction(outer, async (tx) => {
             await assertParent(tx, parentId);
             await assertReferences(tx, input, undefined);
             await hooks.check?.(tx, input, undefined, parentId);
@@ -192,12 +226,12 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
      * PATCH as RFC 7396 describes it: the patch is merged into the record's input shape and the result must pass the
      * create schema, so a patch never makes a record a POST could not. The write is conditional on the version read.
      */
-    async update(id, patch, ifMatch, parentId = "") {
+    async update(id, patch, ifMatch, parentId = "", outer) {
       let input: unknown;
       return write(
         () => input,
         () =>
-          prisma.$transaction(async (tx: Tx) => {
+          inTransaction(outer, async (tx: Tx) => {
             const current = await load(tx, id, parentId);
             assertIfMatch(ifMatch, current);
             const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);

@@ -3,6 +3,8 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { SortableFields, SortTerm } from "./pagination.ts";
 import type { ApiError } from "./problem.ts";
 import type { Tx } from "./records.ts";
+import type { ExportSpec } from "./exports/columns.ts";
+import type { ImportSpec } from "./imports/import-rows.ts";
 
 /**
  * What a record type is, written once: everything the generic record service (lib/record-service.ts) and the
@@ -84,6 +86,11 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
   include?: (names: readonly string[]) => object | undefined;
   /** `include=` names embedding whole records of another definition. */
   embeds?: Record<string, Embed>;
+
+  /** The columns of its CSV and XLSX (lib/exports/): every list of it answers `Accept: text/csv` and the XLSX type. */
+  export: ExportSpec;
+  /** Files of it can be imported (POST /v1/imports): the columns that name a record, alternatives in order. */
+  import?: ImportSpec;
 
   /** Row -> API record (without embedded records). */
   toRecord: (row: Row) => Rec;

@@ -37,6 +37,7 @@ export const TAGS = [
   { name: "Media partners", description: "Portals and other outlets the coordinator works with, and what they published (promotion)." },
   { name: "Grant applications", description: "Applications for grants and support in kind, with their evaluation, decision and status lifecycle." },
   { name: "Changes", description: "The change feed: every committed change, in commit order, for systems that keep a copy in sync." },
+  { name: "Imports", description: "CSV and XLSX files of records, checked row by row (dry run) and written all or nothing." },
   { name: "Reports", description: "Yearly figures for funders and the regional (marshal's) office: what the coordinator did in a year, in numbers." },
   { name: "Audit", description: "The append-only audit log: who changed what, when, with the before/after of each changed field." },
   { name: "API keys", description: "Keys for `Authorization: Bearer <key>` and their roles (admin only). A key is shown once, when it is created." },

@@ -55,6 +55,34 @@ const NOUNS_PL: Record<string, { genitive: string; nominative: string }> = {
 const genitive = (noun: string) => NOUNS_PL[noun]?.genitive ?? `rekordu „${noun}”`;
 const nominative = (noun: string) => NOUNS_PL[noun]?.nominative ?? `rekord „${noun}”`;
 
+/** Why an import file is refused whole (lib/imports/). */
+export type ImportFileReason = "mediaType" | "encoding" | "macros" | "notCsv" | "notXlsx" | "formula" | "missingColumns" | "duplicateKeys" | "tooManyRows" | "empty";
+type ImportFile = { reason: ImportFileReason; row?: number; column?: string; columns?: string[]; rows?: number[]; limit?: number };
+const IMPORT_FILE_EN: Record<ImportFileReason, (p: ImportFile) => string> = {
+  mediaType: () => "Send the file as text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (Content-Type).",
+  encoding: () => "The file must be text in UTF-8 or Windows-1250 (Polish Excel); this one is in neither.",
+  macros: () => "The workbook contains macros (vbaProject.bin); save it as a plain .xlsx without them.",
+  notCsv: () => "The file is not valid CSV (RFC 4180): check its quotes.",
+  notXlsx: () => "The file is not an XLSX workbook.",
+  formula: (p) => `Row ${p.row}, column ${p.column} holds a formula; an import takes values only (a text starting with =, +, - or @ needs a leading ').`,
+  missingColumns: (p) => `The header row lacks the column${(p.columns?.length ?? 0) > 1 ? "s" : ""} ${(p.columns ?? []).join(", ")}.`,
+  duplicateKeys: (p) => `Rows ${(p.rows ?? []).join(", ")} name the same record (the same key); each record may appear once.`,
+  tooManyRows: (p) => `An import takes at most ${p.limit} rows; split the file.`,
+  empty: () => "The file has no header row.",
+};
+const IMPORT_FILE_PL: Record<ImportFileReason, (p: ImportFile) => string> = {
+  mediaType: () => "Wyślij plik jako text/csv lub application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (Content-Type).",
+  encoding: () => "Plik musi być tekstem w UTF-8 lub Windows-1250 (polski Excel); ten nie jest w żadnym z nich.",
+  macros: () => "Skoroszyt zawiera makra (vbaProject.bin); zapisz go jako zwykły plik .xlsx bez nich.",
+  notCsv: () => "Plik nie jest poprawnym CSV (RFC 4180): sprawdź cudzysłowy.",
+  notXlsx: () => "Plik nie jest skoroszytem XLSX.",
+  formula: (p) => `Wiersz ${p.row}, kolumna ${p.column} zawiera formułę; import przyjmuje tylko wartości (tekst zaczynający się od =, +, - lub @ poprzedź znakiem ').`,
+  missingColumns: (p) => `W wierszu nagłówka brakuje kolumn: ${(p.columns ?? []).join(", ")}.`,
+  duplicateKeys: (p) => `Wiersze ${(p.rows ?? []).join(", ")} wskazują ten sam rekord (ten sam klucz); każdy rekord może wystąpić raz.`,
+  tooManyRows: (p) => `Import przyjmuje najwyżej ${p.limit} wierszy; podziel plik.`,
+  empty: () => "Plik nie ma wiersza nagłówka.",
+};
+
 type DocumentBound = { year: number; bound: "entries" | "characters"; found: number; limit: number };
 type Reference = { resource: string; field: string; count: number };
 
@@ -111,7 +139,10 @@ const DETAILS_EN = {
     `Only a draft grant application can be deleted; this one is ${p.status}. ` +
     (p.canWithdraw ? "Withdraw it instead (POST …/transitions with to=withdrawn)." : "Its record is kept as it is."),
   exportTooLarge: (p: { matched: number; limit: number }) =>
-    `${p.matched} activities match; an export holds at most ${p.limit}. Narrow the filters (e.g. \`year\`, \`coordinatorId\`, \`status\`) and export in parts.`,
+    `${p.matched} records match; an export holds at most ${p.limit}. Narrow the filters (or \`q\`) and export in parts.`,
+  importFileRefused: (p: ImportFile) => IMPORT_FILE_EN[p.reason](p),
+  importRejected: (p: { rejected: number; id: string }) =>
+    `${p.rejected} row${p.rejected === 1 ? " was" : "s were"} rejected, so nothing was written; GET /v1/imports/${p.id} has the report, and \`errors\` names each row, column and rule.`,
   keyAlreadyRevoked: (p: { at: string }) => `This API key was already revoked at ${p.at}.`,
   databaseUnavailable: () => "The database is unavailable (down, starting up or shutting down). Retry after the Retry-After delay.",
   databaseBusy: () =>
@@ -198,7 +229,10 @@ const DETAILS_PL: Details = {
     `Usunąć można tylko wniosek w wersji roboczej (draft); ten ma status ${p.status}. ` +
     (p.canWithdraw ? "Zamiast tego wycofaj go (POST …/transitions z to=withdrawn)." : "Jego zapis pozostaje bez zmian."),
   exportTooLarge: (p) =>
-    `Filtrom odpowiada ${p.matched} działań; eksport mieści najwyżej ${p.limit}. Zawęź filtry (np. \`year\`, \`coordinatorId\`, \`status\`) i eksportuj w częściach.`,
+    `Filtrom odpowiada ${p.matched} rekordów; eksport mieści najwyżej ${p.limit}. Zawęź filtry (lub \`q\`) i eksportuj w częściach.`,
+  importFileRefused: (p) => IMPORT_FILE_PL[p.reason](p),
+  importRejected: (p) =>
+    `Odrzucono wiersze: ${p.rejected}, więc nic nie zapisano; raport jest pod GET /v1/imports/${p.id}, a \`errors\` wskazuje każdy wiersz, kolumnę i regułę.`,
   keyAlreadyRevoked: (p) => `Ten klucz API unieważniono już ${p.at}.`,
   databaseUnavailable: () => "Baza danych jest niedostępna (wyłączona, uruchamia się lub jest zamykana). Ponów po czasie z nagłówka Retry-After.",
   databaseBusy: () =>

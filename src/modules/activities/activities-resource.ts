@@ -1,6 +1,7 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { dateRange, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { PARTNERS_IN_ORDER } from "../grant-applications/grant-applications-mapper.ts";
 import { ACTIVITY_LINKS, toActivityData, toActivityRecord, type ActivityWithLinks } from "./activities-mapper.ts";
@@ -67,6 +68,17 @@ export const activities = defineResource(activitySchemas, {
     grantApplications: { resource: "grant-applications" },
     publications: { resource: "media-publications" },
   },
+  export: {
+    columns: [
+      { key: "id", type: "text" },
+      { key: "year", type: "number" },
+      ...columnsOf("text", "title", "category", "status"),
+      ...columnsOf("date", "startDate", "endDate"),
+      ...columnsOf("text", "coordinatorId", "clusterId", "description", "mediaPartnerIds", "meetingIds"),
+      ...META_COLUMNS,
+    ],
+  },
+  import: { keys: [["id"], ["coordinatorId", "year", "title"]] },
   toRecord: toActivityRecord,
   toData: toActivityData,
   // The media-partner links are part of the activity's input, so their changes are logged as `mediaPartnerIds`.

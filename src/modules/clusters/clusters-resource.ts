@@ -1,4 +1,5 @@
 import { dateRange, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toClusterData, toClusterRecord } from "./clusters-mapper.ts";
 import { clusterSchemas } from "./clusters-schemas.ts";
@@ -16,6 +17,14 @@ export const clusters = defineResource(clusterSchemas, {
   ],
   include: (names) => (names.includes("coordinator") ? { coordinator: true } : undefined),
   embeds: { coordinator: { resource: "coordinators" } },
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "name", "shortName", "sectors", "description"),
+      { key: "foundingAgreementDate", type: "date" },
+      { key: "coordinatorId", type: "text" },
+      ...META_COLUMNS,
+    ],
+  },
   toRecord: toClusterRecord,
   toData: toClusterData,
   refersTo: [{ field: "coordinatorId", resource: "coordinators" }],

@@ -1,4 +1,5 @@
 import { equalIgnoringCase, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toCoordinatorData, toCoordinatorRecord } from "./coordinators-mapper.ts";
 import { coordinatorSchemas } from "./coordinators-schemas.ts";
@@ -10,6 +11,14 @@ export const coordinators = defineResource(coordinatorSchemas, {
 
   model: (db) => db.coordinator,
   where: (query) => [...equalTo(query, ["nip", "regon", "krs", "legalForm"]), ...equalIgnoringCase("city", query.city)],
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "name", "shortName", "legalForm", "krs", "nip", "regon", "address.street", "address.postalCode", "address.city", "address.country"),
+      ...columnsOf("text", "website", "email", "phone", "mandateBasis"),
+      { key: "mandateDate", type: "date" },
+      ...META_COLUMNS,
+    ],
+  },
   toRecord: toCoordinatorRecord,
   toData: toCoordinatorData,
   references: async (tx, row) => [

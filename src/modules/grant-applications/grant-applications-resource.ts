@@ -1,8 +1,10 @@
+import { optionalDateFromDb } from "../../lib/dates.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
 import { dateRange, equalTo } from "../../lib/filters.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
 import { allowedTransitions } from "./grant-application-status-schemas.ts";
@@ -36,6 +38,32 @@ export const grantApplications = defineResource(grantApplicationSchemas, {
     cluster: { resource: "clusters" },
     fundingBody: { resource: "organizations" },
     activity: { resource: "activities" },
+  },
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "title", "callName", "programme", "fundingBodyId", "applicantId", "clusterId", "activityId"),
+      { key: "submittedOn", type: "date" },
+      ...columnsOf("money", "requestedAmount", "awardedAmount"),
+      ...columnsOf("text", "inKindSupport", "status"),
+      { key: "statusChangedOn", type: "date" },
+      ...META_COLUMNS,
+    ],
+    sheets: [
+      {
+        sheet: "statusHistory",
+        parentKey: "grantApplicationId",
+        include: { statusHistory: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+        rows: (row: { statusHistory: Array<{ fromStatus: string | null; toStatus: string; on: Date | null; note: string | null; createdAt: Date }> }) =>
+          row.statusHistory.map((change) => ({
+            from: change.fromStatus,
+            to: change.toStatus,
+            on: optionalDateFromDb(change.on),
+            note: change.note,
+            createdAt: change.createdAt.toISOString(),
+          })),
+        columns: [...columnsOf("text", "from", "to"), { key: "on", type: "date" }, { key: "note", type: "text" }, { key: "createdAt", type: "datetime" }],
+      },
+    ],
   },
   toRecord: toGrantApplicationRecord,
   toData: toGrantApplicationData,

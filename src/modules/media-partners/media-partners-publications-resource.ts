@@ -1,8 +1,16 @@
 import { dateRange, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
 import { toMediaPublicationData, toMediaPublicationRecord } from "./media-partners-publications-mapper.ts";
 import { mediaPublicationSchemas } from "./media-partners-publications-schemas.ts";
+
+/** A publication's columns, also the publications sheet of the media partners' XLSX. */
+export const PUBLICATION_COLUMNS: readonly ExportColumn[] = [
+  ...columnsOf("text", "id", "activityId", "title", "url"),
+  { key: "publishedOn", type: "date" },
+  { key: "notes", type: "text" },
+];
 
 /** `/media-partners/{mediaPartnerId}/publications`: what a media partner published. */
 export const mediaPublications = defineResource(mediaPublicationSchemas, {
@@ -17,6 +25,7 @@ export const mediaPublications = defineResource(mediaPublicationSchemas, {
   /** `include=activity`: the activity, loaded in the same query as the publications. */
   include: (names) => (names.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : undefined),
   embeds: { activity: { resource: "activities" } },
+  export: { columns: [...PUBLICATION_COLUMNS, ...META_COLUMNS] },
   toRecord: toMediaPublicationRecord,
   toData: toMediaPublicationData,
   refersTo: [{ field: "activityId", resource: "activities" }],

@@ -1,7 +1,10 @@
+import type { MediaPublication as MediaPublicationRow } from "../../generated/prisma/client.ts";
+import { PUBLICATION_COLUMNS } from "./media-partners-publications-resource.ts";
 import { equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
-import { PUBLICATION_ORDER } from "./media-partners-publications-mapper.ts";
+import { PUBLICATION_ORDER, toMediaPublicationRecord } from "./media-partners-publications-mapper.ts";
 import { toMediaPartnerData, toMediaPartnerInput, toMediaPartnerRecord } from "./media-partners-mapper.ts";
 import { mediaPartnerSchemas } from "./media-partners-schemas.ts";
 
@@ -21,6 +24,25 @@ export const mediaPartners = defineResource(mediaPartnerSchemas, {
           ...(names.includes("publications") ? { publications: { orderBy: PUBLICATION_ORDER, take: EMBED_MAX_ITEMS } } : {}),
         },
   embeds: { coordinator: { resource: "coordinators" }, publications: { resource: "media-publications" } },
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "coordinatorId", "name", "website", "domain", "kind"),
+      ...columnsOf("date", "cooperation.since", "cooperation.until"),
+      { key: "cooperation.ongoing", type: "boolean" },
+      ...columnsOf("text", "contact.name", "contact.email", "contact.phone", "notes"),
+      ...META_COLUMNS,
+    ],
+    sheets: [
+      {
+        sheet: "publications",
+        parentKey: "mediaPartnerId",
+        include: { publications: { orderBy: PUBLICATION_ORDER } },
+        rows: (row: { publications: MediaPublicationRow[] }) => row.publications.map(toMediaPublicationRecord),
+        columns: PUBLICATION_COLUMNS,
+      },
+    ],
+  },
+  import: { keys: [["id"], ["name"]] },
   toRecord: toMediaPartnerRecord,
   toData: toMediaPartnerData,
   toInput: toMediaPartnerInput,

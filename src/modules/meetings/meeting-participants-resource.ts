@@ -1,7 +1,11 @@
 import { equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toMeetingParticipantData, toMeetingParticipantRecord } from "./meeting-participants-mapper.ts";
 import { meetingParticipantSchemas } from "./meeting-participants-schemas.ts";
+
+/** A participant's columns, also the participants sheet of the meetings' XLSX. */
+export const PARTICIPANT_COLUMNS: readonly ExportColumn[] = columnsOf("text", "id", "organizationId", "personName", "role", "helix", "notes");
 
 /** `/meetings/{meetingId}/participants`: who took part. */
 export const meetingParticipants = defineResource(meetingParticipantSchemas, {
@@ -15,6 +19,8 @@ export const meetingParticipants = defineResource(meetingParticipantSchemas, {
   where: (query) => equalTo(query, ["helix", "organizationId"]),
   include: (names) => (names.includes("organization") ? { organization: true } : undefined),
   embeds: { organization: { resource: "organizations" } },
+  export: { columns: [...PARTICIPANT_COLUMNS, ...META_COLUMNS] },
+  import: { keys: [["id"], ["meetingId", "organizationId"], ["meetingId", "personName"]] },
   toRecord: toMeetingParticipantRecord,
   toData: toMeetingParticipantData,
   refersTo: [{ field: "organizationId", resource: "organizations" }],

@@ -1,10 +1,13 @@
+import type { MeetingParticipant as MeetingParticipantRow } from "../../generated/prisma/client.ts";
+import { PARTICIPANT_COLUMNS } from "./meeting-participants-resource.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { dateRange, equalIgnoringCase, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
-import { PARTICIPANT_ORDER, toMeetingParticipantInput } from "./meeting-participants-mapper.ts";
+import { PARTICIPANT_ORDER, toMeetingParticipantInput, toMeetingParticipantRecord } from "./meeting-participants-mapper.ts";
 import { toMeetingData, toMeetingInput, toMeetingRecord } from "./meetings-mapper.ts";
 import { type MeetingListQueryInput, meetingSchemas } from "./meetings-schemas.ts";
 
@@ -36,6 +39,26 @@ export const meetings = defineResource(meetingSchemas, {
           ...(names.includes("activity") ? { activity: { include: ACTIVITY_LINKS } } : {}),
         },
   embeds: { participants: { resource: "meeting-participants" }, activity: { resource: "activities" } },
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "activityId", "title", "seriesName"),
+      { key: "sequenceNumber", type: "number" },
+      { key: "date", type: "date" },
+      ...columnsOf("datetime", "startsAt", "endsAt"),
+      ...columnsOf("text", "timeZone", "format", "venue.name", "venue.street", "venue.postalCode", "venue.city", "venue.district", "agenda", "outcomes"),
+      ...META_COLUMNS,
+    ],
+    sheets: [
+      {
+        sheet: "participants",
+        parentKey: "meetingId",
+        include: { participants: { orderBy: PARTICIPANT_ORDER } },
+        rows: (row: { participants: MeetingParticipantRow[] }) => row.participants.map(toMeetingParticipantRecord),
+        columns: PARTICIPANT_COLUMNS,
+      },
+    ],
+  },
+  import: { keys: [["id"], ["date", "title"]] },
   toRecord: toMeetingRecord,
   toData: toMeetingData,
   toInput: toMeetingInput,

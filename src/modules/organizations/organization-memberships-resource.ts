@@ -1,6 +1,7 @@
 import { equalTo } from "../../lib/filters.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toMembershipData, toMembershipRecord } from "./organization-memberships-mapper.ts";
 import { membershipSchemas } from "./organization-memberships-schemas.ts";
@@ -9,6 +10,13 @@ const duplicateMembership = (clusterId: string) =>
   new ApiError("conflict", problemText("duplicateMembership", { clusterId }), {
     errors: [{ path: "/clusterId", message: "the organization already has a membership in this cluster", location: "body" }],
   });
+
+/** A membership's columns, also the memberships sheet of the organizations' XLSX. */
+export const MEMBERSHIP_COLUMNS: readonly ExportColumn[] = [
+  ...columnsOf("text", "id", "clusterId", "role"),
+  ...columnsOf("date", "joinedOn", "leftOn"),
+  { key: "notes", type: "text" },
+];
 
 /** `/organizations/{organizationId}/memberships`: the clusters an organization belongs to. */
 export const memberships = defineResource(membershipSchemas, {
@@ -24,6 +32,8 @@ export const memberships = defineResource(membershipSchemas, {
       ? undefined
       : { ...(names.includes("cluster") ? { cluster: true } : {}), ...(names.includes("organization") ? { organization: true } : {}) },
   embeds: { cluster: { resource: "clusters" }, organization: { resource: "organizations" } },
+  export: { columns: [...MEMBERSHIP_COLUMNS, ...META_COLUMNS] },
+  import: { keys: [["id"], ["organizationId", "clusterId"]] },
   toRecord: toMembershipRecord,
   toData: toMembershipData,
   refersTo: [{ field: "clusterId", resource: "clusters" }],

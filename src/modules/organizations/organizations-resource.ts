@@ -1,4 +1,8 @@
+import type { ClusterMembership as MembershipRow } from "../../generated/prisma/client.ts";
+import { MEMBERSHIP_COLUMNS } from "./organization-memberships-resource.ts";
+import { toMembershipRecord } from "./organization-memberships-mapper.ts";
 import { equalIgnoringCase, equalTo } from "../../lib/filters.ts";
+import { META_COLUMNS, columnsOf, type ExportColumn } from "../../lib/exports/columns.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { MEMBERSHIP_ORDER } from "./organization-memberships-mapper.ts";
@@ -22,6 +26,23 @@ export const organizations = defineResource(organizationSchemas, {
   // `include=memberships` embeds the first EMBED_MAX_ITEMS in the list's default order; the sub-resource pages through all.
   include: (names) => (names.includes("memberships") ? { memberships: { orderBy: MEMBERSHIP_ORDER, take: EMBED_MAX_ITEMS } } : undefined),
   embeds: { memberships: { resource: "memberships" } },
+  export: {
+    columns: [
+      ...columnsOf("text", "id", "name", "shortName", "kind", "legalForm", "krs", "nip", "regon", "address.street", "address.postalCode", "address.city", "address.country"),
+      ...columnsOf("text", "website", "email", "phone", "description"),
+      ...META_COLUMNS,
+    ],
+    sheets: [
+      {
+        sheet: "memberships",
+        parentKey: "organizationId",
+        include: { memberships: { orderBy: MEMBERSHIP_ORDER } },
+        rows: (row: { memberships: MembershipRow[] }) => row.memberships.map(toMembershipRecord),
+        columns: MEMBERSHIP_COLUMNS,
+      },
+    ],
+  },
+  import: { keys: [["id"], ["nip"], ["krs"], ["regon"]] },
   toRecord: toOrganizationRecord,
   toData: toOrganizationData,
   references: async (tx, row) => [
