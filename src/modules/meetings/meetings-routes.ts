@@ -6,7 +6,6 @@ import { ifNoneMatchHits } from "../../lib/etag.ts";
 import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
 import { meetingParticipants } from "./meeting-participants-resource.ts";
 import {
-  CALENDAR_DEFAULT_DAYS_BACK,
   CALENDAR_MAX_EVENTS,
   DESCRIPTION_MAX_LENGTH,
   MeetingCalendar,
@@ -40,12 +39,14 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance) {
         summary: "Meetings as an iCalendar feed",
         description:
           "The strategy meetings and workshops as an iCalendar (RFC 5545) feed, fetched with an API key like every /v1 call: one VEVENT per meeting " +
-          "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1). A meeting with a start time is timed (UTC); one known only by its " +
+          "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1, a cancelled meeting as `STATUS:CANCELLED`). A meeting with a start time " +
+          "is timed (in local time with `TZID=Europe/Warsaw` and its VTIMEZONE for a meeting in that zone, in UTC otherwise); one known only by its " +
           "date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one " +
           `item a line) and the outcomes, cut to ${DESCRIPTION_MAX_LENGTH} characters with "…". ` +
-          `At most ${CALENDAR_MAX_EVENTS} events: the first by date, then id; narrow the window or the filters for the rest. ` +
-          `Filters as in the meetings list: \`dateFrom\`/\`dateTo\` (default: from ${CALENDAR_DEFAULT_DAYS_BACK} days before today, no end), ` +
-          "`activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
+          `At most ${CALENDAR_MAX_EVENTS} events: the latest by date (then id) in the window, in date order; narrow the window or the filters for the rest. ` +
+          "Filters as in the meetings list: `dateFrom`/`dateTo` (default: no start, so past meetings too, and no end), " +
+          "`activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`, `status`. Calendar apps that cannot send an API key subscribe to a calendar feed " +
+          "(`POST /v1/calendar-feeds`) instead. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
         querystring: MeetingCalendarQuery,
         headers: z.object({ "if-none-match": ifNoneMatchHeader }),
         response: {
