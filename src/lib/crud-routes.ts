@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit-events-schemas.ts";
 import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
 import type { AnyResource } from "./resource.ts";
+import type { Role } from "./request-context.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
@@ -51,10 +52,12 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   const aNoun = `${/^[aeiou]/i.test(names.noun) ? "an" : "a"} ${names.noun}`; // "an organization", "a cluster"
   const notFoundText = parent ? `No ${parent.names.noun} or no ${names.noun} in it has this id.` : `No ${names.noun} has this id.`;
   const parentNotFound = parent ? { 404: problemResponse(`No ${parent.names.noun} has this id.`) } : {};
+  const config: { minRole?: Role } = resource.minRole ? { minRole: resource.minRole } : {};
 
   app.get(
     collection,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.list,
@@ -79,16 +82,21 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.post(
     collection,
     {
+      // An answer that holds a secret must be stored nowhere: no Idempotency-Key replay for it.
+      config: resource.secret ? { ...config, idempotency: false } : config,
       schema: {
         tags: [tag],
         operationId: operationIds.create,
         summary: `Create ${aNoun}`,
         description: resource.descriptions?.create,
         ...(CollectionParams ? { params: CollectionParams } : {}),
-        headers: IdempotencyHeader,
+        ...(resource.secret ? {} : { headers: IdempotencyHeader }),
         body: schemas.create,
         response: {
-          201: jsonResponse(schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
+          201: jsonResponse(
+            schemas.created ?? schemas.record,
+            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}; its URL is in Location, its ETag in ETag.`,
+          ),
           ...common,
           ...parentNotFound,
           409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
@@ -99,7 +107,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
       },
     },
     async (request, reply) => {
-      const created = await service.create(request.body, parentIdOf(request));
+      const created = await service.create(request.body, parentIdOf(request), app.publicBaseUrl ?? "");
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
@@ -111,6 +119,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.get,
@@ -144,6 +153,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.patch(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.update,
@@ -179,6 +189,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.delete(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.delete,
@@ -206,6 +217,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     `${item}/history`,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.history,

@@ -24,7 +24,8 @@ type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
 export type RecordService<D extends AnyResource = AnyResource> = {
   list(query: ListQueryOf<D>, parentId?: string): Promise<{ data: Array<RecordOf<D>>; nextCursor: string | null }>;
   get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
-  create(input: CreateOf<D>, parentId?: string): Promise<RecordOf<D>>;
+  /** `publicBaseUrl`: for the links a definition's `secret` shows. */
+  create(input: CreateOf<D>, parentId?: string, publicBaseUrl?: string): Promise<RecordOf<D>>;
   update(id: string, patch: unknown, ifMatch: string, parentId?: string): Promise<RecordOf<D>>;
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
@@ -172,7 +173,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
       return present(definition, await load(prisma, id, parentId, query.include), query.include);
     },
 
-    async create(input, parentId = "") {
+    async create(input, parentId = "", publicBaseUrl = "") {
       return write(
         () => input,
         () =>
@@ -180,10 +181,12 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
             await assertParent(tx, parentId);
             await assertReferences(tx, input, undefined);
             await hooks.check?.(tx, input, undefined, parentId);
-            const data = { ...definition.toData(input), ...definition.createData?.(input), ...scope(parentId) };
+            const secret = definition.secret?.(publicBaseUrl);
+            const data = { ...definition.toData(input), ...definition.createData?.(input), ...secret?.stored, ...scope(parentId) };
             const row = await model(tx).create({ data: data as never, include: definition.rowInclude });
             await audit(tx, "create", row, parentId, null, auditShape(row));
-            return present(definition, row);
+            // The secret is shown here, once; the audit event and every later read have only the record.
+            return { ...present(definition, row), ...secret?.shown };
           }),
       );
     },

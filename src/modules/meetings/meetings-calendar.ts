@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { dateOnlyToDb } from "../../lib/dates.ts";
-import { contentEtag } from "../../lib/etag.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import {
   contentLine,
   cutText,
@@ -14,7 +15,7 @@ import {
   octetLength,
   vtimezone,
 } from "../../lib/ical.ts";
-import { DateOnly, searchQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, problemResponse, searchQuery, text } from "../../lib/schemas.ts";
 import { searchWhere } from "../../lib/search-text.ts";
 import { toMeetingRecord } from "./meetings-mapper.ts";
 import { meetingWhere } from "./meetings-resource.ts";
@@ -173,6 +174,27 @@ export function renderCalendar(meetings: readonly CalendarMeeting[], name: strin
 
 /** A strong ETag over the exact bytes of the body. */
 export const calendarEtag = (body: string) => contentEtag("ics", body);
+
+export const CALENDAR_MEDIA_TYPE = "text/calendar";
+
+/** What a calendar route answers besides its own 400/404: the calendar (`filename`), 304, 406 and 503. */
+export const calendarResponses = (filename: string) => ({
+  200: {
+    description: `The calendar (\`Content-Type: text/calendar; charset=utf-8\`, \`Content-Disposition: inline; filename="${filename}"\`), with its ETag.`,
+    content: { [CALENDAR_MEDIA_TYPE]: { schema: MeetingCalendar } },
+  },
+  304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+  406: problemResponse("The Accept header allows neither text/calendar nor JSON."),
+  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
+});
+
+/** Answers with a calendar and its ETag, or 304 when If-None-Match names that ETag (pollers fetch it again and again). */
+export function replyWithCalendar(request: FastifyRequest, reply: FastifyReply, body: string, filename: string) {
+  const etag = calendarEtag(body);
+  reply.header("etag", etag);
+  if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
+  return reply.type(`${CALENDAR_MEDIA_TYPE}; charset=utf-8`).header("content-disposition", `inline; filename="${filename}"`).send(body);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The size bound (OpenAPI maxLength of the body)

@@ -2,17 +2,17 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
-import { ifNoneMatchHits } from "../../lib/etag.ts";
 import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
 import { meetingParticipants } from "./meeting-participants-resource.ts";
 import {
   CALENDAR_MAX_EVENTS,
   DESCRIPTION_MAX_LENGTH,
-  MeetingCalendar,
+  CALENDAR_MEDIA_TYPE,
   MeetingCalendarQuery,
-  calendarEtag,
+  calendarResponses,
   calendarMeetings,
   renderCalendar,
+  replyWithCalendar,
 } from "./meetings-calendar.ts";
 import { meetings } from "./meetings-resource.ts";
 
@@ -22,8 +22,6 @@ export default async function meetingsRoutes(app: FastifyInstance) {
   registerCrudRoutes(app, meetings);
   registerCrudRoutes(app, meetingParticipants);
 }
-
-const CALENDAR_MEDIA_TYPE = "text/calendar";
 
 /** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed, for systems that fetch it with an API key. */
 function registerMeetingCalendarRoute(appIn: FastifyInstance) {
@@ -50,26 +48,13 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance) {
         querystring: MeetingCalendarQuery,
         headers: z.object({ "if-none-match": ifNoneMatchHeader }),
         response: {
-          200: {
-            description: 'The calendar (`Content-Type: text/calendar; charset=utf-8`, `Content-Disposition: inline; filename="meetings.ics"`), with its ETag.',
-            content: { [CALENDAR_MEDIA_TYPE]: { schema: MeetingCalendar } },
-          },
-          304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+          ...calendarResponses("meetings.ics"),
           400: problemResponse("The request is not valid: `errors` names each field and rule."),
-          406: problemResponse("The Accept header allows neither text/calendar nor JSON."),
-          503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
         },
       },
     },
     async (request, reply) => {
-      const body = renderCalendar(await calendarMeetings(app.prisma, request.query));
-      const etag = calendarEtag(body);
-      reply.header("etag", etag);
-      if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
-      return reply
-        .type(`${CALENDAR_MEDIA_TYPE}; charset=utf-8`)
-        .header("content-disposition", 'inline; filename="meetings.ics"')
-        .send(body);
+      return replyWithCalendar(request, reply, renderCalendar(await calendarMeetings(app.prisma, request.query)), "meetings.ics");
     },
   );
 }
