@@ -34,6 +34,7 @@ import auditEventsRoutes from "./modules/audit-events/audit-events-routes.ts";
 import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import importsRoutes from "./modules/imports/imports-routes.ts";
+import calendarFeedsRoutes from "./modules/calendar-feeds/calendar-feeds-routes.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
 import { handleClientError } from "./lib/client-errors.ts";
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions) {
       await v1.register(organizationsRoutes);
       await v1.register(mediaPartnersRoutes);
       await v1.register(meetingsRoutes);
+      await v1.register(calendarFeedsRoutes);
       await v1.register(activitiesRoutes);
       await v1.register(apiKeysRoutes);
       await v1.register(auditEventsRoutes);

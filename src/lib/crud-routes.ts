@@ -4,6 +4,7 @@ import { AuditEventPage, AuditHistoryQuery } from "../modules/audit-events/audit
 import { auditEventsService } from "../modules/audit-events/audit-events-service.ts";
 import type { AnyResource } from "./resource.ts";
 import { EXPORT_MAX_ROWS, EXPORT_MEDIA_TYPES, listFormat, listResponse, sendExport } from "./exports/export-list.ts";
+import type { Role } from "./request-context.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
 import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
@@ -53,12 +54,13 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   // The same words for every resource (the operation names the noun), so that the document states each answer once.
   const notFoundText = parent ? "The record in the path, or the one it belongs to, does not exist." : "No record has the id in the path.";
   const parentNotFound = parent ? { 404: problemResponse("The record the path names as the parent does not exist.") } : {};
+  const config: { minRole?: Role } = resource.minRole ? { minRole: resource.minRole } : {};
 
   app.get(
     collection,
     {
       // The http plugin's Accept check lets the spreadsheet types through; the handler picks (lib/exports/).
-      config: { produces: EXPORT_MEDIA_TYPES },
+      config: { ...config, produces: EXPORT_MEDIA_TYPES },
       schema: {
         tags: [tag],
         operationId: operationIds.list,
@@ -90,16 +92,21 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.post(
     collection,
     {
+      // An answer that holds a secret must be stored nowhere: no Idempotency-Key replay for it.
+      config: resource.secret ? { ...config, idempotency: false } : config,
       schema: {
         tags: [tag],
         operationId: operationIds.create,
         summary: `Create ${aNoun}`,
         description: resource.descriptions?.create,
         ...(CollectionParams ? { params: CollectionParams } : {}),
-        headers: IdempotencyHeader,
+        ...(resource.secret ? {} : { headers: IdempotencyHeader }),
         body: schemas.create,
         response: {
-          201: jsonResponse(schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
+          201: jsonResponse(
+            schemas.created ?? schemas.record,
+            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}; its URL is in Location, its ETag in ETag.`,
+          ),
           ...common,
           ...parentNotFound,
           409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
@@ -110,7 +117,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
       },
     },
     async (request, reply) => {
-      const created = await service.create(request.body, parentIdOf(request));
+      const created = await service.create(request.body, parentIdOf(request), { publicBaseUrl: app.publicBaseUrl ?? "" });
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
@@ -122,6 +129,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.get,
@@ -155,6 +163,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.patch(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.update,
@@ -190,6 +199,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.delete(
     item,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.delete,
@@ -217,6 +227,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     `${item}/history`,
     {
+      config,
       schema: {
         tags: [tag],
         operationId: operationIds.history,

@@ -1,3 +1,4 @@
+import { tzlib_get_ical_block } from "timezones-ical-library";
 /**
  * iCalendar (RFC 5545) writing: TEXT escaping, content lines folded at 75 octets, DATE and DATE-TIME values, and
  * the octet bounds a caller needs to declare the size of what it writes. Pure functions; which events and
@@ -91,3 +92,33 @@ export const escapedMaxOctets = (units: number) => 3 * units;
 export const foldedMaxOctets = (octets: number) =>
   octets + 2 + (octets > MAX_LINE_OCTETS ? 3 * Math.ceil((octets - (MAX_LINE_OCTETS - 3)) / (MAX_LINE_OCTETS - 4)) : 0);
 
+
+/** `YYYYMMDDTHHMMSS` (a local DATE-TIME value, to be written with `;TZID=<zone>`): the wall-clock time of `instant` in `timeZone`. */
+export function icalLocalDateTime(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(clampInstant(instant));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}${part("month")}${part("day")}T${part("hour")}${part("minute")}${part("second")}`;
+}
+
+/**
+ * The VTIMEZONE component of an IANA zone (its current rules), CRLF-terminated, from timezones-ical-library, which
+ * follows the tz database; undefined when it does not know the zone. Its lines are short, but are folded anyway.
+ */
+export function vtimezone(timeZone: string): string | undefined {
+  const block = tzlib_get_ical_block(timeZone);
+  if (!Array.isArray(block) || !block[0]?.startsWith("BEGIN:VTIMEZONE")) return undefined;
+  return block[0]
+    .split(/\r?\n/)
+    .filter((line) => line !== "")
+    .map((line) => `${foldLine(line)}\r\n`)
+    .join("");
+}

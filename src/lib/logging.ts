@@ -19,8 +19,12 @@ const decodedName = (name: string) => {
   }
 };
 
-/** `url` with the values of secret query parameters replaced by `[redacted]`; everything else as sent. */
-export function redactUrl(url: string): string {
+/** A calendar feed's token in a path (`/v1/calendar-feeds/crf_….ics`): the link is the credential. */
+const FEED_TOKEN_IN_PATH = /\/crf_[^/?.]*/g;
+
+/** `url` with calendar feed tokens and the values of secret query parameters replaced by `[redacted]`; everything else as sent. */
+export function redactUrl(sent: string): string {
+  const url = sent.replace(FEED_TOKEN_IN_PATH, `/crf_${REDACTED}`);
   const start = url.indexOf("?");
   if (start < 0) return url;
   const query = url

@@ -28,8 +28,11 @@ export type RecordService<D extends AnyResource = AnyResource> = {
   /** Every record the list matches, in its order, a page at a time, with its row (loaded with `include` too): for exports. */
   scan(query: ListQueryOf<D>, parentId?: string, include?: object): AsyncGenerator<Array<{ record: RecordOf<D>; row: object }>>;
   get(id: string, query?: { include?: readonly string[] }, parentId?: string): Promise<RecordOf<D>>;
-  /** With `tx`, inside that transaction (an import's, which writes many records all or nothing); else in one of its own. */
-  create(input: CreateOf<D>, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
+  /**
+   * With `tx`, inside that transaction (an import's, which writes many records all or nothing); else in one of its
+   * own. `publicBaseUrl`: for the links a definition's `secret` shows.
+   */
+  create(input: CreateOf<D>, parentId?: string, options?: { tx?: Tx; publicBaseUrl?: string }): Promise<RecordOf<D>>;
   update(id: string, patch: unknown, ifMatch: string, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
@@ -206,7 +209,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
       return present(definition, await load(prisma, id, parentId, query.include), query.include);
     },
 
-    async create(input, parentId = "", outer) {
+    async create(input, parentId = "", { tx: outer, publicBaseUrl = "" } = {}) {
       return write(
         () => input,
         () =>
@@ -214,10 +217,12 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
             await assertParent(tx, parentId);
             await assertReferences(tx, input, undefined);
             await hooks.check?.(tx, input, undefined, parentId);
-            const data = { ...definition.toData(input), ...definition.createData?.(input), ...scope(parentId) };
+            const secret = definition.secret?.(publicBaseUrl);
+            const data = { ...definition.toData(input), ...definition.createData?.(input), ...secret?.stored, ...scope(parentId) };
             const row = await model(tx).create({ data: data as never, include: definition.rowInclude });
             await audit(tx, "create", row, parentId, null, auditShape(row));
-            return present(definition, row);
+            // The secret is shown here, once; the audit event and every later read have only the record.
+            return { ...present(definition, row), ...secret?.shown };
           }),
       );
     },

@@ -5,6 +5,7 @@ import type { ApiError } from "./problem.ts";
 import type { Tx } from "./records.ts";
 import type { ExportSpec } from "./exports/columns.ts";
 import type { ImportSpec } from "./imports/import-rows.ts";
+import type { Role } from "./request-context.ts";
 
 /**
  * What a record type is, written once: everything the generic record service (lib/record-service.ts) and the
@@ -69,8 +70,12 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
     listQuery: z.ZodType<ListQuery, unknown>;
     getQuery: z.ZodType;
     page: z.ZodType;
+    /** The create answer, when it shows more than the record: the record and its `secret`'s shown fields. */
+    created?: z.ZodType;
   };
   descriptions?: { list?: string; create?: string; delete?: string };
+  /** The least role every route of this record type needs, reads included (default: reader reads, editor writes). */
+  minRole?: Role;
   /** The record carries fields derived from other records (e.g. an activity's meetingIds): its ETag must cover them. */
   derivedFields?: boolean;
 
@@ -98,6 +103,12 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
   toData: (input: Create) => object;
   /** Nested writes that only a create makes (an application's first status, an activity's links). */
   createData?: (input: Create) => object;
+  /**
+   * A secret made with the record (a calendar feed's token): `stored` are its columns (a hash, never the secret),
+   * `shown` what the create answer adds to the record, that once (`publicBaseUrl` for the links it holds). Such a
+   * create ignores Idempotency-Key, since its answer must be stored nowhere.
+   */
+  secret?: (publicBaseUrl: string) => { stored: object; shown: Record<string, string> };
   /** Fields only their own operation changes (an application's status): not input, but audited. */
   readOnly?: readonly string[];
   /** Fields computed from other records or from the state (an activity's meetingIds): neither input nor audited. */

@@ -23,6 +23,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The least role an API key needs for this route (default: reader for GET/HEAD, editor otherwise). */
     minRole?: Role;
+    /**
+     * The URL carries its own credential (a calendar feed's token), which the route checks: no API key is asked for
+     * or looked at, and the token is nothing to any other route.
+     */
+    ownToken?: boolean;
   }
 }
 
@@ -44,6 +49,10 @@ const roleText = (role: Role) => {
 export function describeRouteSecurity(route: RouteOptions): void {
   const schema = route.schema as (Record<string, unknown> & { hide?: boolean; description?: string; response?: Record<string, unknown> }) | undefined;
   if (!schema || schema.hide || !isProtectedPath(route.url ?? "")) return;
+  if (route.config?.ownToken) {
+    route.schema = { ...schema, security: [] };
+    return;
+  }
   const method = [route.method].flat()[0] ?? "GET";
   const role = requiredRole(method, route.config?.minRole);
   const secured: Record<string, unknown> = {

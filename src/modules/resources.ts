@@ -1,4 +1,5 @@
 import { activities } from "./activities/activities-resource.ts";
+import { calendarFeeds } from "./calendar-feeds/calendar-feeds-resource.ts";
 import { clusters } from "./clusters/clusters-resource.ts";
 import { coordinators } from "./coordinators/coordinators-resource.ts";
 import { grantApplications } from "./grant-applications/grant-applications-resource.ts";
@@ -21,4 +22,5 @@ export const RESOURCES = [
   grantApplications,
   mediaPartners,
   mediaPublications,
+  calendarFeeds,
 ] as const;

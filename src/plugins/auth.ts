@@ -107,8 +107,9 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
   }
 
   app.addHook("onRequest", async (request) => {
-    // CORS preflights carry no credentials by design.
+    // CORS preflights carry no credentials by design; a calendar feed's link is its own credential (config.ownToken).
     if (request.method === "OPTIONS" || !isProtectedPath(routedPath(request))) return;
+    if (!request.is404 && request.routeOptions.config.ownToken) return;
     outcomes.set(request, await authenticate(request));
   });
 

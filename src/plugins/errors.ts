@@ -8,6 +8,7 @@ import { requestLanguage } from "../lib/i18n.ts";
 import { issueMessage } from "../lib/messages/fields.ts";
 import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import FindMyWay from "find-my-way";
+import { redactUrl } from "../lib/logging.ts";
 
 /**
  * One place turns every error into RFC 9457 problem+json: the app's own ApiErrors, Fastify's (body parsing,
@@ -135,7 +136,8 @@ const RESULT_HEADERS = ["location", "content-location", "etag", "last-modified",
 /** Turns any error into a problem response (the app's error handler, and the handler of Fastify's framework errors). */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(error, request);
-  const context = { instance: request.url.split("?")[0], requestId: String(request.id), language: requestLanguage(request) };
+  // A calendar feed's link holds its token: the problem (and whatever logs it) names the path without it.
+  const context = { instance: redactUrl(request.url.split("?")[0]!), requestId: String(request.id), language: requestLanguage(request) };
   if (!apiError || apiError.status >= 500) for (const name of RESULT_HEADERS) reply.removeHeader(name);
   if (!apiError) {
     request.log.error({ err: error }, "unexpected error");
@@ -173,7 +175,7 @@ async function errorsPlugin(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "/";
-    const context = { instance: path, requestId: String(request.id), language: requestLanguage(request) };
+    const context = { instance: redactUrl(path), requestId: String(request.id), language: requestLanguage(request) };
     const allow = allowedMethods(path);
     // A route that exists for this method but found nothing (reply.callNotFound()) is a 404, not a 405.
     if (allow.length > 0 && !allow.includes(request.method as (typeof METHODS)[number])) {

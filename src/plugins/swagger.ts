@@ -19,7 +19,7 @@ export const API_DESCRIPTION = `Activity records of industry clusters: the coord
 the coordinator's activity log, strategy meetings, grant applications and media partnerships.
 
 Conventions used by every endpoint:
-- Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here). Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names its role. No key or a bad one: 401; a role too low: 403.
+- Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here), but for a calendar feed's link (\`GET /v1/calendar-feeds/{token}.ics\`), whose token is its own credential. Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names its role. No key or a bad one: 401; a role too low: 403.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` and, for invalid input, \`errors[]\` with JSON Pointer paths.
 - Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too.
 - Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale).
@@ -33,6 +33,10 @@ export const TAGS = [
   { name: "Clusters", description: "Industry clusters and the coordinator that runs each." },
   { name: "Organizations", description: "Cluster members and partners (business, science, government: the triple helix) and their cluster memberships." },
   { name: "Meetings", description: "Strategy meetings and workshops, and who took part (business, science, government)." },
+  {
+    name: "Calendar feeds",
+    description: "Read-only calendar links for calendar apps, which cannot send an API key: each carries its own token, shown once, and opens only its calendar.",
+  },
   { name: "Activities", description: "The coordinator's activity log: what was done, for which cluster, when, and what belongs to it." },
   { name: "Media partners", description: "Portals and other outlets the coordinator works with, and what they published (promotion)." },
   { name: "Grant applications", description: "Applications for grants and support in kind, with their evaluation, decision and status lifecycle." },

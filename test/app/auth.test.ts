@@ -32,6 +32,7 @@ const spareKey = await createTestKey(db, "reader", { name: "a key to look at" })
 const reader = await createTestKey(db, "reader");
 const editor = await createTestKey(db, "editor");
 const expired = await createTestKey(db, "admin", { name: "expired admin key", expiresAt: new Date(Date.now() - 60_000) });
+const feed = (await app.inject({ method: "POST", url: "/v1/calendar-feeds", payload: { name: "Kalendarz" } })).json() as { id: string; url: string };
 const ids: Record<string, string | undefined> = {
   coordinators: (await db.prisma.coordinator.findFirstOrThrow()).id,
   clusters: (await db.prisma.cluster.findFirstOrThrow()).id,
@@ -44,6 +45,7 @@ const ids: Record<string, string | undefined> = {
   activities: (await db.prisma.activity.findFirstOrThrow()).id,
   "grant-applications": (await db.prisma.grantApplication.findFirstOrThrow()).id,
   "api-keys": spareKey.id,
+  "calendar-feeds": feed.id,
   // Not an id: the year of /v1/reports/annual/{year}.
   annual: "2013",
 };
@@ -61,8 +63,11 @@ function fill(path: string): string {
     .join("/");
 }
 
+/** A calendar feed's link: its token is its credential, no API key is asked for (tested on its own below). */
+const OWN_TOKEN = "/v1/calendar-feeds/{token}.ics";
+
 const documented: Route[] = Object.entries(doc.paths)
-  .filter(([path]) => path.startsWith("/v1/"))
+  .filter(([path]) => path.startsWith("/v1/") && path !== OWN_TOKEN)
   .flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => ({
       method: method.toUpperCase() as Method,
@@ -87,11 +92,16 @@ t.test("the route list is complete: every /v1 route the app serves is documented
     if (inV1) served += match[3]!.split(", ").filter((method) => method !== "HEAD").length;
   }
   t.ok(served >= 40, `${served} /v1 operations served`);
-  t.equal(documented.length, served, "as many documented /v1 operations as served ones");
+  t.equal(documented.length + 1, served, "as many documented /v1 operations as served ones (and the feed link)");
   for (const route of documented) {
     t.ok(app.hasRoute({ method: route.method, url: route.path.replace(/\{(\w+)\}/g, ":$1") }), `${name(route)} is served`);
     t.ok(["reader", "editor", "admin"].includes(route.role), `${name(route)} states its role (${route.role})`);
-    const expected = route.path.startsWith("/v1/api-keys") || route.path.startsWith("/v1/audit-events") ? "admin" : isRead(route) ? "reader" : "editor";
+    const expected =
+      route.path.startsWith("/v1/api-keys") || route.path.startsWith("/v1/audit-events")
+        ? "admin"
+        : isRead(route) && !route.path.startsWith("/v1/calendar-feeds")
+          ? "reader"
+          : "editor";
     t.equal(route.role, expected, `${name(route)} needs ${expected}`);
   }
   for (const collection of Object.keys(ids)) {
@@ -182,7 +192,7 @@ t.test("health, metrics, docs, the OpenAPI document and the problem catalogue ne
   });
   for (const [path, item] of Object.entries(full.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      if (path.startsWith("/v1/")) t.same(operation.security, [{ bearerAuth: [] }], `${method} ${path} needs the bearer key`);
+      if (path.startsWith("/v1/") && path !== OWN_TOKEN) t.same(operation.security, [{ bearerAuth: [] }], `${method} ${path} needs the bearer key`);
       else t.same(operation.security, [], `${method} ${path} is public (security: [] says so)`);
     }
   }
@@ -373,4 +383,15 @@ t.test("the acting key is known to the request: idempotency keys are scoped per 
   t.equal(other.statusCode, 201);
   t.equal(other.headers["idempotent-replayed"], undefined, "another API key with the same Idempotency-Key is another request");
   t.not(other.json().id, first.json().id);
+});
+
+t.test("a calendar feed's link needs no API key, and an API key does not open it", async (t) => {
+  for (const authorization of [undefined, "Bearer nonsense", `Bearer ${expired.key}`, `Bearer ${adminKey.key}`]) {
+    const res = await app.inject({ method: "GET", url: feed.url, headers: { authorization } });
+    t.equal(res.statusCode, 200, `with ${authorization === undefined ? "no key" : "a key"}: 200, the key is not looked at`);
+    t.equal(res.headers["www-authenticate"], undefined);
+  }
+  const unknown = await app.inject({ method: "GET", url: `/v1/calendar-feeds/crf_${"x".repeat(43)}.ics`, headers: { authorization: `Bearer ${adminKey.key}` } });
+  t.equal(unknown.statusCode, 404, "an unknown token is a 404, even with an admin key");
+  t.same(doc.paths[OWN_TOKEN]?.get?.security, [], "declared public: the token is the credential");
 });

@@ -183,7 +183,7 @@ export async function importRows(
       for (const column of columns) if (!notInput.has(column.key) && cells.get(column.key) !== "") setAt(input, column.key, inputValue(column, cells.get(column.key)!));
       const parsed = definition.schemas.create.safeParse(input, { reportInput: true });
       if (!parsed.success) throw validationError(parsed.error);
-      const created = await service.create(parsed.data, parentOf(cells), tx);
+      const created = await service.create(parsed.data, parentOf(cells), { tx });
       return { row, action: "create", id: created.id };
     }
     const record = definition.toRecord(current);

@@ -51,6 +51,7 @@ const NOUNS_PL: Record<string, { genitive: string; nominative: string }> = {
   "media partner": { genitive: "partnera medialnego", nominative: "partner medialny" },
   publication: { genitive: "publikacji", nominative: "publikacja" },
   "API key": { genitive: "klucza API", nominative: "klucz API" },
+  "calendar feed": { genitive: "kanału kalendarza", nominative: "kanał kalendarza" },
 };
 const genitive = (noun: string) => NOUNS_PL[noun]?.genitive ?? `rekordu „${noun}”`;
 const nominative = (noun: string) => NOUNS_PL[noun]?.nominative ?? `rekord „${noun}”`;
@@ -144,6 +145,7 @@ const DETAILS_EN = {
   importRejected: (p: { rejected: number; id: string }) =>
     `${p.rejected} row${p.rejected === 1 ? " was" : "s were"} rejected, so nothing was written; GET /v1/imports/${p.id} has the report, and \`errors\` names each row, column and rule.`,
   keyAlreadyRevoked: (p: { at: string }) => `This API key was already revoked at ${p.at}.`,
+  calendarFeedNotFound: () => "No calendar feed has this link: it was deleted (revoked), or the link is incomplete. Ask an editor for a new link.",
   databaseUnavailable: () => "The database is unavailable (down, starting up or shutting down). Retry after the Retry-After delay.",
   databaseBusy: () =>
     "The database is too busy to answer in time (no free connection, or a statement or transaction ran out of time). Retry after the Retry-After delay.",
@@ -234,6 +236,7 @@ const DETAILS_PL: Details = {
   importRejected: (p) =>
     `Odrzucono wiersze: ${p.rejected}, więc nic nie zapisano; raport jest pod GET /v1/imports/${p.id}, a \`errors\` wskazuje każdy wiersz, kolumnę i regułę.`,
   keyAlreadyRevoked: (p) => `Ten klucz API unieważniono już ${p.at}.`,
+  calendarFeedNotFound: () => "Żaden kanał kalendarza nie ma tego linku: usunięto go (unieważniono) albo link jest niepełny. Poproś redaktora o nowy link.",
   databaseUnavailable: () => "Baza danych jest niedostępna (wyłączona, uruchamia się lub jest zamykana). Ponów po czasie z nagłówka Retry-After.",
   databaseBusy: () =>
     "Baza danych jest zbyt obciążona, by odpowiedzieć na czas (brak wolnego połączenia albo polecenie lub transakcja przekroczyły limit czasu). Ponów po czasie z nagłówka Retry-After.",

@@ -22,6 +22,7 @@ export const AUDIT_RESOURCE_TYPES = [
   "media-partners",
   "media-publications",
   "grant-applications",
+  "calendar-feeds",
   "api-keys",
 ] as const;
 

@@ -3,10 +3,14 @@ import { INT32_MAX, Instant, PAGE_MAX_LIMIT, Uuid, int32, paginationQuery } from
 import { POSITION_MAX_DIGITS, isPosition } from "../../lib/change-feed.ts";
 import { AUDIT_RESOURCE_TYPES, AuditAction } from "../audit-events/audit-events-schemas.ts";
 
-/** What the feed reports on: every record a reader can read (API keys are an admin matter and stay in the audit log). */
-export const CHANGE_RESOURCE_TYPES = AUDIT_RESOURCE_TYPES.filter((type) => type !== "api-keys") as [
-  Exclude<(typeof AUDIT_RESOURCE_TYPES)[number], "api-keys">,
-  ...Array<Exclude<(typeof AUDIT_RESOURCE_TYPES)[number], "api-keys">>,
+/**
+ * What the feed reports on: every record a reader can read (API keys are an admin matter, calendar feeds an editor's,
+ * and both stay in the audit log).
+ */
+type NotInFeed = "api-keys" | "calendar-feeds";
+export const CHANGE_RESOURCE_TYPES = AUDIT_RESOURCE_TYPES.filter((type) => type !== "api-keys" && type !== "calendar-feeds") as [
+  Exclude<(typeof AUDIT_RESOURCE_TYPES)[number], NotInFeed>,
+  ...Array<Exclude<(typeof AUDIT_RESOURCE_TYPES)[number], NotInFeed>>,
 ];
 
 export const ChangeResourceType = z.enum(CHANGE_RESOURCE_TYPES).meta({

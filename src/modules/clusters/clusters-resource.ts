@@ -32,6 +32,7 @@ export const clusters = defineResource(clusterSchemas, {
     { resource: "memberships", field: "clusterId", count: await tx.clusterMembership.count({ where: { clusterId: row.id } }) },
     { resource: "activities", field: "clusterId", count: await tx.activity.count({ where: { clusterId: row.id } }) },
     { resource: "grant-applications", field: "clusterId", count: await tx.grantApplication.count({ where: { clusterId: row.id } }) },
+    { resource: "calendar-feeds", field: "clusterId", count: await tx.calendarFeed.count({ where: { clusterId: row.id } }) },
   ],
 
   descriptions: {

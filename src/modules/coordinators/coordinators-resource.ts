@@ -26,6 +26,7 @@ export const coordinators = defineResource(coordinatorSchemas, {
     { resource: "activities", field: "coordinatorId", count: await tx.activity.count({ where: { coordinatorId: row.id } }) },
     { resource: "grant-applications", field: "applicantId", count: await tx.grantApplication.count({ where: { applicantId: row.id } }) },
     { resource: "media-partners", field: "coordinatorId", count: await tx.mediaPartner.count({ where: { coordinatorId: row.id } }) },
+    { resource: "calendar-feeds", field: "coordinatorId", count: await tx.calendarFeed.count({ where: { coordinatorId: row.id } }) },
   ],
 
   descriptions: {

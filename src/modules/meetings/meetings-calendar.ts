@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
-import { contentEtag } from "../../lib/etag.ts";
+import { dateOnlyToDb } from "../../lib/dates.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import {
   contentLine,
   cutText,
@@ -10,13 +11,15 @@ import {
   foldedMaxOctets,
   icalDate,
   icalDateTime,
+  icalLocalDateTime,
   octetLength,
+  vtimezone,
 } from "../../lib/ical.ts";
-import { DateOnly, searchQuery, text } from "../../lib/schemas.ts";
+import { DateOnly, problemResponse, searchQuery, text } from "../../lib/schemas.ts";
 import { searchWhere } from "../../lib/search-text.ts";
 import { toMeetingRecord } from "./meetings-mapper.ts";
 import { meetingWhere } from "./meetings-resource.ts";
-import { DEFAULT_TIME_ZONE, MeetingFormat, dateWindow, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
+import { DEFAULT_TIME_ZONE, MeetingFormat, MeetingStatus, dateWindow, meetingScopeFilters, type MeetingDto } from "./meetings-schemas.ts";
 
 /**
  * The meetings as an iCalendar (RFC 5545) feed, for calendars that subscribe to it (the regional office's, the
@@ -30,10 +33,9 @@ export const CALENDAR_MAX_EVENTS = 1000;
 /** A meeting's DESCRIPTION (agenda and outcomes) is cut to this many characters (UTF-16 code units), "…" included. */
 export const DESCRIPTION_MAX_LENGTH = 2000;
 
-/** Without `dateFrom`, the feed starts this many days before today (in Europe/Warsaw). */
-export const CALENDAR_DEFAULT_DAYS_BACK = 365;
-
 export const CALENDAR_NAME = "Spotkania klastra";
+/** The longest calendar name (X-WR-CALNAME): a calendar feed's name. */
+export const CALENDAR_NAME_MAX_LENGTH = 200;
 export const PRODUCT_ID = "-//Cluster Records API//EN";
 const UID_DOMAIN = "cluster-records";
 
@@ -46,26 +48,34 @@ export const FIELD_LIMITS = { title: 300, seriesName: 200, venueName: 200, stree
 
 export type CalendarMeeting = Pick<
   MeetingDto,
-  "id" | "title" | "seriesName" | "sequenceNumber" | "date" | "startsAt" | "endsAt" | "venue" | "agenda" | "outcomes" | "version" | "updatedAt"
+  | "id"
+  | "title"
+  | "seriesName"
+  | "sequenceNumber"
+  | "date"
+  | "startsAt"
+  | "endsAt"
+  | "timeZone"
+  | "status"
+  | "venue"
+  | "agenda"
+  | "outcomes"
+  | "version"
+  | "updatedAt"
 >;
 
-/** The default `dateFrom`: `days` before today's date in Europe/Warsaw. */
-export function defaultCalendarFrom(now: Date = new Date(), days = CALENDAR_DEFAULT_DAYS_BACK): string {
-  const today = dateOnlyToDb(localDateOf(now, DEFAULT_TIME_ZONE));
-  return new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
- * The meetings of the feed: the first CALENDAR_MAX_EVENTS by date, then id, from `dateFrom` (default:
- * CALENDAR_DEFAULT_DAYS_BACK days before today).
+ * The meetings of the feed, in date (then id) order: the latest CALENDAR_MAX_EVENTS of the window, which by default
+ * has no start, so that past meetings (the demo data's 2012–2013 ones too) are there, and when there are more, a
+ * subscriber keeps the recent and coming ones.
  */
-export async function calendarMeetings(prisma: PrismaClient, query: MeetingCalendarQueryInput, now = new Date()) {
+export async function calendarMeetings(prisma: PrismaClient, query: MeetingCalendarQueryInput) {
   const rows = await prisma.meeting.findMany({
-    where: { AND: [...searchWhere(query.q), ...meetingWhere({ ...query, dateFrom: query.dateFrom ?? defaultCalendarFrom(now) })] },
-    orderBy: [{ date: "asc" }, { id: "asc" }],
+    where: { AND: [...searchWhere(query.q), ...meetingWhere(query)] },
+    orderBy: [{ date: "desc" }, { id: "desc" }],
     take: CALENDAR_MAX_EVENTS,
   });
-  return rows.map(toMeetingRecord);
+  return rows.reverse().map(toMeetingRecord);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -102,10 +112,24 @@ export function descriptionOf(meeting: Pick<CalendarMeeting, "agenda" | "outcome
   return parts.length === 0 ? null : cutText(parts.join("\n\n"), DESCRIPTION_MAX_LENGTH);
 }
 
+/** Times of meetings in this zone are written as local times (`TZID=Europe/Warsaw`, with its VTIMEZONE); others in UTC. */
+export const LOCAL_TIME_ZONE = DEFAULT_TIME_ZONE;
+const LOCAL_VTIMEZONE = vtimezone(LOCAL_TIME_ZONE)!;
+
+/** `DTSTART;TZID=Europe/Warsaw:20130510T100000` for a meeting in Europe/Warsaw, `DTSTART:20130510T080000Z` otherwise. */
+function timeLine(name: string, instant: string, timeZone: string): string {
+  const at = new Date(instant);
+  return timeZone === LOCAL_TIME_ZONE ? contentLine(`${name};TZID=${LOCAL_TIME_ZONE}`, icalLocalDateTime(at, LOCAL_TIME_ZONE)) : contentLine(name, icalDateTime(at));
+}
+
+const usesLocalTime = (meeting: Pick<CalendarMeeting, "startsAt" | "timeZone">) => meeting.startsAt !== null && meeting.timeZone === LOCAL_TIME_ZONE;
+
 /**
  * One VEVENT. DTSTAMP is the record's last change rather than the moment of the request, so that an unchanged
- * calendar has an unchanged body (and ETag); SEQUENCE counts the changes since creation. A meeting with a start
- * is timed (UTC); one known only by its date is an all-day event (DTEND is the next day, exclusive).
+ * calendar has an unchanged body (and ETag); SEQUENCE counts the changes since creation, so a calendar app updates
+ * the event it has rather than adding one. A meeting with a start is timed (local time in Europe/Warsaw, UTC in other
+ * zones); one known only by its date is an all-day event (DTEND is the next day, exclusive). A cancelled meeting
+ * stays, as STATUS:CANCELLED.
  */
 export function renderEvent(meeting: CalendarMeeting): string {
   const updatedAt = icalDateTime(new Date(meeting.updatedAt));
@@ -118,8 +142,8 @@ export function renderEvent(meeting: CalendarMeeting): string {
     contentLine("SUMMARY", escapeText(summaryOf(meeting))),
   ];
   if (meeting.startsAt) {
-    lines.push(contentLine("DTSTART", icalDateTime(new Date(meeting.startsAt))));
-    if (meeting.endsAt) lines.push(contentLine("DTEND", icalDateTime(new Date(meeting.endsAt))));
+    lines.push(timeLine("DTSTART", meeting.startsAt, meeting.timeZone));
+    if (meeting.endsAt) lines.push(timeLine("DTEND", meeting.endsAt, meeting.timeZone));
   } else {
     const day = dateOnlyToDb(meeting.date);
     lines.push(contentLine("DTSTART;VALUE=DATE", icalDate(day)));
@@ -129,19 +153,20 @@ export function renderEvent(meeting: CalendarMeeting): string {
   if (location !== null) lines.push(contentLine("LOCATION", escapeText(location)));
   const description = descriptionOf(meeting);
   if (description !== null) lines.push(contentLine("DESCRIPTION", escapeText(description)));
-  lines.push(contentLine("STATUS", "CONFIRMED"), contentLine("END", "VEVENT"));
+  lines.push(contentLine("STATUS", meeting.status === "cancelled" ? "CANCELLED" : "CONFIRMED"), contentLine("END", "VEVENT"));
   return lines.join("");
 }
 
-/** The whole calendar, every line ending with CRLF. */
-export function renderCalendar(meetings: readonly CalendarMeeting[]): string {
+/** The whole calendar, every line ending with CRLF; the VTIMEZONE of Europe/Warsaw when an event's times are local. */
+export function renderCalendar(meetings: readonly CalendarMeeting[], name: string = CALENDAR_NAME): string {
   return [
     contentLine("BEGIN", "VCALENDAR"),
     contentLine("VERSION", "2.0"),
     contentLine("PRODID", PRODUCT_ID),
     contentLine("CALSCALE", "GREGORIAN"),
     contentLine("METHOD", "PUBLISH"),
-    contentLine("X-WR-CALNAME", escapeText(CALENDAR_NAME)),
+    contentLine("X-WR-CALNAME", escapeText(cutText(name, CALENDAR_NAME_MAX_LENGTH))),
+    ...(meetings.some(usesLocalTime) ? [LOCAL_VTIMEZONE] : []),
     ...meetings.map(renderEvent),
     contentLine("END", "VCALENDAR"),
   ].join("");
@@ -150,6 +175,27 @@ export function renderCalendar(meetings: readonly CalendarMeeting[]): string {
 /** A strong ETag over the exact bytes of the body. */
 export const calendarEtag = (body: string) => contentEtag("ics", body);
 
+export const CALENDAR_MEDIA_TYPE = "text/calendar";
+
+/** What a calendar route answers besides its own 400/404: the calendar (`filename`), 304, 406 and 503. */
+export const calendarResponses = (filename: string) => ({
+  200: {
+    description: `The calendar (\`Content-Type: text/calendar; charset=utf-8\`, \`Content-Disposition: inline; filename="${filename}"\`), with its ETag.`,
+    content: { [CALENDAR_MEDIA_TYPE]: { schema: MeetingCalendar } },
+  },
+  304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+  406: problemResponse("The Accept header allows neither text/calendar nor JSON."),
+  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
+});
+
+/** Answers with a calendar and its ETag, or 304 when If-None-Match names that ETag (pollers fetch it again and again). */
+export function replyWithCalendar(request: FastifyRequest, reply: FastifyReply, body: string, filename: string) {
+  const etag = calendarEtag(body);
+  reply.header("etag", etag);
+  if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
+  return reply.type(`${CALENDAR_MEDIA_TYPE}; charset=utf-8`).header("content-disposition", `inline; filename="${filename}"`).send(body);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The size bound (OpenAPI maxLength of the body)
 
@@ -157,6 +203,7 @@ export const calendarEtag = (body: string) => contentEtag("ics", body);
 const INT32_DIGITS_MAX = 11;
 const UUID_LENGTH = 36;
 const DATE_TIME_LENGTH = "YYYYMMDDTHHMMSSZ".length;
+const LOCAL_TIME_PREFIX = `;TZID=${LOCAL_TIME_ZONE}`.length; // and one octet less for the missing Z
 const DATE_LENGTH = "YYYYMMDD".length;
 
 /** The longest VEVENT the renderer can write, in UTF-8 octets, from the field limits above. */
@@ -167,33 +214,36 @@ export const EVENT_MAX_OCTETS = [
   "LAST-MODIFIED:".length + DATE_TIME_LENGTH,
   "SEQUENCE:".length + INT32_DIGITS_MAX,
   "SUMMARY:".length + escapedMaxOctets(FIELD_LIMITS.seriesName) + " nr ".length + INT32_DIGITS_MAX + ": ".length + escapedMaxOctets(FIELD_LIMITS.title),
-  Math.max("DTSTART;VALUE=DATE:".length + DATE_LENGTH, "DTSTART:".length + DATE_TIME_LENGTH),
-  Math.max("DTEND;VALUE=DATE:".length + DATE_LENGTH, "DTEND:".length + DATE_TIME_LENGTH),
+  Math.max("DTSTART;VALUE=DATE:".length + DATE_LENGTH, "DTSTART:".length + LOCAL_TIME_PREFIX + DATE_TIME_LENGTH),
+  Math.max("DTEND;VALUE=DATE:".length + DATE_LENGTH, "DTEND:".length + LOCAL_TIME_PREFIX + DATE_TIME_LENGTH),
   "LOCATION:".length +
     escapedMaxOctets(FIELD_LIMITS.venueName + FIELD_LIMITS.street + FIELD_LIMITS.postalCode + FIELD_LIMITS.city + FIELD_LIMITS.district) +
     " ".length + // between postal code and city
     3 * escapeText(", ").length, // between the other parts
   "DESCRIPTION:".length + escapedMaxOctets(DESCRIPTION_MAX_LENGTH),
-  "STATUS:CONFIRMED".length,
+  Math.max("STATUS:CONFIRMED".length, "STATUS:CANCELLED".length),
   "END:VEVENT".length,
 ].reduce((sum, octets) => sum + foldedMaxOctets(octets), 0);
 
-/** The longest calendar body, in UTF-8 octets (so also in characters): the frame and CALENDAR_MAX_EVENTS of the longest events. */
-export const CALENDAR_MAX_OCTETS = octetLength(renderCalendar([])) + CALENDAR_MAX_EVENTS * EVENT_MAX_OCTETS;
+/** The longest frame: the calendar without events, with the longest name and the VTIMEZONE. */
+export const FRAME_MAX_OCTETS =
+  octetLength(renderCalendar([], "")) - foldedMaxOctets("X-WR-CALNAME:".length) + foldedMaxOctets("X-WR-CALNAME:".length + escapedMaxOctets(CALENDAR_NAME_MAX_LENGTH)) + octetLength(LOCAL_VTIMEZONE);
+
+/** The longest calendar body, in UTF-8 octets (so also in characters): the longest frame and CALENDAR_MAX_EVENTS of the longest events. */
+export const CALENDAR_MAX_OCTETS = FRAME_MAX_OCTETS + CALENDAR_MAX_EVENTS * EVENT_MAX_OCTETS;
 
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP shapes
 
 export const MeetingCalendarQuery = z
   .strictObject({
-    dateFrom: DateOnly.optional().meta({
-      description: `Meetings on or after this date. Default: ${CALENDAR_DEFAULT_DAYS_BACK} days before today (Europe/Warsaw).`,
-    }),
+    dateFrom: DateOnly.optional().meta({ description: "Meetings on or after this date. Default: no start (past meetings too)." }),
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date. Default: no end." }),
     ...meetingScopeFilters,
     q: searchQuery,
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),
+    status: MeetingStatus.optional().meta({ description: "Only scheduled, or only cancelled, meetings. Default: both (cancelled ones as STATUS:CANCELLED)." }),
   })
   .superRefine(dateWindow);
 
@@ -207,8 +257,10 @@ const EXAMPLE_CALENDAR = renderCalendar([
     seriesName: "Spotkanie strategiczne",
     sequenceNumber: 1,
     date: "2013-05-10",
-    startsAt: null,
-    endsAt: null,
+    startsAt: "2013-05-10T08:00:00.000Z",
+    endsAt: "2013-05-10T12:00:00.000Z",
+    timeZone: DEFAULT_TIME_ZONE,
+    status: "scheduled",
     venue: { name: "Oliwia Gate", street: null, postalCode: null, city: "Gdańsk", district: "Oliwa" },
     agenda: ["Metodologia tworzenia strategii", "Potencjał Klastra", "Analiza PEST"],
     outcomes: "Przeprowadzona została analiza PEST, określająca czynniki warunkujące rozwój branży w regionie.",
@@ -227,6 +279,6 @@ export const MeetingCalendar = z
     pattern: CALENDAR_PATTERN,
     description:
       `An iCalendar (RFC 5545) object, UTF-8, CRLF line endings, lines folded at 75 octets: one VEVENT per meeting, at most ` +
-      `${CALENDAR_MAX_EVENTS}. The bound is in octets (${EVENT_MAX_OCTETS} for the longest possible event), so it holds for characters too.`,
+      `${CALENDAR_MAX_EVENTS}, and the VTIMEZONE of Europe/Warsaw when an event's times are local there. The bound is in octets (${EVENT_MAX_OCTETS} for the longest possible event), so it holds for characters too.`,
     example: EXAMPLE_CALENDAR,
   });

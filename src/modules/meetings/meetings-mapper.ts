@@ -11,7 +11,7 @@ function venueOf(row: MeetingRow): MeetingDto["venue"] {
 
 export const toMeetingRecord = (row: MeetingRow): MeetingDto => ({
   ...recordMetaOf(row),
-  ...pick(row, "activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "agenda", "outcomes"),
+  ...pick(row, "activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "status", "agenda", "outcomes"),
   date: dateOnlyFromDb(row.date),
   startsAt: row.startsAt?.toISOString() ?? null,
   endsAt: row.endsAt?.toISOString() ?? null,
@@ -35,7 +35,7 @@ export function toMeetingData(input: MeetingCreateInput) {
   const date = input.date ?? localDateOf(startsAt!, input.timeZone);
   const venue = input.venue ?? {};
   return {
-    ...pick(input, "title", "timeZone", "format", "agenda"),
+    ...pick(input, "title", "timeZone", "format", "status", "agenda"),
     ...orNull(input, "activityId", "seriesName", "sequenceNumber", "outcomes"),
     date: dateOnlyToDb(date),
     startsAt,

@@ -12,12 +12,12 @@ import { toMeetingData, toMeetingInput, toMeetingRecord } from "./meetings-mappe
 import { type MeetingListQueryInput, meetingSchemas } from "./meetings-schemas.ts";
 
 /** The filters of the meetings list (and of the calendar feed), all ANDed; `q` is the caller's. */
-export type MeetingFilters = Pick<MeetingListQueryInput, "dateFrom" | "dateTo" | "city" | "format" | "activityId" | "clusterId" | "coordinatorId">;
+export type MeetingFilters = Pick<MeetingListQueryInput, "dateFrom" | "dateTo" | "city" | "format" | "status" | "activityId" | "clusterId" | "coordinatorId">;
 
 export const meetingWhere = (query: MeetingFilters): Prisma.MeetingWhereInput[] => [
   ...dateRange("date", query.dateFrom, query.dateTo),
   ...equalIgnoringCase("venueCity", query.city),
-  ...equalTo(query, ["format", "activityId"]),
+  ...equalTo(query, ["format", "status", "activityId"]),
   ...(query.clusterId ? [{ activity: { clusterId: query.clusterId } }] : []),
   ...(query.coordinatorId ? [{ activity: { coordinatorId: query.coordinatorId } }] : []),
 ];
@@ -86,7 +86,7 @@ export const meetings = defineResource(meetingSchemas, {
   descriptions: {
     list:
       "Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), " +
-      "`format`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
+      "`format`, `status`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.",
     create:
       "Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are " +
       "unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).",

@@ -2,18 +2,17 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
-import { ifNoneMatchHits } from "../../lib/etag.ts";
 import { ifNoneMatchHeader, problemResponse } from "../../lib/schemas.ts";
 import { meetingParticipants } from "./meeting-participants-resource.ts";
 import {
-  CALENDAR_DEFAULT_DAYS_BACK,
   CALENDAR_MAX_EVENTS,
   DESCRIPTION_MAX_LENGTH,
-  MeetingCalendar,
+  CALENDAR_MEDIA_TYPE,
   MeetingCalendarQuery,
-  calendarEtag,
+  calendarResponses,
   calendarMeetings,
   renderCalendar,
+  replyWithCalendar,
 } from "./meetings-calendar.ts";
 import { meetings } from "./meetings-resource.ts";
 
@@ -23,8 +22,6 @@ export default async function meetingsRoutes(app: FastifyInstance) {
   registerCrudRoutes(app, meetings);
   registerCrudRoutes(app, meetingParticipants);
 }
-
-const CALENDAR_MEDIA_TYPE = "text/calendar";
 
 /** `GET /meetings/calendar.ics`: the meetings as an iCalendar feed, for systems that fetch it with an API key. */
 function registerMeetingCalendarRoute(appIn: FastifyInstance) {
@@ -40,35 +37,24 @@ function registerMeetingCalendarRoute(appIn: FastifyInstance) {
         summary: "Meetings as an iCalendar feed",
         description:
           "The strategy meetings and workshops as an iCalendar (RFC 5545) feed, fetched with an API key like every /v1 call: one VEVENT per meeting " +
-          "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1). A meeting with a start time is timed (UTC); one known only by its " +
+          "(`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1, a cancelled meeting as `STATUS:CANCELLED`). A meeting with a start time " +
+          "is timed (in local time with `TZID=Europe/Warsaw` and its VTIMEZONE for a meeting in that zone, in UTC otherwise); one known only by its " +
           "date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one " +
           `item a line) and the outcomes, cut to ${DESCRIPTION_MAX_LENGTH} characters with "…". ` +
-          `At most ${CALENDAR_MAX_EVENTS} events: the first by date, then id; narrow the window or the filters for the rest. ` +
-          `Filters as in the meetings list: \`dateFrom\`/\`dateTo\` (default: from ${CALENDAR_DEFAULT_DAYS_BACK} days before today, no end), ` +
-          "`activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
+          `At most ${CALENDAR_MAX_EVENTS} events: the latest by date (then id) in the window, in date order; narrow the window or the filters for the rest. ` +
+          "Filters as in the meetings list: `dateFrom`/`dateTo` (default: no start, so past meetings too, and no end), " +
+          "`activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`, `status`. Calendar apps that cannot send an API key subscribe to a calendar feed " +
+          "(`POST /v1/calendar-feeds`) instead. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.",
         querystring: MeetingCalendarQuery,
         headers: z.object({ "if-none-match": ifNoneMatchHeader }),
         response: {
-          200: {
-            description: 'The calendar (`Content-Type: text/calendar; charset=utf-8`, `Content-Disposition: inline; filename="meetings.ics"`), with its ETag.',
-            content: { [CALENDAR_MEDIA_TYPE]: { schema: MeetingCalendar } },
-          },
-          304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
+          ...calendarResponses("meetings.ics"),
           400: problemResponse("The request is not valid: `errors` names each field and rule."),
-          406: problemResponse("The Accept header allows neither text/calendar nor JSON."),
-          503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
         },
       },
     },
     async (request, reply) => {
-      const body = renderCalendar(await calendarMeetings(app.prisma, request.query));
-      const etag = calendarEtag(body);
-      reply.header("etag", etag);
-      if (ifNoneMatchHits(request.headers["if-none-match"], etag)) return reply.code(304).send();
-      return reply
-        .type(`${CALENDAR_MEDIA_TYPE}; charset=utf-8`)
-        .header("content-disposition", 'inline; filename="meetings.ics"')
-        .send(body);
+      return replyWithCalendar(request, reply, renderCalendar(await calendarMeetings(app.prisma, request.query)), "meetings.ics");
     },
   );
 }

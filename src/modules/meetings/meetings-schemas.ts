@@ -2,13 +2,18 @@ import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
 import { DateOnly, EMBED_MAX_ITEMS, Instant, Timestamp, Uuid, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
-import { MeetingFormat as MeetingFormatValues } from "../../generated/prisma/enums.ts";
+import { MeetingFormat as MeetingFormatValues, MeetingStatus as MeetingStatusValues } from "../../generated/prisma/enums.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
 
 export const MeetingFormat = z.enum(Object.values(MeetingFormatValues) as [MeetingFormatValues, ...MeetingFormatValues[]]).meta({
   id: "MeetingFormat",
   description: "What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.",
+});
+
+export const MeetingStatus = z.enum(Object.values(MeetingStatusValues) as [MeetingStatusValues, ...MeetingStatusValues[]]).meta({
+  id: "MeetingStatus",
+  description: "`scheduled`, or `cancelled`: a cancelled meeting stays in the records, and calendars show it as cancelled (STATUS:CANCELLED).",
 });
 
 export const DEFAULT_TIME_ZONE = "Europe/Warsaw";
@@ -85,6 +90,7 @@ const meetingFields = {
   endsAt: Timestamp.nullish().meta({ description: "End, after `startsAt` (which it requires).", example: "2013-05-10T14:00:00+02:00" }),
   timeZone: TimeZone.default(DEFAULT_TIME_ZONE),
   format: MeetingFormat,
+  status: MeetingStatus.default("scheduled"),
   venue: Venue.nullish(),
   agenda: Agenda.default([]),
   outcomes: text(10_000).nullish().meta({
@@ -150,6 +156,7 @@ export const MeetingPatch = z
     date: DateOnly.nullish(),
     timeZone: TimeZone.nullish(),
     format: MeetingFormat.optional(),
+    status: MeetingStatus.optional(),
     agenda: Agenda.nullish(),
   })
   .meta({
@@ -168,6 +175,7 @@ const meetingShape = {
   endsAt: Instant.nullable(),
   timeZone: outText(TIME_ZONE_MAX_LENGTH),
   format: MeetingFormat,
+  status: MeetingStatus,
   venue: z
     .object({
       name: outText(200).nullable(),
@@ -220,6 +228,7 @@ export const Meeting: z.ZodType<MeetingDto> = z
       endsAt: null,
       timeZone: "Europe/Warsaw",
       format: "workshop",
+      status: "scheduled",
       venue: { name: "Oliwia Gate", street: null, postalCode: null, city: "Gdańsk", district: "Oliwa" },
       agenda: ["Metodologia tworzenia strategii", "Potencjał Klastra dla gospodarki Pomorza", "Analiza PEST"],
       outcomes: "Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie.",
@@ -242,6 +251,7 @@ const meetingShapes = recordSchemas({ record: Meeting, create: MeetingCreate, pa
     dateTo: DateOnly.optional().meta({ description: "Meetings on or before this date." }),
     city: text(100).optional().meta({ description: "Venue city, exact, ignoring case." }),
     format: MeetingFormat.optional(),
+    status: MeetingStatus.optional(),
     ...meetingScopeFilters,
   },
   sortable: { date: { type: "date" }, sequenceNumber: { type: "number", nullable: true }, ...SORT_BY_TIME },

@@ -9,7 +9,7 @@ import {
   DESCRIPTION_MAX_LENGTH,
   EVENT_MAX_OCTETS,
   FIELD_LIMITS,
-  defaultCalendarFrom,
+  FRAME_MAX_OCTETS,
   locationOf,
   renderCalendar,
   renderEvent,
@@ -112,8 +112,11 @@ function fieldsOf(component: Component): Record<string, string> {
 
 const eventsOf = (t: Test, body: string) => {
   const calendar = parseCalendar(t, body);
-  t.same([...new Set(calendar.components.map((component) => component.name))], calendar.components.length ? ["VEVENT"] : [], "only VEVENTs");
-  return calendar.components.map(fieldsOf);
+  const zones = calendar.components.filter((component) => component.name === "VTIMEZONE");
+  t.ok(zones.length <= 1, "at most one VTIMEZONE");
+  const events = calendar.components.filter((component) => component.name === "VEVENT");
+  t.equal(zones.length + events.length, calendar.components.length, "only VEVENTs (and the VTIMEZONE)");
+  return events.map(fieldsOf);
 };
 
 /** "2013-06-19T08:00:00.000Z" -> "20130619T080000Z". */
@@ -180,12 +183,6 @@ t.test("SUMMARY, LOCATION and UTC times from the record's fields", async (t) => 
   t.equal(icalDateTime(new Date("0000-01-01T00:00:00+14:00")), "00000101T000000Z");
 });
 
-t.test("the default window starts 365 days before today in Europe/Warsaw", async (t) => {
-  t.equal(defaultCalendarFrom(new Date("2026-01-01T23:30:00Z")), "2025-01-02", "already 2 January in Warsaw");
-  t.equal(defaultCalendarFrom(new Date("2026-07-01T12:00:00Z")), "2025-07-01");
-  t.equal(defaultCalendarFrom(new Date("2024-12-31T12:00:00Z")), "2024-01-01", "a leap year has 366 days");
-});
-
 t.test("the renderer's field limits are the API's input limits", async (t) => {
   const base = { title: "x", date: "2013-05-10", format: "workshop" };
   const accepts = (body: Record<string, unknown>) => MeetingCreate.safeParse({ ...base, ...body }).success;
@@ -216,6 +213,8 @@ function fullMeeting(char: string, overrides: Partial<CalendarMeeting> = {}): Ca
     date: "2013-05-10",
     startsAt: null,
     endsAt: null,
+    timeZone: "Europe/Warsaw",
+    status: "scheduled",
     venue: {
       name: fill(FIELD_LIMITS.venueName),
       street: fill(FIELD_LIMITS.street),
@@ -241,8 +240,11 @@ t.test("the declared maxLength is a true bound: the worst case fits, and nearly 
     t.ok(octets(event) <= EVENT_MAX_OCTETS, `every field full of ${JSON.stringify(char)}: ${octets(event)} octets`);
     t.ok(event.length <= octets(event), "characters never outnumber octets");
   }
-  const timed = renderEvent(fullMeeting("€", { startsAt: "2013-05-10T08:00:00.000Z", endsAt: "2013-05-10T12:00:00.000Z" }));
-  t.ok(octets(timed) <= EVENT_MAX_OCTETS, "a timed event too");
+  const timed = renderEvent(fullMeeting("€", { startsAt: "2013-05-10T08:00:00.000Z", endsAt: "2013-05-10T12:00:00.000Z", status: "cancelled" }));
+  t.ok(octets(timed) <= EVENT_MAX_OCTETS, "a timed (local time) cancelled event too");
+  t.match(timed, "DTSTART;TZID=Europe/Warsaw:20130510T100000\r\n");
+  const utcTimed = renderEvent(fullMeeting("€", { startsAt: "2013-05-10T08:00:00.000Z", endsAt: "2013-05-10T12:00:00.000Z", timeZone: "America/New_York" }));
+  t.ok(octets(utcTimed) <= EVENT_MAX_OCTETS, "and one in UTC");
   // Random mixtures of the characters that cost the most, at random lengths up to the limits.
   const alphabet = ["€", "ą", "😀", ",", ";", "\\", "\n", "\r\n", "x", " ", "\u0001"];
   let seed = 42;
@@ -268,9 +270,12 @@ t.test("the declared maxLength is a true bound: the worst case fits, and nearly 
   const oversized = renderEvent(fullMeeting("€", { title: "€".repeat(5000), seriesName: "€".repeat(5000), venue: { name: "€".repeat(5000), street: null, postalCode: null, city: null, district: null } }));
   t.ok(octets(oversized) <= EVENT_MAX_OCTETS, "oversized stored fields are cut to the limits");
 
-  const calendar = renderCalendar(Array.from({ length: CALENDAR_MAX_EVENTS }, () => fullMeeting("€")));
+  const worstTimed = fullMeeting("€", { startsAt: "2013-05-10T08:00:00.000Z", endsAt: "2013-05-10T12:00:00.000Z" });
+  const calendar = renderCalendar(Array.from({ length: CALENDAR_MAX_EVENTS }, () => worstTimed), "€".repeat(500));
   t.ok(octets(calendar) <= CALENDAR_MAX_OCTETS, `${CALENDAR_MAX_EVENTS} worst events: ${octets(calendar)} ≤ ${CALENDAR_MAX_OCTETS}`);
-  t.equal(CALENDAR_MAX_OCTETS, octets(renderCalendar([])) + CALENDAR_MAX_EVENTS * EVENT_MAX_OCTETS);
+  t.match(calendar, "BEGIN:VTIMEZONE", "with the VTIMEZONE");
+  t.ok(octets(renderCalendar([worstTimed], "€".repeat(500))) - octets(renderEvent(worstTimed)) <= FRAME_MAX_OCTETS, "the longest frame fits its bound");
+  t.equal(CALENDAR_MAX_OCTETS, FRAME_MAX_OCTETS + CALENDAR_MAX_EVENTS * EVENT_MAX_OCTETS);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -341,6 +346,8 @@ t.test("the calendar and each event, field by field", async (t) => {
     METHOD: "PUBLISH",
     "X-WR-CALNAME": "Spotkania klastra",
   });
+  const zone = calendar.components.find((component) => component.name === "VTIMEZONE");
+  t.equal(zone && fieldsOf(zone).TZID, "Europe/Warsaw", "the VTIMEZONE of Europe/Warsaw, where the timed meetings' times are local");
   const events = eventsOf(t, body);
   t.same(uids(events), [first, timed, startOnly, lodz].map(uid), "by date");
 
@@ -365,11 +372,11 @@ t.test("the calendar and each event, field by field", async (t) => {
     "LAST-MODIFIED": utc(timed.updatedAt),
     SEQUENCE: "0",
     SUMMARY: "Warsztat: koszty; zyski, \\ ryzyka",
-    DTSTART: "20130619T080000Z",
-    DTEND: "20130619T123000Z",
+    "DTSTART;TZID=Europe/Warsaw": "20130619T100000",
+    "DTEND;TZID=Europe/Warsaw": "20130619T143000",
     LOCATION: "Park Naukowo-Technologiczny, al. Zwycięstwa 27, 80-219 Gdańsk, Wrzeszcz",
     STATUS: "CONFIRMED",
-  }, "times in UTC; no series, agenda or outcomes");
+  }, "times local in Europe/Warsaw; no series, agenda or outcomes");
   t.match(body, "SUMMARY:Warsztat: koszty\\; zyski\\, \\\\ ryzyka\r\n", "escaped on the wire");
 
   t.same(events[2], {
@@ -378,7 +385,7 @@ t.test("the calendar and each event, field by field", async (t) => {
     "LAST-MODIFIED": utc(startOnly.updatedAt),
     SEQUENCE: "0",
     SUMMARY: "Spotkanie strategiczne nr 3: Trzecie spotkanie strategiczne",
-    DTSTART: "20130920T070000Z",
+    "DTSTART;TZID=Europe/Warsaw": "20130920T090000",
     DESCRIPTION: "- Pomysły na projekty\n- Ostateczne wypracowanie strategii Klastra",
     STATUS: "CONFIRMED",
   }, "a start without an end; no venue");
@@ -393,11 +400,11 @@ t.test("the calendar and each event, field by field", async (t) => {
   t.equal(conference.DESCRIPTION, `${"Ą".repeat(DESCRIPTION_MAX_LENGTH - 1)}…`);
 });
 
-t.test("the window: by default from 365 days before today, with no end", async (t) => {
+t.test("the window: by default every meeting, past ones too (the 2013 ones), with no end", async (t) => {
   const events = eventsOf(t, calendarOf(t, await get()));
-  t.same(uids(events), [recent, upcoming].map(uid));
-  t.same(uids(eventsOf(t, calendarOf(t, await get(`dateFrom=${daysFromToday(-500)}`)))), [old, recent, upcoming].map(uid), "dateFrom reaches further back");
-  t.same(uids(eventsOf(t, calendarOf(t, await get(`dateTo=${daysFromToday(0)}`)))), [recent].map(uid), "dateTo alone keeps the default start");
+  t.same(uids(events), [first, timed, startOnly, lodz, old, recent, upcoming].map(uid));
+  t.same(uids(eventsOf(t, calendarOf(t, await get(`dateFrom=${daysFromToday(-350)}`)))), [recent, upcoming].map(uid), "dateFrom narrows it");
+  t.same(uids(eventsOf(t, calendarOf(t, await get(`dateTo=${daysFromToday(0)}`)))), [first, timed, startOnly, lodz, old, recent].map(uid), "dateTo alone has no start");
   t.same(uids(eventsOf(t, calendarOf(t, await get("dateFrom=2013-06-19&dateTo=2013-09-20")))), [timed, startOnly].map(uid), "both inclusive");
   t.same(eventsOf(t, calendarOf(t, await get("dateFrom=2014-01-01&dateTo=2014-12-31"))), [], "an empty window is an empty calendar");
 });
@@ -460,7 +467,7 @@ t.test("bad input is a 400 naming the field", async (t) => {
   expectProblem(t, await get("limit=5"), 400, "validation_failed");
 });
 
-t.test(`at most ${CALENDAR_MAX_EVENTS} events: the first by date, then id`, async (t) => {
+t.test(`at most ${CALENDAR_MAX_EVENTS} events: the latest by date, then id, in date order`, async (t) => {
   // Straight into the table (fast); random ids, so that id order is not insertion order.
   const rows = Array.from({ length: CALENDAR_MAX_EVENTS + 25 }, (_, i) => ({
     id: randomUUID(),
@@ -472,7 +479,7 @@ t.test(`at most ${CALENDAR_MAX_EVENTS} events: the first by date, then id`, asyn
   const expected = rows
     .map((row) => ({ id: row.id, date: row.date.toISOString() }))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .slice(0, CALENDAR_MAX_EVENTS)
+    .slice(-CALENDAR_MAX_EVENTS)
     .map(uid);
   const body = calendarOf(t, await get("dateFrom=1990-01-01&dateTo=1990-12-31"));
   t.ok(octets(body) <= CALENDAR_MAX_OCTETS);

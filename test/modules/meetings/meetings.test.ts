@@ -29,6 +29,7 @@ t.test("create the seed page's first strategy meeting: every field; a date alone
       endsAt: null,
       timeZone: "Europe/Warsaw",
       format: "workshop",
+      status: "scheduled",
       venue: { name: "Oliwia Gate", street: null, postalCode: null, city: "Gdańsk", district: "Oliwa" },
       agenda: FIRST_STRATEGY_MEETING.agenda,
       outcomes: FIRST_STRATEGY_MEETING.outcomes,
