@@ -1,3 +1,4 @@
+import { META_COLUMNS, columnsOf } from "../../lib/exports/columns.ts";
 import { equalTo } from "../../lib/filters.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { toCalendarFeedData, toCalendarFeedRecord } from "./calendar-feeds-mapper.ts";
@@ -24,6 +25,8 @@ export const calendarFeeds = defineResource(calendarFeedSchemas, {
   toRecord: toCalendarFeedRecord,
   toData: toCalendarFeedData,
   secret: newFeedToken,
+  // The token is never exported: it exists only in the create's answer.
+  export: { columns: [...columnsOf("text", "id", "name", "clusterId", "coordinatorId"), ...META_COLUMNS] },
   refersTo: [
     { field: "clusterId", resource: "clusters" },
     { field: "coordinatorId", resource: "coordinators" },
