@@ -110,7 +110,22 @@ export function keyset(fields: SortableFields, sort: SortTerm[], cursor: string 
     }
     if (after) or.push({ AND: [...equalBefore, after] });
   });
-  return { orderBy, where: or.length > 0 ? { OR: or } : { id: { in: [] } } };
+  if (or.length === 0) return { orderBy, where: { id: { in: [] } } };
+  return { orderBy, where: { AND: [...leadingBound(terms[0]!, values[0] ?? null, fields), { OR: or }] } };
+}
+
+/**
+ * The row comparison `(sort, id) > ($1, $2)` that Prisma cannot write, made index-friendly. The OR-expanded form alone
+ * gives PostgreSQL no range on the sort index: a page 1,000 pages deep scans and discards the 25,000 rows before it.
+ * A redundant bound on the leading sort field (`sort >= $1` ascending, `<=` descending) becomes the index scan's
+ * start (Index Cond), so the scan begins where the last page ended and the OR only drops the few rows that tie on
+ * $1: every page costs what the first costs (test/lib/keyset-plans.test.ts checks the plans). Not for an ascending
+ * nullable field (its NULLs come after every value) nor a NULL cursor value.
+ */
+function leadingBound(term: { field: string; direction: "asc" | "desc"; type: SortFieldType | "uuid" }, value: CursorValue, fields: SortableFields) {
+  const nullable = term.field !== "id" && Boolean(fields[term.field]?.nullable);
+  if (value === null || (nullable && term.direction === "asc")) return [];
+  return [{ [term.field]: { [term.direction === "asc" ? "gte" : "lte"]: toDbValue(value, term.type) } }];
 }
 
 /** Runs one page of a keyset query: fetches limit+1 rows to learn whether there is a next page. */
