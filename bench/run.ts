@@ -118,7 +118,8 @@ const sides: Side[] = [
 ];
 sides[0]!.deepCursor = Buffer.from(JSON.stringify([deep[0]!.name, deep[0]!.id])).toString("base64url");
 // The service's cursor is found the way a client finds it: by following `nextCursor` (100 rows a page).
-for (let page = 0, cursor = ""; page < depth / 4; page++) {
+const only = args.only?.split(",");
+for (let page = 0, cursor = ""; page < depth / 4 && (!only || only.includes("deep")); page++) {
   const response = await fetch(`${service.url}/v1/coordinators?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: sides[1]!.headers });
   cursor = ((await response.json()) as { nextCursor: string }).nextCursor;
   sides[1]!.deepCursor = cursor;
@@ -133,7 +134,6 @@ async function measure(side: Side, options: { connections: number; requests: aut
   return { cpu: used / Math.max(1, done), rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
 
-const only = args.only?.split(",");
 const table: string[][] = [];
 for (const scenario of SCENARIOS) {
   if (only && !only.includes(scenario.id)) continue;

@@ -33,8 +33,8 @@ const common = {
 };
 
 export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) {
-  // Generic over the resource's schemas, so request/reply are typed here by hand; validation and serialization
-  // still run through the zod compilers the app installs.
+  // Generic over the resource's schemas, so request/reply are typed here by hand; validation still runs through zod,
+  // and responses through the serializer the app installs (lib/serializer.ts), both from the same zod schemas.
   const { path, names, schemas, operationIds } = resource;
   const { tag } = names;
   // A sub-resource's parent: its collection, its id's path parameter (the foreign key) and its noun.

@@ -38,13 +38,28 @@ function simplify(schema: unknown, definitions: Json): unknown {
   return out;
 }
 
-export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (routeSchema) => {
+type Serialize = (data: unknown) => string;
+
+/** One compiled serializer per schema: the problem schema of every error answer of every route is compiled once. */
+const compiled = new WeakMap<z.ZodType, Serialize>();
+
+function compile(schema: z.ZodType): Serialize | undefined {
   let json: Json;
   try {
-    json = z.toJSONSchema(routeSchema.schema as z.ZodType, { io: "output", target: "draft-7" }) as Json;
+    json = z.toJSONSchema(schema, { io: "output", target: "draft-7" }) as Json;
   } catch {
-    return zodSerializerCompiler(routeSchema as never) as never;
+    return undefined;
   }
   const definitions = (json.definitions ?? {}) as Json;
-  return fastJson(simplify(json, simplify(definitions, definitions) as Json) as never) as never;
+  return fastJson(simplify(json, simplify(definitions, definitions) as Json) as never) as Serialize;
+}
+
+export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (routeSchema) => {
+  const schema = routeSchema.schema;
+  let serialize = compiled.get(schema);
+  if (!serialize) {
+    serialize = compile(schema) ?? (zodSerializerCompiler(routeSchema as never) as Serialize);
+    compiled.set(schema, serialize);
+  }
+  return serialize;
 };
