@@ -132,6 +132,7 @@ const PHRASES: Phrase[] = [
   [/^refers to an? (.+) that does not exist$/, (noun) => `wskazuje nieistniejący rekord (${NOUNS_PL[noun] ?? noun})`],
   [/^must be a valid (NIP|REGON|KRS) \((.*)\)$/, (name, rule) => `musi być poprawnym numerem ${name} (${RULES_PL[rule] ?? rule})`],
   [/^must be a Polish postal code NN-NNN, e\.g\. (\S+)$/, (code) => `musi być polskim kodem pocztowym NN-NNN, np. ${code}`],
+  [/^must be a calendar feed token \(crf_ and (\d+) characters\)$/, (n) => `musi być tokenem kanału kalendarza (crf_ i ${n} znaki)`],
   [/^must be an ISO 3166-1 alpha-2 country code such as (\w+)$/, (code) => `musi być dwuliterowym kodem kraju ISO 3166-1, np. ${code}`],
   [/^must be an ISO 4217 currency code such as (\w+) or (\w+)$/, (a, b) => `musi być kodem waluty ISO 4217, np. ${a} lub ${b}`],
   [/^must be a phone number such as (.+)$/, (phone) => `musi być numerem telefonu, np. ${phone}`],

@@ -1,6 +1,7 @@
 import t, { type Test } from "tap";
 import ICAL from "ical.js";
 import type { LightMyRequestResponse } from "fastify";
+import { seedDemoData } from "../../../src/db/seed.ts";
 import { redactUrl } from "../../../src/lib/logging.ts";
 import { bearer, createEditorKey, createReaderKey, testApp } from "../../helper.ts";
 import { createMeeting, type MeetingBody } from "../../fixtures/meetings.ts";
@@ -66,7 +67,7 @@ const activityB = await activity(clusterB.id, coordinatorB.id);
 
 // The demo data's kind of meetings: 2012–2013, some with hours (Warsaw summer and winter time), some with a date only.
 const summer = await createMeeting(app, {
-  title: "Pierwsze spotkanie strategiczne",
+  title: "Spotkanie strategiczne klastra A1",
   startsAt: "2013-05-10T10:00:00+02:00",
   endsAt: "2013-05-10T14:30:00+02:00",
   date: undefined,
@@ -193,6 +194,8 @@ t.test("revoking: a deleted feed's link answers 404 at once", async (t) => {
   t.notMatch(JSON.stringify(gone), feed.token, "the problem does not repeat the token");
   expectProblem(t, await subscribe(`/v1/calendar-feeds/crf_${"A".repeat(43)}.ics`), 404, "not_found", undefined);
   expectProblem(t, await subscribe("/v1/calendar-feeds/crf_short.ics"), 400, "validation_failed", ["/token"]);
+  const polish = expectProblem(t, await subscribe("/v1/calendar-feeds/crf_short.ics", { "accept-language": "pl" }), 400, "validation_failed", ["/token"]);
+  t.equal(polish.errors?.[0]?.message, "musi być tokenem kanału kalendarza (crf_ i 43 znaki)", "the rule in Polish");
   t.equal((await subscribe(feed.url, { "accept-language": "pl" })).headers["content-language"], "pl", "in Polish too");
 });
 
@@ -221,6 +224,19 @@ t.test("rate limits apply to the link", async (t) => {
   const feed = await createFeed({ name: "Limit" });
   const res = await subscribe(feed.url);
   t.ok(res.headers["ratelimit-limit"], "RateLimit-Limit on the link's answers");
+});
+
+t.test("the demo data's 2013 meetings are in a new feed and in the meetings calendar (no default start)", async (t) => {
+  await seedDemoData(db.prisma);
+  const demo = await db.prisma.meeting.findMany({ where: { activity: { coordinator: { name: { startsWith: "Zarząd Nadbałtyckich" } } } }, orderBy: { date: "asc" } });
+  t.ok(demo.length >= 3, `${demo.length} demo meetings`);
+  const { coordinatorId } = await db.prisma.activity.findFirstOrThrow({ where: { id: demo[0]!.activityId! } });
+  const feed = await createFeed({ name: "Demo", coordinatorId });
+  const { events } = parse(t, await subscribe(feed.url));
+  t.same(uids(events), demo.map(uid), "every demo meeting, by date");
+  t.ok(events.every((event) => event.start.year === 2013));
+  const calendar = await app.inject({ method: "GET", url: "/v1/meetings/calendar.ics" });
+  t.ok(demo.every((meeting) => calendar.body.includes(`UID:${uid(meeting)}`)), "the authenticated calendar has them too");
 });
 
 t.test("the OpenAPI document: text/calendar, no security, the token documented", async (t) => {
