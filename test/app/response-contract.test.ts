@@ -18,6 +18,12 @@ const health = JSON.stringify({ status: "ok" });
 t.test("a described answer passes", async (t) => {
   t.same(contract.check({ method: "GET", url: "/health/live", status: 200, headers: json, body: health }), []);
   t.same(contract.check({ method: "HEAD", url: "/health/live", status: 200, headers: json, body: "" }), [], "HEAD is checked as the GET, without a body");
+  t.same(
+    contract.check({ method: "OPTIONS", url: "/v1/coordinators", status: 204, headers: { "access-control-allow-origin": "https://app.example.com", "access-control-allow-methods": "GET" }, body: "" }),
+    [],
+    "a CORS preflight for an allowed origin",
+  );
+  t.match(contract.check({ method: "OPTIONS", url: "/v1/coordinators", status: 204, headers: {}, body: "" }), [/a method openapi.yaml does not declare: answered 204/], "but not any 204 to OPTIONS");
   t.same(contract.check({ method: "GET", url: "/health/live/", status: 200, headers: json, body: health }), [], "a trailing slash is the same path (as in the router)");
 });
 

@@ -87,6 +87,8 @@ export class ResponseContract {
     // HEAD is answered by the GET route: same status and headers, no body.
     const operation = route.item[method] ?? (method === "head" ? route.item.get : undefined);
     const where = `${answer.method} ${route.template}${operation?.operationId ? ` (${operation.operationId})` : ""}`;
+    // A CORS preflight answered for an allowed origin is HTTP plumbing that OpenAPI does not describe (README).
+    if (method === "options" && answer.status === 204 && header(answer.headers, "access-control-allow-methods") !== undefined) return [];
     if (!operation) {
       // A method the path does not have: 405 with Allow (or another problem, such as 404 or 400 from the router).
       return this.checkProblem(answer, media, body, `${where}: a method openapi.yaml does not declare`);
