@@ -69,6 +69,12 @@ export const meetings = defineResource(meetingSchemas, {
      * Each participant's deletion is logged too, so its history ends with the meeting's.
      */
     async beforeDelete(tx, meeting) {
+      // Lock the meeting (no participant can be added now) and its participants (a write to one still running
+      // commits first) before reading them: so each participant's delete event comes after its last change in the
+      // change feed, and records the version the cascade removes. Without the locks, a participant updated while
+      // the meeting is deleted would show in the feed as deleted, then updated.
+      await tx.$queryRaw`SELECT 1 FROM meetings WHERE id = ${meeting.id}::uuid FOR UPDATE`;
+      await tx.$queryRaw`SELECT 1 FROM meeting_participants WHERE meeting_id = ${meeting.id}::uuid FOR UPDATE`;
       const participants = await tx.meetingParticipant.findMany({ where: { meetingId: meeting.id }, orderBy: PARTICIPANT_ORDER });
       for (const participant of participants) {
         await recordAudit(tx, {
