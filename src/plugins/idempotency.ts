@@ -84,7 +84,9 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
     }
     // Fingerprint the body as sent (before validation transforms it) together with the method and path.
     const path = request.url.split("?")[0];
-    const hash = createHash("sha256").update(`${request.method} ${path}\n${canonicalJson(request.body ?? null)}`).digest("hex");
+    // A file (an import) is hashed as its bytes.
+    const body = Buffer.isBuffer(request.body) ? request.body : canonicalJson(request.body ?? null);
+    const hash = createHash("sha256").update(`${request.method} ${path}\n`).update(body).digest("hex");
     request.idempotency = { key, scope: scopeOf(request), hash, claimed: false, finished: false };
   });
 

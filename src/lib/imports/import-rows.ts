@@ -168,7 +168,7 @@ export async function importRows(
 
   async function one(tx: Tx, prepared: Prepared): Promise<RowReport> {
     const { row, cells, key } = prepared;
-    if (!key) return { row, action: "rejected", errors: [{ column: null, rule: "keyMissing", keys: options.keys.map((k) => k.join(" + ")).join(" | "), message: rowRuleMessage("keyMissing") }] };
+    if (!key) return { row, action: "rejected", errors: [{ column: null, rule: "keyMissing", message: rowRuleMessage("keyMissing", options.keys.map((k) => k.join(" + ")).join(" | ")) }] };
     // A key that cannot be a value of its column (an id that is no UUID) names nothing; asking would fail the transaction.
     const idIsUuid = key.fields.every((field) => !/(^id|Id)$/.test(field) || UUID.test(cells.get(field)!));
     const matches = idIsUuid

@@ -168,6 +168,11 @@ const PHRASES: Phrase[] = [
     `daje rok ${year}, spoza zakresu ${min}–${max}: wyślij razem z nią \`year\` (od ${min} do ${max})`],
   [/^lists an empty field \(two commas in a row, or one at either end\); use (.+)$/, (fields) =>
     `zawiera puste pole (dwa przecinki z rzędu albo przecinek na początku lub końcu); użyj ${fields}`],
+  // Import rows (lib/messages/imports.ts).
+  [/^needs a key: (.+)$/, (keys) => `wymaga klucza: ${keys}`],
+  [/^names no existing record$/, () => "nie wskazuje istniejącego rekordu"],
+  [/^matches more than one record$/, () => "pasuje do więcej niż jednego rekordu"],
+  [/^another record already has this value$/, () => "inny rekord ma już tę wartość"],
 ];
 
 const POLISH: Phrase[] = PHRASES.map(([pattern, polish]) => [new RegExp(pattern.source, `${pattern.flags}s`), polish]);

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { requestLanguage } from "../../lib/i18n.ts";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../lib/imports/import-rows.ts";
 import { IMPORT_MEDIA_TYPES, badFile, type ImportMediaType } from "../../lib/imports/read-file.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { currentContext } from "../../lib/request-context.ts";
-import { IdParams, jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { IdParams, idempotencyKeyHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { RESOURCES } from "../resources.ts";
 import { ImportBody, ImportQuery, ImportRun } from "./imports-schemas.ts";
 import { importsService, toImportRunRecord } from "./imports-service.ts";
@@ -43,11 +44,13 @@ export default async function importsRoutes(appIn: FastifyInstance) {
           `At most ${IMPORT_MAX_BYTES} bytes and ${IMPORT_MAX_ROWS} rows. A file in another encoding than UTF-8 or Windows-1250, or an XLSX ` +
           "with macros, is a 415; missing columns, the same key twice, or a formula is a 422 before any row is written.",
         querystring: ImportQuery,
+        headers: z.object({ "idempotency-key": idempotencyKeyHeader }),
         body: ImportBody,
         consumes: [...IMPORT_MEDIA_TYPES],
         response: {
           201: jsonResponse(ImportRun, "The run and its report (a dry run's too); its URL is in Location."),
           ...common,
+          409: problemResponse("The idempotency key is in use by a request still running."),
           413: problemResponse(`The file is larger than ${IMPORT_MAX_BYTES} bytes.`),
           415: problemResponse("Not CSV or XLSX, a CSV in neither UTF-8 nor Windows-1250, or an XLSX with macros."),
           422: problemResponse(
