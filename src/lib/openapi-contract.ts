@@ -136,7 +136,7 @@ function headersFor(status: string, response: Json, facts: Facts): string[] {
   return names;
 }
 
-const DOWNLOADS = new Set(["text/csv", "text/calendar", "application/pdf"]);
+const DOWNLOADS = new Set(["text/csv", "text/calendar", "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
 const BEFORE_THE_KEY = new Set(["401", "403", "408", "429", "431"]);
 
 const isPage = (response: Json) => {

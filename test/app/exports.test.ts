@@ -15,13 +15,15 @@ import { createCoordinator } from "../fixtures/records.ts";
 
 const { app, db } = await testApp(t);
 await seedDemoData(db.prisma);
-// The demo data has no memberships, participants or publications: one of each, through the API.
+// The demo data has no memberships, participants, publications or calendar feeds: one of each, through the API.
 const firstId = async (url: string) => ((await app.inject({ url })).json() as { data: Array<{ id: string }> }).data[0]!.id;
 const owners = { organization: await firstId("/v1/organizations"), meeting: await firstId("/v1/meetings"), mediaPartner: await firstId("/v1/media-partners") };
 for (const [url, payload] of [
   [`/v1/organizations/${owners.organization}/memberships`, { clusterId: await firstId("/v1/clusters"), role: "member", joinedOn: "2012-06-01" }],
   [`/v1/meetings/${owners.meeting}/participants`, { organizationId: owners.organization, role: "gość", helix: "science" }],
   [`/v1/media-partners/${owners.mediaPartner}/publications`, { title: "Klaster LTPP w mediach", publishedOn: "2013-05-11" }],
+  // Nor calendar feeds (each holds a token of its own): one for the regional office.
+  ["/v1/calendar-feeds", { name: "Spotkania klastra dla urzędu marszałkowskiego", clusterId: await firstId("/v1/clusters") }],
 ] as const) {
   const created = await app.inject({ method: "POST", url, payload });
   if (created.statusCode !== 201) throw new Error(`${url}: ${created.body}`);

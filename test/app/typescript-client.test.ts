@@ -98,8 +98,8 @@ t.test("an integrator's flow through the client, over HTTP", async (t) => {
   t.equal(names.length, 5);
   t.equal(new Set(names).size, 5, "no coordinator twice");
 
-  // CSV and ICS are read as text, not parsed as JSON.
-  const csv = await client.getText("/v1/activities/export.csv", {});
+  // CSV (any list, asked for by Accept) and ICS are read as text, not parsed as JSON.
+  const csv = await client.getText("/v1/activities", { headers: { accept: "text/csv" } });
   t.match(csv.response.headers.get("content-type"), /^text\/csv/);
   t.type(csv.data, "string");
   const ics = await client.getText("/v1/meetings/calendar.ics", {});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { contentEtag } from "../../lib/etag.ts";
 import { requestLanguage } from "../../lib/i18n.ts";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../lib/imports/import-rows.ts";
 import { IMPORT_MEDIA_TYPES, badFile, type ImportMediaType } from "../../lib/imports/read-file.ts";
@@ -86,7 +87,8 @@ export default async function importsRoutes(appIn: FastifyInstance) {
           extensions: { importId: run.id },
         });
       }
-      return reply.code(201).header("location", `/v1/imports/${run.id}`).send(record);
+      // A run never changes once written: its ETag is that of its text (in the request's language).
+      return reply.code(201).header("location", `/v1/imports/${run.id}`).header("etag", contentEtag("import", JSON.stringify(record))).send(record);
     },
   );
 
