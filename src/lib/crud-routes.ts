@@ -35,6 +35,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   // still run through the zod compilers the app installs.
   const { path, names, schemas, operationIds } = resource;
   const { tag } = names;
+  const config = resource.minRole ? { config: { minRole: resource.minRole } } : {};
   // A sub-resource's parent: its collection, its id's path parameter (the foreign key) and its noun.
   const parent = resource.parent && { ...app.records.definition(resource.parent.resource), param: resource.parent.key };
   const service = app.records.of(resource);
@@ -55,6 +56,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     collection,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.list,
@@ -79,6 +81,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.post(
     collection,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.create,
@@ -88,7 +91,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         headers: IdempotencyHeader,
         body: schemas.create,
         response: {
-          201: jsonResponse(schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
+          201: jsonResponse(resource.created?.schema ?? schemas.record, `The new ${names.noun}; its URL is in Location, its ETag in ETag.`),
           ...common,
           ...parentNotFound,
           409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
@@ -111,6 +114,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     item,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.get,
@@ -144,6 +148,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.patch(
     item,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.update,
@@ -179,6 +184,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.delete(
     item,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.delete,
@@ -206,6 +212,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   app.get(
     `${item}/history`,
     {
+      ...config,
       schema: {
         tags: [tag],
         operationId: operationIds.history,

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { SortableFields, SortTerm } from "./pagination.ts";
 import type { ApiError } from "./problem.ts";
 import type { Tx } from "./records.ts";
+import type { Role } from "./request-context.ts";
 
 /**
  * What a record type is, written once: everything the generic record service (lib/record-service.ts) and the
@@ -69,6 +70,10 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
     page: z.ZodType;
   };
   descriptions?: { list?: string; create?: string; delete?: string };
+  /** The least role every route of the record type needs (lib/roles.ts); unset: reader to read, editor to write. */
+  minRole?: Role;
+  /** The create's answer, when it shows more than the record, once (a webhook's signing secret): its schema and mapper. */
+  created?: { schema: z.ZodType; toRecord: (row: Row) => unknown };
   /** The record carries fields derived from other records (e.g. an activity's meetingIds): its ETag must cover them. */
   derivedFields?: boolean;
 

@@ -22,6 +22,7 @@ export const AUDIT_RESOURCE_TYPES = [
   "media-partners",
   "media-publications",
   "grant-applications",
+  "webhooks",
   "api-keys",
 ] as const;
 

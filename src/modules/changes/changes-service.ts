@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { feedHorizon } from "../../lib/change-feed.ts";
 import { CHANGE_RESOURCE_TYPES, type ChangeEventDto, type ChangeFeedQueryInput } from "./changes-schemas.ts";
 
 type ChangeResourceType = ChangeEventDto["resourceType"];
@@ -15,21 +16,22 @@ const LOCATIONS: Record<ChangeResourceType, (id: string, parentId: string | null
   "media-partners": (id) => `/v1/media-partners/${id}`,
   "media-publications": (id, parentId) => `/v1/media-partners/${parentId}/publications/${id}`,
   "grant-applications": (id) => `/v1/grant-applications/${id}`,
+  webhooks: (id) => `/v1/webhooks/${id}`,
 };
 
 /**
  * The change feed: the audit log's events in commit order (`sequence`), without who made them or the values
  * (those stay in the admin-only audit log). A client keeps the last `nextCursor` and asks for what came after it;
- * because events are numbered under a lock held until commit (src/lib/audit.ts), nothing can later appear behind a
+ * by the feed's visibility rule (src/lib/change-feed.ts), nothing can later appear behind a
  * position already handed out.
  */
 export function changesService(prisma: PrismaClient) {
   return {
     async list(query: ChangeFeedQueryInput) {
       const after = BigInt(query.cursor ?? "0");
-      // The newest position of all, read first. Every event numbered below it has committed or rolled back (it
-      // was numbered under the lock before this one), so a filtered reader may move past what it skipped.
-      const latest = (await prisma.auditEvent.aggregate({ _max: { sequence: true } }))._max.sequence ?? after;
+      const withRecord = query.include === "record";
+      // Read first: nothing at or below it can still appear, so a filtered reader may move past what it skipped.
+      const latest = (await feedHorizon(prisma)) ?? after;
       const rows = await prisma.auditEvent.findMany({
         where: {
           sequence: { gt: after, lte: latest },
@@ -37,7 +39,7 @@ export function changesService(prisma: PrismaClient) {
         },
         orderBy: { sequence: "asc" },
         take: query.limit + 1,
-        select: { sequence: true, occurredAt: true, action: true, resourceType: true, resourceId: true, parentId: true, version: true },
+        select: { sequence: true, occurredAt: true, action: true, resourceType: true, resourceId: true, parentId: true, version: true, data: withRecord },
       });
       const hasMore = rows.length > query.limit;
       const page = rows.slice(0, query.limit);
@@ -52,6 +54,8 @@ export function changesService(prisma: PrismaClient) {
           parentId: row.parentId,
           version: row.version,
           url: LOCATIONS[resourceType](row.resourceId, row.parentId),
+          // A webhook's record (its target URL) is for admins: readers of the feed read it at `url`, if they may.
+          ...(withRecord ? { data: resourceType === "webhooks" ? null : ((row.data ?? null) as Record<string, unknown> | null) } : {}),
         };
       });
       // A full page continues after its last event; otherwise the reader is up to date with everything until

@@ -4,7 +4,7 @@ import { dateRange, equalIgnoringCase, equalTo } from "../../lib/filters.ts";
 import { defineResource } from "../../lib/resource.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { ACTIVITY_LINKS } from "../activities/activities-mapper.ts";
-import { PARTICIPANT_ORDER, toMeetingParticipantInput } from "./meeting-participants-mapper.ts";
+import { PARTICIPANT_ORDER, toMeetingParticipantInput, toMeetingParticipantRecord } from "./meeting-participants-mapper.ts";
 import { toMeetingData, toMeetingInput, toMeetingRecord } from "./meetings-mapper.ts";
 import { type MeetingListQueryInput, meetingSchemas } from "./meetings-schemas.ts";
 
@@ -55,6 +55,7 @@ export const meetings = defineResource(meetingSchemas, {
           parentId: meeting.id,
           version: participant.version,
           before: toMeetingParticipantInput(participant),
+          data: toMeetingParticipantRecord(participant),
         });
       }
     },
