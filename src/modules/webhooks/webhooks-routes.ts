@@ -17,6 +17,13 @@ const common = {
   503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
 };
 const admin = { minRole: "admin" as const };
+// Every POST takes an Idempotency-Key (src/plugins/idempotency.ts), and a body.
+const post = {
+  409: problemResponse("The idempotency key is in use by a request still running."),
+  413: problemResponse("The body is too large."),
+  415: problemResponse("The body is not JSON."),
+  422: problemResponse("The idempotency key was used with another body."),
+};
 
 export default async function webhooksRoutes(appIn: FastifyInstance) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
@@ -55,8 +62,8 @@ export default async function webhooksRoutes(appIn: FastifyInstance) {
         response: {
           200: jsonResponse(WebhookCreated, "The webhook with its new secret (`secret`), shown only now."),
           ...common,
+          ...post,
           412: problemResponse("If-Match does not name the current version."),
-          415: problemResponse("The body is not JSON."),
         },
       },
     },
@@ -77,7 +84,7 @@ export default async function webhooksRoutes(appIn: FastifyInstance) {
         summary: "Send a test event to a webhook",
         description: "Queues a `webhook.ping` event (its `data` is the subscription) for this subscription alone; its attempts appear in …/deliveries.",
         params: IdParams,
-        response: { 202: jsonResponse(WebhookDeliveryQueued, "Queued."), ...common },
+        response: { 202: jsonResponse(WebhookDeliveryQueued, "Queued."), ...common, ...post },
       },
     },
     async (request, reply) => reply.code(202).send(await service.ping(request.params.id)),
@@ -116,7 +123,7 @@ export default async function webhooksRoutes(appIn: FastifyInstance) {
         summary: "Send a delivery again",
         description: "Queues the delivery (the same event, id and body) for a new attempt now, with a fresh schedule of retries, whatever became of it before.",
         params: WebhookDeliveryParams,
-        response: { 202: jsonResponse(WebhookDeliveryQueued, "Queued."), ...common },
+        response: { 202: jsonResponse(WebhookDeliveryQueued, "Queued."), ...common, ...post },
       },
     },
     async (request, reply) => reply.code(202).send(await service.retry(request.params.id, request.params.deliveryId)),
