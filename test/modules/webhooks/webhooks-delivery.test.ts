@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { recordAudit } from "../../../src/lib/audit.ts";
 import { deliveryWorker } from "../../../src/modules/webhooks/webhook-worker.ts";
 import { testDatabase } from "../../helper.ts";
+import { createGrantApplication, transition } from "../../fixtures/grant-applications.ts";
 import { FAST_DELIVERY, startReceiver, until, webhookApp, type Answer, type Received } from "../../fixtures/webhooks.ts";
 
 const db = await testDatabase(t);
@@ -75,6 +76,20 @@ t.test("a 500 is retried, then the delivery succeeds; events of one record arriv
   t.equal(first.response, "down for a moment", "the log keeps the response");
   t.equal(first.attempt, 1);
   t.ok(attempts.some((attempt: { attempt: number; statusCode: number }) => attempt.attempt === 2 && attempt.statusCode === 200));
+});
+
+t.test("a status change is a grant_application.status_changed event with from and to", async (t) => {
+  const receiver = await startReceiver(t);
+  await subscribe(receiver.url, ["grant_application.status_changed"]);
+  const application = await createGrantApplication(app);
+  const moved = await transition(app, application.id, { to: "submitted", on: "2013-03-14" });
+  t.equal(moved.statusCode, 200, moved.body);
+  await receiver.waitFor(1);
+  const [event] = receiver.received.map((request) => request.json);
+  t.equal(event!.type, "grant_application.status_changed", "only the event subscribed to (not .created)");
+  t.equal(event!.from, "draft");
+  t.equal(event!.to, "submitted");
+  t.strictSame(event!.data, moved.json(), "the application as it now stands");
 });
 
 t.test("a 410 disables the subscription, saying why", async (t) => {

@@ -23,8 +23,11 @@ if (!usingPostgres) {
 
   const workers: ChildProcess[] = [];
   t.teardown(() => workers.forEach((worker) => worker.exitCode === null && worker.kill("SIGKILL")));
-  /** What `npm run worker` runs, with fast polling and a 1 s attempt timeout (so a lease runs out after 2 s). */
-  const startWorker = () => {
+  /**
+   * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (twice the timeout): short to see a
+   * killed worker's lease run out, long enough elsewhere that a worker starved by a busy machine keeps its lease.
+   */
+  const startWorker = (attemptTimeoutMs = 10_000) => {
     const worker = spawn(process.execPath, ["--import=tsx", "src/bin/worker.ts"], {
       cwd: root,
       env: {
@@ -32,7 +35,7 @@ if (!usingPostgres) {
         DATABASE_URL: url,
         WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
         WEBHOOK_POLL_INTERVAL_MS: "50",
-        WEBHOOK_ATTEMPT_TIMEOUT_MS: "1000",
+        WEBHOOK_ATTEMPT_TIMEOUT_MS: String(attemptTimeoutMs),
         LOG_LEVEL: "warn",
       },
       stdio: "ignore",
@@ -50,22 +53,25 @@ if (!usingPostgres) {
     // The first request is never answered: its worker is killed while it waits.
     const receiver = await startReceiver(t, (_request, n) => (n === 0 ? { status: 200, delayMs: 60_000 } : { status: 200 }));
     const { id } = await subscribe(receiver.url, ["coordinator.created"]);
-    const first = startWorker();
+    const first = startWorker(1_000);
     await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Przerwany" } });
     await receiver.waitFor(1);
     first.kill("SIGKILL");
     await new Promise((resolve) => first.once("exit", resolve));
-    startWorker();
+    const second = startWorker(1_000);
     await receiver.waitFor(2);
     t.equal(receiver.received[1]!.headers["webhook-id"], receiver.received[0]!.headers["webhook-id"], "the same event, again");
     const delivery = await until(() => db.prisma.webhookDelivery.findFirst({ where: { subscriptionId: id, status: "succeeded" }, include: { attemptLog: true } }));
     t.equal(delivery.attemptLog.length, 1, "the killed worker's attempt was never recorded; the second was");
     t.equal(delivery.attemptLog[0]!.statusCode, 200);
+    second.kill("SIGTERM");
+    await new Promise((resolve) => second.once("exit", resolve));
   });
 
   t.test("two worker processes on one database deliver each attempt once", async (t) => {
     const receiver = await startReceiver(t);
     await subscribe(receiver.url, ["cluster.created"]);
+    startWorker();
     startWorker();
     const count = 15;
     const coordinator = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Klastrów" } })).json();
