@@ -22,7 +22,8 @@ type Logger = { error(object: object, message: string): void; warn(object: objec
 
 const CLAIM_BATCH = 10;
 const PRUNE_EVERY_MS = 3_600_000;
-const MAX_LEASE_MARGIN_MS = 30_000;
+/** A lease outlives the attempt timeout by this (at least 5 s, at most 30 s): time to record the attempt on a busy machine. */
+const leaseMarginMs = (timeoutMs: number) => Math.max(5_000, Math.min(30_000, timeoutMs));
 
 type Claimed = {
   id: string;
@@ -39,7 +40,7 @@ type Claimed = {
 export type DeliveryWorker = { start(): void; stop(): Promise<void>; runOnce(): Promise<void>; readonly metrics: WebhookMetrics };
 
 export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, log: Logger, metrics = new WebhookMetrics()): DeliveryWorker {
-  const leaseMs = settings.attemptTimeoutMs + Math.min(MAX_LEASE_MARGIN_MS, settings.attemptTimeoutMs);
+  const leaseMs = settings.attemptTimeoutMs + leaseMarginMs(settings.attemptTimeoutMs);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -49,7 +50,7 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
     prisma.$queryRaw<Claimed[]>`
       WITH due AS (
         SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
-        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())
+        WHERE d.status = 'pending' AND d.next_attempt_at <= clock_timestamp() AND (d.leased_until IS NULL OR d.leased_until < clock_timestamp())
           AND NOT EXISTS (
             SELECT 1 FROM webhook_deliveries e
             WHERE e.subscription_id = d.subscription_id AND e.ordering_key = d.ordering_key AND e.status = 'pending' AND e.sequence < d.sequence)
@@ -57,7 +58,7 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
         LIMIT ${CLAIM_BATCH}
         FOR UPDATE OF d SKIP LOCKED)
       UPDATE webhook_deliveries d
-      SET leased_until = now() + ${leaseMs} * interval '1 millisecond', attempts = d.attempts + 1, updated_at = now()
+      SET leased_until = clock_timestamp() + ${leaseMs} * interval '1 millisecond', attempts = d.attempts + 1, updated_at = clock_timestamp()
       FROM due, webhook_subscriptions s
       WHERE d.id = due.id AND s.id = d.subscription_id
       RETURNING d.id, d.subscription_id, d.event_id, d.payload, d.attempts, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at`;

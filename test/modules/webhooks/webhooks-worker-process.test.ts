@@ -24,7 +24,7 @@ if (!usingPostgres) {
   const workers: ChildProcess[] = [];
   t.teardown(() => workers.forEach((worker) => worker.exitCode === null && worker.kill("SIGKILL")));
   /**
-   * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (twice the timeout): short to see a
+   * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (the timeout plus 5 s or more): short to see a
    * killed worker's lease run out, long enough elsewhere that a worker starved by a busy machine keeps its lease.
    */
   const startWorker = (attemptTimeoutMs = 10_000) => {
