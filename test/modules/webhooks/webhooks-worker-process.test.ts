@@ -22,6 +22,7 @@ if (!usingPostgres) {
   const root = path.resolve(import.meta.dirname, "../../..");
 
   const workers: ChildProcess[] = [];
+  const logs = new Map<ChildProcess, string[]>();
   t.teardown(() => workers.forEach((worker) => worker.exitCode === null && worker.kill("SIGKILL")));
   /**
    * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (the timeout plus 5 s or more): short to see a
@@ -38,8 +39,13 @@ if (!usingPostgres) {
         WEBHOOK_ATTEMPT_TIMEOUT_MS: String(attemptTimeoutMs),
         LOG_LEVEL: "warn",
       },
-      stdio: "ignore",
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    // Its log, to show when it did not run to the end.
+    const output: string[] = [];
+    worker.stdout!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    worker.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    logs.set(worker, output);
     workers.push(worker);
     return worker;
   };
@@ -84,6 +90,15 @@ if (!usingPostgres) {
     const ids = receiver.received.map((request) => request.headers["webhook-id"]);
     t.equal(ids.length, count, "each event once");
     t.equal(new Set(ids).size, count);
-    t.equal(workers.filter((worker) => worker.exitCode === null && worker.signalCode === null).length, 2, "two workers were running");
+    const both = workers.slice(-2);
+    t.same(
+      both.map((worker) => [worker.exitCode, worker.signalCode]),
+      [
+        [null, null],
+        [null, null],
+      ],
+      "both workers still run",
+      { logs: both.map((worker) => logs.get(worker)!.join("")) },
+    );
   });
 }
