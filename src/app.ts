@@ -35,6 +35,9 @@ import reportsRoutes from "./modules/reports/reports-routes.ts";
 import changesRoutes from "./modules/changes/changes-routes.ts";
 import importsRoutes from "./modules/imports/imports-routes.ts";
 import calendarFeedsRoutes from "./modules/calendar-feeds/calendar-feeds-routes.ts";
+import webhooksPlugin from "./plugins/webhooks.ts";
+import webhooksRoutes from "./modules/webhooks/webhooks-routes.ts";
+import type { WebhookSettings } from "./config-webhooks.ts";
 import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
 import { handleClientError } from "./lib/client-errors.ts";
@@ -50,6 +53,8 @@ export type AppOptions = {
       apiKeyCache?: ApiKeyCacheOptions;
       /** Unset: no load shedding (tests that do not test it; the server always passes it). */
       loadShedding?: LoadSheddingOptions;
+      /** Unset parts take WEBHOOK_DEFAULTS, except that delivery in process is off unless asked for (the server asks). */
+      webhooks?: Partial<WebhookSettings>;
     };
   logger?: FastifyServerOptions["logger"];
   /** Close the database when the app closes (the server does; tests share one database across apps). */
@@ -114,6 +119,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(recordsPlugin, { resources: RESOURCES });
   await app.register(swaggerPlugin);
   await app.register(idempotencyPlugin, { leaseMs: config.idempotencyLeaseMs });
+  await app.register(webhooksPlugin, { settings: { deliverInProcess: false, ...config.webhooks } });
 
   // Operations.
   await app.register(healthRoutes);
@@ -135,6 +141,7 @@ export async function buildApp(options: AppOptions) {
       await v1.register(reportsRoutes);
       await v1.register(changesRoutes);
       await v1.register(importsRoutes);
+      await v1.register(webhooksRoutes);
     },
     { prefix: "/v1" },
   );

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { WEBHOOK_ENV, type WebhookSettings, webhookSettings } from "./config-webhooks.ts";
 
 const booleanFlag = (fallback: boolean) =>
   z
@@ -175,6 +176,7 @@ const EnvSchema = z.object({
   SHUTDOWN_DRAIN_DELAY_MS: nonNegativeInt(SHUTDOWN_DEFAULTS.drainDelayMs, 600_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(SHUTDOWN_DEFAULTS.timeoutMs, 3_600_000),
   PUBLIC_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), publicBaseUrl.optional()),
+  ...WEBHOOK_ENV,
 })
   .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
     // An idle socket cut before the request timeout would drop the request without the timeout's answer.
@@ -216,6 +218,7 @@ export type Config = {
   publicBaseUrl?: string;
   shutdown: { drainDelayMs: number; timeoutMs: number };
   loadShedding: LoadSheddingOptions;
+  webhooks: WebhookSettings;
 };
 
 export type RateLimitConfig = {
@@ -294,5 +297,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPoolWaiters: e.LOAD_SHED_MAX_POOL_WAITERS,
       retryAfterSeconds: e.LOAD_SHED_RETRY_AFTER_SECONDS,
     },
+    webhooks: webhookSettings(e),
   };
 }

@@ -110,7 +110,7 @@ export async function resetDatabase(db: Database) {
   await db.prisma.$executeRawUnsafe(
     `TRUNCATE media_publications, activity_media_partners, media_partners, grant_application_status_changes,
        grant_application_partners, grant_applications, meeting_participants, meetings, activities,
-       cluster_memberships, organizations, calendar_feeds, clusters, coordinators, idempotency_keys CASCADE`,
+       cluster_memberships, organizations, calendar_feeds, clusters, coordinators, idempotency_keys, webhook_subscriptions CASCADE`,
   );
 }
 

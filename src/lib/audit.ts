@@ -43,10 +43,12 @@ export type AuditInput = {
   before?: object | null;
   /** The record's input shape after the change (absent/null on delete). */
   after?: object | null;
+  /** The record as the API shows it after the change (at a delete: as deleted), for the feed and webhooks. */
+  data?: object | null;
 };
 
 /** Members that are never written to the log, at any depth. */
-const secretMembers = new Set(["key", "secretHash", "searchText"]);
+const secretMembers = new Set(["key", "secretHash", "searchText", "secret", "previousSecret"]);
 
 /** A JSON-safe copy without secret members (Dates become ISO strings, undefined members disappear). */
 function sanitize(value: unknown): unknown {
@@ -87,6 +89,7 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
       parentId: input.parentId ?? null,
       version: input.version ?? null,
       changes: diffChanges(input.before, input.after) as object,
+      ...(input.data ? { data: sanitize(input.data) as object } : {}),
     },
   });
 }

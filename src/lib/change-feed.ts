@@ -3,7 +3,8 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 /**
  * The change feed's one visibility rule: which audit events a reader may hand out without ever skipping one that
  * commits later. Everything that follows the feed (GET /v1/changes, the webhook dispatcher) reads events through
- * `readableEvents` and nothing else.
+ * `readableEvents` and nothing else. With `details: true` each event also carries its `changes` and `data` (the record
+ * as it then stood), for webhook payloads and the feed's `include=record`.
  *
  * Contract of `readableEvents(db, { after, limit, resourceTypes })`:
  * - `after` is a position (0n: the beginning); the answer lists at most `limit` events of `resourceTypes` that come
@@ -52,6 +53,9 @@ export type FeedEvent = {
   resourceId: string;
   parentId: string | null;
   version: number | null;
+  /** With `details`: the changed fields' before/after (audit) and the record as it then stood (webhooks, include=record). */
+  changes?: unknown;
+  data?: unknown;
 };
 
 export type ReadableEvents = { events: FeedEvent[]; next: bigint; hasMore: boolean };
@@ -75,13 +79,15 @@ type Row = {
   resource_id: string;
   parent_id: string | null;
   version: number | null;
+  changes?: unknown;
+  data?: unknown;
 };
 
 export async function readableEvents(
   db: Pick<PrismaClient, "$queryRaw">,
-  options: { after: bigint; limit: number; resourceTypes: readonly string[] },
+  options: { after: bigint; limit: number; resourceTypes: readonly string[]; details?: boolean },
 ): Promise<ReadableEvents> {
-  const { after, limit, resourceTypes } = options;
+  const { after, limit, resourceTypes, details = false } = options;
   // The newest event below the horizon: everything up to it is final. Read first, so that the page below (read a
   // moment later) can only be bounded by it, never see past it.
   const [horizon] = await db.$queryRaw<Array<{ feed_xid: bigint; sequence: bigint }>>`
@@ -96,6 +102,7 @@ export async function readableEvents(
   // A row comparison, so that the (feed_xid, sequence) index answers the range directly.
   const rows = await db.$queryRaw<Row[]>`
     SELECT id, feed_xid, sequence, occurred_at, action, resource_type, resource_id, parent_id, version
+      ${details ? Prisma.sql`, changes, data` : Prisma.empty}
     FROM audit_events
     WHERE (feed_xid, sequence) > (${from.feedXid}, ${from.sequence})
       AND (feed_xid, sequence) <= (${horizon.feed_xid}, ${horizon.sequence})
@@ -112,6 +119,7 @@ export async function readableEvents(
     resourceId: row.resource_id,
     parentId: row.parent_id,
     version: row.version,
+    ...(details ? { changes: row.changes ?? null, data: row.data ?? null } : {}),
   }));
   // A full page continues after its last event; otherwise the reader is up to date until the horizon, including the
   // events its filter left out, which it need not scan again.

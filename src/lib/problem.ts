@@ -48,6 +48,7 @@ export const PROBLEM_TYPES = {
   headers_too_large: { status: 431, title: "The request line or headers are too large" },
   reference_not_found: { status: 422, title: "A referenced record does not exist" },
   too_many_rows: { status: 422, title: "Too many records match for one export" },
+  webhook_url_refused: { status: 422, title: "The webhook target URL is refused" },
   precondition_required: { status: 428, title: "A precondition header is required" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Internal server error" },

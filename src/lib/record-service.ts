@@ -143,8 +143,18 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
   }
 
   /** The audit event of a write, in the write's transaction: what changed, on which record (of which parent). */
+  // With the record as it now stands (`data`: what the change feed's include=record and webhooks carry), in the same INSERT.
   const audit = (tx: Tx, action: "create" | "update" | "delete", row: Versioned, parentId: string, before: object | null, after: object | null) =>
-    recordAudit(tx, { action, resourceType: definition.key, resourceId: row.id, parentId: parent ? parentId : undefined, version: row.version, before, after });
+    recordAudit(tx, {
+      action,
+      resourceType: definition.key,
+      resourceId: row.id,
+      parentId: parent ? parentId : undefined,
+      version: row.version,
+      before,
+      after,
+      data: present(definition, row),
+    });
 
   /** The record (of this parent), or a 404 that says whether the parent or the record is missing. */
   async function load(db: Db, id: string, parentId: string, include?: readonly string[]) {

@@ -104,7 +104,8 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
   /** Nested writes that only a create makes (an application's first status, an activity's links). */
   createData?: (input: Create) => object;
   /**
-   * A secret made with the record (a calendar feed's token): `stored` are its columns (a hash, never the secret),
+   * A secret made with the record (a calendar feed's token, a webhook's signing secret): `stored` are its columns (a
+   * hash where the service only checks it, the secret where it must use it),
    * `shown` what the create answer adds to the record, that once (`publicBaseUrl` for the links it holds). Such a
    * create ignores Idempotency-Key, since its answer must be stored nowhere.
    */

@@ -9,6 +9,7 @@ import { meetingParticipants } from "./meetings/meeting-participants-resource.ts
 import { meetings } from "./meetings/meetings-resource.ts";
 import { memberships } from "./organizations/organization-memberships-resource.ts";
 import { organizations } from "./organizations/organizations-resource.ts";
+import { webhooks } from "./webhooks/webhooks-resource.ts";
 
 /** Every record type of the API: the record services are built from these, and embedded records found by their key. */
 export const RESOURCES = [
@@ -23,4 +24,5 @@ export const RESOURCES = [
   mediaPartners,
   mediaPublications,
   calendarFeeds,
+  webhooks,
 ] as const;

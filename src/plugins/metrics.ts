@@ -1,6 +1,13 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** More metrics, from other plugins (webhooks): each gives its lines; one that fails is left out of that answer. */
+    metricsSources: Array<() => Promise<string[]>>;
+  }
+}
+
 /**
  * Prometheus metrics at GET /metrics, without a client library: request counts and a latency histogram per
  * method, route pattern and status, plus process memory and uptime. Route patterns (not raw URLs) keep the
@@ -16,6 +23,7 @@ const escapeLabel = (value: string) => value.replaceAll("\\", "\\\\").replaceAll
 async function metricsPlugin(app: FastifyInstance) {
   const series = new Map<string, Series>();
   const startedAt = Date.now();
+  app.decorate("metricsSources", []);
 
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
@@ -56,6 +64,7 @@ async function metricsPlugin(app: FastifyInstance) {
       "# TYPE process_uptime_seconds gauge",
       `process_uptime_seconds ${(Date.now() - startedAt) / 1000}`,
     );
+    for (const source of app.metricsSources) lines.push(...(await source().catch(() => [])));
     return reply.type("text/plain; version=0.0.4; charset=utf-8").send(lines.join("\n") + "\n");
   });
 }

@@ -40,6 +40,7 @@ export const TAGS = [
   { name: "Activities", description: "The coordinator's activity log: what was done, for which cluster, when, and what belongs to it." },
   { name: "Media partners", description: "Portals and other outlets the coordinator works with, and what they published (promotion)." },
   { name: "Grant applications", description: "Applications for grants and support in kind, with their evaluation, decision and status lifecycle." },
+  { name: "Webhooks", description: "Signed, retried pushes of the change feed's events to other systems, with a delivery log (admin only)." },
   { name: "Changes", description: "The change feed: every committed change, in commit order, for systems that keep a copy in sync." },
   { name: "Imports", description: "CSV and XLSX files of records, checked row by row (dry run) and written all or nothing." },
   { name: "Reports", description: "Yearly figures for funders and the regional (marshal's) office: what the coordinator did in a year, in numbers." },

@@ -15,7 +15,7 @@ import { createCoordinator } from "../fixtures/records.ts";
 
 const { app, db } = await testApp(t);
 await seedDemoData(db.prisma);
-// The demo data has no memberships, participants, publications or calendar feeds: one of each, through the API.
+// The demo data has no memberships, participants, publications, calendar feeds or webhooks: one of each, through the API.
 const firstId = async (url: string) => ((await app.inject({ url })).json() as { data: Array<{ id: string }> }).data[0]!.id;
 const owners = { organization: await firstId("/v1/organizations"), meeting: await firstId("/v1/meetings"), mediaPartner: await firstId("/v1/media-partners") };
 for (const [url, payload] of [
@@ -24,6 +24,8 @@ for (const [url, payload] of [
   [`/v1/media-partners/${owners.mediaPartner}/publications`, { title: "Klaster LTPP w mediach", publishedOn: "2013-05-11" }],
   // Nor calendar feeds (each holds a token of its own): one for the regional office.
   ["/v1/calendar-feeds", { name: "Spotkania klastra dla urzędu marszałkowskiego", clusterId: await firstId("/v1/clusters") }],
+  // Nor webhooks (a public address written as such: the rule against private targets needs no DNS for it).
+  ["/v1/webhooks", { url: "https://93.184.215.14/hooks/klaster", eventTypes: ["meeting.created"] }],
 ] as const) {
   const created = await app.inject({ method: "POST", url, payload });
   if (created.statusCode !== 201) throw new Error(`${url}: ${created.body}`);

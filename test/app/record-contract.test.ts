@@ -52,7 +52,10 @@ for (const row of RECORD_TYPES) {
 
     const res = await post(collection, await make.body(++n));
     t.equal(res.statusCode, 201, "create: 201", { body: res.body });
-    const created = res.json() as Rec;
+    // A create that shows more than the record, once (a webhook's secret, a calendar feed's token): the record is the rest.
+    const answer = res.json() as Rec;
+    const created = (definition.secret ? definition.schemas.record.parse(answer) : answer) as Rec;
+    if (definition.secret) t.not(Object.keys(answer).length, Object.keys(created).length, "the create shows what only it shows");
     const { id } = created;
     const url = item(id);
     t.match(id, UUID_V7, "a time-ordered UUID");

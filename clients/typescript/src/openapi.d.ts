@@ -1226,6 +1226,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description Filters: `q` (URL, description), `enabled`. Sort: `createdAt` (default), `updatedAt`.
+         *
+         *     Role: `admin`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description The answer carries the signing secret (`secret`), this once. The target URL must be `https` and resolve to public addresses only (loopback, private, link-local and metadata addresses are refused, 422 `webhook_url_refused`), unless the service allows private targets.
+         *
+         *     Role: `admin`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description Role: `admin`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Deletes the subscription with its pending deliveries and its delivery log.
+         *
+         *     Role: `admin`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook (JSON Merge Patch)
+         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
+         *
+         *     Role: `admin`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the changes of a webhook
+         * @description The audit events of the webhook, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
+         *
+         *     Role: `admin`.
+         */
+        get: operations["getWebhookHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's signing secret
+         * @description Makes a new secret, shown in this answer only. The previous one keeps signing beside it (two `v1,` signatures in `webhook-signature`) for `overlapSeconds`, so receivers can switch without missing a delivery. `If-Match` is optional.
+         *
+         *     Role: `admin`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook
+         * @description Queues a `webhook.ping` event (its `data` is the subscription) for this subscription alone; its attempts appear in …/deliveries.
+         *
+         *     Role: `admin`.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's delivery attempts (the delivery log)
+         * @description Every attempt, newest first: the event, the attempt number, the receiver's status code, the latency, the first 1 KB of the response and the error. Rows older than WEBHOOK_LOG_RETENTION_DAYS are pruned.
+         *
+         *     Role: `admin`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Queues the delivery (the same event, id and body) for a new attempt now, with a fresh schedule of retries, whatever became of it before.
+         *
+         *     Role: `admin`.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1834,7 +2004,7 @@ export interface components {
          * @example coordinators
          * @enum {string}
          */
-        AuditResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "calendar-feeds" | "api-keys";
+        AuditResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "calendar-feeds" | "webhooks" | "api-keys";
         /**
          * @description A calendar link's settings. Its token is shown once, when it is created; deleting the feed revokes the link.
          * @example {
@@ -1981,6 +2151,10 @@ export interface components {
              * @example /v1/meetings/0193b2a6-1b22-7e53-9c4d-3f6a7b8c9d0e
              */
             url: string;
+            /** @description With `include=record` only: the record as it stood after the change (at a delete, as it was deleted), as GET answers it: the same `data` as the webhook payload. Null for events recorded before the feed carried records, and for webhooks (admin-only records: read them at `url`). */
+            data?: {
+                [key: string]: unknown;
+            } | null;
         };
         ChangeFeedPage: {
             data: components["schemas"]["ChangeEvent"][];
@@ -1994,7 +2168,7 @@ export interface components {
          * @example meetings
          * @enum {string}
          */
-        ChangeResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications";
+        ChangeResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "webhooks";
         /**
          * @example {
          *       "id": "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
@@ -3590,7 +3764,7 @@ export interface components {
             detail: string;
             instance?: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
             requestId?: string;
             /** @description The fields at fault: at most 100 (the detail gives the full count). */
             errors?: components["schemas"]["FieldError"][];
@@ -3612,7 +3786,7 @@ export interface components {
         ProblemType: {
             type: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
             /** Format: int32 */
             status: number;
             /** @description The title in the language of the answer (Content-Language). */
@@ -3659,8 +3833,220 @@ export interface components {
             currentVersion?: number;
             currentEtag?: string;
         };
+        /**
+         * @description A webhook subscription. Its signing secret is shown only when created or rotated.
+         * @example {
+         *       "id": "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+         *       "url": "https://crm.example.pl/hooks/cluster-records",
+         *       "eventTypes": [
+         *         "grant_application.status_changed",
+         *         "meeting.created"
+         *       ],
+         *       "description": "CRM",
+         *       "enabled": true,
+         *       "disabledReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "version": 1,
+         *       "createdAt": "2026-11-29T12:00:00.000Z",
+         *       "updatedAt": "2026-11-29T12:00:00.000Z"
+         *     }
+         */
+        Webhook: {
+            /** @description Time-ordered UUID (v7), assigned by the service. */
+            id: components["schemas"]["Uuid"];
+            url: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            enabled: boolean;
+            /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
+            disabledReason: string | null;
+            /** @description After a rotation: until when the previous secret still signs, beside the new one. */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: int32
+             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When the record was created (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the record last changed (UTC).
+             */
+            updatedAt: string;
+        };
+        WebhookAttempt: {
+            id: components["schemas"]["Uuid"];
+            /** @description The delivery (one event to this subscription) the attempt belongs to: retry it with …/deliveries/{deliveryId}/retry. */
+            deliveryId: components["schemas"]["Uuid"];
+            /** @description The event's id, sent as `webhook-id` (the same on every attempt). */
+            eventId: components["schemas"]["Uuid"];
+            eventType: components["schemas"]["WebhookEventType"];
+            /**
+             * @description Where the delivery stands now.
+             * @enum {string}
+             */
+            deliveryStatus: "pending" | "succeeded" | "failed";
+            /**
+             * Format: int32
+             * @description 1 for the first attempt of the delivery, 2 for the first retry, …
+             */
+            attempt: number;
+            /** @description The receiver's HTTP status; null when none came (timeout, refused, connection error). */
+            statusCode: number | null;
+            latencyMs: components["schemas"]["Count"];
+            /** @description The first 1 KB of the response body. */
+            response: string | null;
+            /** @description Why the attempt failed without a status (timeout, connection refused, address refused). */
+            error: string | null;
+            /** Format: date-time */
+            attemptedAt: string;
+        };
+        WebhookAttemptPage: {
+            data: components["schemas"]["WebhookAttempt"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "url": "https://crm.example.pl/hooks/cluster-records",
+         *       "eventTypes": [
+         *         "grant_application.status_changed",
+         *         "meeting.created"
+         *       ],
+         *       "description": "CRM"
+         *     }
+         */
+        WebhookCreate: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).
+             * @example https://crm.example.pl/hooks/cluster-records
+             */
+            url: string;
+            /** @description The events to send; `*` for all. */
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            /** @example CRM of the regional office */
+            description?: string | null;
+            /**
+             * @description Disabled subscriptions receive nothing. Enabling one clears `disabledReason`.
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
+         *       "url": "https://crm.example.pl/hooks/cluster-records",
+         *       "eventTypes": [
+         *         "grant_application.status_changed",
+         *         "meeting.created"
+         *       ],
+         *       "description": "CRM",
+         *       "enabled": true,
+         *       "disabledReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "version": 1,
+         *       "createdAt": "2026-11-29T12:00:00.000Z",
+         *       "updatedAt": "2026-11-29T12:00:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        WebhookCreated: {
+            /** @description Time-ordered UUID (v7), assigned by the service. */
+            id: components["schemas"]["Uuid"];
+            url: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string | null;
+            enabled: boolean;
+            /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
+            disabledReason: string | null;
+            /** @description After a rotation: until when the previous secret still signs, beside the new one. */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: int32
+             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @description When the record was created (UTC).
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the record last changed (UTC).
+             */
+            updatedAt: string;
+            /**
+             * @description The signing secret (`whsec_` + base64), shown only now: keep it to verify the `webhook-signature` of deliveries.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /** @description The delivery is queued; its attempts appear in …/deliveries. */
+        WebhookDeliveryQueued: {
+            deliveryId: components["schemas"]["Uuid"];
+            eventId: components["schemas"]["Uuid"];
+            eventType: components["schemas"]["WebhookEventType"];
+            /** @constant */
+            status: "pending";
+        };
+        /**
+         * @description `<resource>.created|updated|deleted`, `grant_application.status_changed` (with `from` and `to`), `webhook.ping` (sent only by …/ping), or `*` for every event.
+         * @example grant_application.status_changed
+         * @enum {string}
+         */
+        WebhookEventType: "*" | "coordinator.created" | "coordinator.updated" | "coordinator.deleted" | "cluster.created" | "cluster.updated" | "cluster.deleted" | "organization.created" | "organization.updated" | "organization.deleted" | "membership.created" | "membership.updated" | "membership.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "meeting.created" | "meeting.updated" | "meeting.deleted" | "meeting_participant.created" | "meeting_participant.updated" | "meeting_participant.deleted" | "grant_application.created" | "grant_application.updated" | "grant_application.deleted" | "media_partner.created" | "media_partner.updated" | "media_partner.deleted" | "media_publication.created" | "media_publication.updated" | "media_publication.deleted" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "grant_application.status_changed" | "webhook.ping";
+        WebhookPage: {
+            data: components["schemas"]["Webhook"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        WebhookPatch: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).
+             * @example https://crm.example.pl/hooks/cluster-records
+             */
+            url?: string;
+            /** @description The events to send; `*` for all. */
+            eventTypes?: components["schemas"]["WebhookEventType"][];
+            /** @example CRM of the regional office */
+            description?: string | null;
+            enabled?: boolean;
+        };
+        WebhookSecretRotation: {
+            /**
+             * Format: int32
+             * @description How long the previous secret keeps signing beside the new one (default: WEBHOOK_SECRET_OVERLAP_SECONDS, 24 h).
+             */
+            overlapSeconds?: number;
+        };
     };
     responses: {
+        /** @description Queued. */
+        Accepted: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WebhookDeliveryQueued"];
+            };
+        };
         /** @description The request is not valid: `errors` names each field and rule. */
         BadRequest: {
             headers: {
@@ -3817,6 +4203,54 @@ export interface components {
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                 "Retry-After": components["headers"]["Retry-After"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/conflict",
+                 *       "title": "Conflict with an existing record",
+                 *       "status": 409,
+                 *       "detail": "A unique value is already taken, or the idempotency key is in use by a request still running.",
+                 *       "code": "conflict"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The idempotency key is in use by a request still running. */
+        Conflict4: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/conflict",
+                 *       "title": "Conflict with an existing record",
+                 *       "status": 409,
+                 *       "detail": "The idempotency key is in use by a request still running.",
+                 *       "code": "conflict"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A unique value is already taken, or the idempotency key is in use by a request still running. */
+        Conflict5: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 "Content-Language": components["headers"]["Content-Language"];
                 [name: string]: unknown;
             };
@@ -4065,32 +4499,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The record in the path, or the one it belongs to, does not exist. */
-        NotFound2: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not_found",
-                 *       "title": "Not found",
-                 *       "status": 404,
-                 *       "detail": "The record in the path, or the one it belongs to, does not exist.",
-                 *       "code": "not_found"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description No record has (or had) the id in the path. */
-        NotFound3: {
+        NotFound2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4113,8 +4523,56 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The record in the path, or the one it belongs to, does not exist and never did. */
+        /** @description The record in the path, or the one it belongs to, does not exist. */
+        NotFound3: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "The record in the path, or the one it belongs to, does not exist.",
+                 *       "code": "not_found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No webhook (or no delivery of it) has this id. */
         NotFound4: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No webhook (or no delivery of it) has this id.",
+                 *       "code": "not_found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The record in the path, or the one it belongs to, does not exist and never did. */
+        NotFound5: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4138,7 +4596,7 @@ export interface components {
             };
         };
         /** @description The record the path names as the parent does not exist. */
-        NotFound5: {
+        NotFound6: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4162,7 +4620,7 @@ export interface components {
             };
         };
         /** @description The record the path names as the parent does not exist. */
-        NotFound6: {
+        NotFound7: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4187,7 +4645,7 @@ export interface components {
             };
         };
         /** @description No API key has this id. */
-        NotFound7: {
+        NotFound8: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4624,6 +5082,54 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The idempotency key was used with another body. */
+        UnprocessableEntity4: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency_key_reused",
+                 *       "title": "The idempotency key was used with a different request",
+                 *       "status": 422,
+                 *       "detail": "The idempotency key was used with another body.",
+                 *       "code": "idempotency_key_reused"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A referenced record does not exist, or the idempotency key was used with another body. */
+        UnprocessableEntity5: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Content-Language": components["headers"]["Content-Language"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/reference_not_found",
+                 *       "title": "A referenced record does not exist",
+                 *       "status": 422,
+                 *       "detail": "A referenced record does not exist, or the idempotency key was used with another body.",
+                 *       "code": "reference_not_found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is not JSON or JSON Merge Patch. */
         UnsupportedMediaType: {
             headers: {
@@ -4900,7 +5406,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description All 27 problem types; the catalogue is fixed. */
+                        /** @description All 28 problem types; the catalogue is fixed. */
                         data: components["schemas"]["ProblemType"][];
                     };
                 };
@@ -5232,7 +5738,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -5509,7 +6015,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -5789,7 +6295,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -6300,7 +6806,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -6358,7 +6864,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound5"];
+            404: components["responses"]["NotFound6"];
             406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
@@ -6409,7 +6915,7 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound6"];
+            404: components["responses"]["NotFound7"];
             406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
@@ -6461,7 +6967,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -6492,7 +6998,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict2"];
@@ -6545,7 +7051,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
@@ -6583,7 +7089,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound4"];
+            404: components["responses"]["NotFound5"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -6860,7 +7366,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -6922,7 +7428,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound5"];
+            404: components["responses"]["NotFound6"];
             406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
@@ -6973,7 +7479,7 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound6"];
+            404: components["responses"]["NotFound7"];
             406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
@@ -7025,7 +7531,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -7056,7 +7562,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict2"];
@@ -7109,7 +7615,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
@@ -7147,7 +7653,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound4"];
+            404: components["responses"]["NotFound5"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -7491,7 +7997,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -7549,7 +8055,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound5"];
+            404: components["responses"]["NotFound6"];
             406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
@@ -7600,7 +8106,7 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound6"];
+            404: components["responses"]["NotFound7"];
             406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
@@ -7652,7 +8158,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -7683,7 +8189,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict2"];
@@ -7736,7 +8242,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound2"];
+            404: components["responses"]["NotFound3"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
@@ -7774,7 +8280,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound4"];
+            404: components["responses"]["NotFound5"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -7974,56 +8480,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
-            /** @description A unique value is already taken, or the idempotency key is in use by a request still running. */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Content-Language": components["headers"]["Content-Language"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/conflict",
-                     *       "title": "Conflict with an existing record",
-                     *       "status": 409,
-                     *       "detail": "A unique value is already taken, or the idempotency key is in use by a request still running.",
-                     *       "code": "conflict"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            409: components["responses"]["Conflict5"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType3"];
-            /** @description A referenced record does not exist, or the idempotency key was used with another body. */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Content-Language": components["headers"]["Content-Language"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/reference_not_found",
-                     *       "title": "A referenced record does not exist",
-                     *       "status": 422,
-                     *       "detail": "A referenced record does not exist, or the idempotency key was used with another body.",
-                     *       "code": "reference_not_found"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["UnprocessableEntity5"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalServerError"];
@@ -8185,7 +8645,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -8464,7 +8924,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            404: components["responses"]["NotFound3"];
+            404: components["responses"]["NotFound2"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -8650,7 +9110,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound7"];
+            404: components["responses"]["NotFound8"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -8691,7 +9151,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound7"];
+            404: components["responses"]["NotFound8"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The key is already revoked. */
@@ -8954,6 +9414,8 @@ export interface operations {
                 /** @description The `nextCursor` of your last call; omit to start from the first change ever recorded. */
                 cursor?: string;
                 resourceType?: components["schemas"]["ChangeResourceType"];
+                /** @description `record`: each change carries the record as it stood after it (`data`), so no GET per change is needed. */
+                include?: "record";
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
             };
@@ -9200,6 +9662,432 @@ export interface operations {
             };
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Comma-separated fields: createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                sort?: string;
+                /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
+                q?: components["parameters"]["Q"];
+                /** @description Only enabled (true) or disabled (false) subscriptions. */
+                enabled?: "true" | "false";
+                /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
+                delimiter?: components["parameters"]["Delimiter"];
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    Link: components["headers"]["Link"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            406: components["responses"]["NotAcceptable3"];
+            408: components["responses"]["RequestTimeout"];
+            422: components["responses"]["UnprocessableEntity2"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The new webhook, with its secret shown this once; its URL is in Location, its ETag in ETag. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict5"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType3"];
+            422: components["responses"]["UnprocessableEntity5"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /** @description An ETag you hold; if it is current the answer is 304 with no body. */
+                "if-none-match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header: {
+                /** @description The ETag from your last read of this record. Required: missing -> 428, stale -> 412. */
+                "if-match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict2"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header: {
+                /** @description The ETag from your last read of this record. Required: missing -> 428, stale -> 412. */
+                "if-match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description The updated webhook; version +1 and a new ETag. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhookHistory: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["OK"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound2"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: {
+                /** @description The webhook's ETag; when given, a stale one is a 412. */
+                "if-match"?: string;
+            };
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSecretRotation"];
+            };
+        };
+        responses: {
+            /** @description The webhook with its new secret (`secret`), shown only now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound4"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict4"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType3"];
+            422: components["responses"]["UnprocessableEntity4"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound4"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict4"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType3"];
+            422: components["responses"]["UnprocessableEntity4"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100). */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of attempts, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAttemptPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound4"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                deliveryId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: components["responses"]["Accepted"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden3"];
+            404: components["responses"]["NotFound4"];
+            406: components["responses"]["NotAcceptable"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict4"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType3"];
+            422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
             500: components["responses"]["InternalServerError"];

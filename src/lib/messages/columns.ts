@@ -86,6 +86,9 @@ const HEADERS = {
   "contact.phone": ["Contact phone", "Telefon kontaktu"],
   url: ["URL", "URL"],
   publishedOn: ["Published on", "Data publikacji"],
+  eventTypes: ["Event types", "Typy zdarzeń"],
+  enabled: ["Enabled", "Włączony"],
+  disabledReason: ["Why disabled", "Powód wyłączenia"],
 } as const satisfies Record<string, readonly [en: string, pl: string]>;
 
 export type HeaderKey = keyof typeof HEADERS;

@@ -145,6 +145,11 @@ const PHRASES: Phrase[] = [
   [/^must be a position returned as `nextCursor`( \(a whole number\))?$/, (whole) =>
     `musi być pozycją zwróconą jako \`nextCursor\`${whole ? " (liczbą całkowitą)" : ""}`],
   [/^must be reader, editor or admin$/, () => "musi mieć wartość reader, editor albo admin"],
+  [/^must use https$/, () => "musi używać https"],
+  [/^must name a host that resolves \((.+) does not\)$/, (host) => `musi wskazywać host, którego nazwa się rozwiązuje (${host} się nie rozwiązuje)`],
+  [/^must resolve to public addresses only \((\S+) is an? (\w+) address\)$/, (address, range) =>
+    `musi wskazywać wyłącznie adresy publiczne (${address} to adres typu ${range})`],
+  [/^must be an event type such as (\S+), or \*$/, (example) => `musi być typem zdarzenia, np. ${example}, albo *`],
   [/^must be in the future$/, () => "musi być w przyszłości"],
   [/^must not repeat a sector$/, () => "nie może powtarzać sektora"],
   [/^repeats a media partner already listed$/, () => "powtarza partnera medialnego, który już jest na liście"],

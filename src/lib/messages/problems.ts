@@ -26,6 +26,7 @@ export const PROBLEM_TITLES_PL: Record<ProblemCode, string> = {
   idempotency_key_reused: "Klucz idempotencji użyto już z innym żądaniem",
   reference_not_found: "Wskazany rekord nie istnieje",
   too_many_rows: "Zbyt wiele rekordów na jeden eksport lub dokument",
+  webhook_url_refused: "Docelowy adres webhooka jest odrzucony",
   precondition_required: "Wymagany nagłówek warunku",
   rate_limited: "Zbyt wiele żądań",
   internal_error: "Wewnętrzny błąd serwera",
@@ -52,6 +53,8 @@ const NOUNS_PL: Record<string, { genitive: string; nominative: string }> = {
   publication: { genitive: "publikacji", nominative: "publikacja" },
   "API key": { genitive: "klucza API", nominative: "klucz API" },
   "calendar feed": { genitive: "kanału kalendarza", nominative: "kanał kalendarza" },
+  webhook: { genitive: "webhooka", nominative: "webhook" },
+  "webhook delivery": { genitive: "dostarczenia webhooka", nominative: "dostarczenie webhooka" },
 };
 const genitive = (noun: string) => NOUNS_PL[noun]?.genitive ?? `rekordu „${noun}”`;
 const nominative = (noun: string) => NOUNS_PL[noun]?.nominative ?? `rekord „${noun}”`;
@@ -146,6 +149,8 @@ const DETAILS_EN = {
     `${p.rejected} row${p.rejected === 1 ? " was" : "s were"} rejected, so nothing was written; GET /v1/imports/${p.id} has the report, and \`errors\` names each row, column and rule.`,
   keyAlreadyRevoked: (p: { at: string }) => `This API key was already revoked at ${p.at}.`,
   calendarFeedNotFound: () => "No calendar feed has this link: it was deleted (revoked), or the link is incomplete. Ask an editor for a new link.",
+  webhookUrlRefused: (p: { rule: string }) =>
+    `The target URL breaks the rule ${p.rule}: webhooks go only to https URLs of public addresses (no loopback, private, link-local or metadata addresses).`,
   databaseUnavailable: () => "The database is unavailable (down, starting up or shutting down). Retry after the Retry-After delay.",
   databaseBusy: () =>
     "The database is too busy to answer in time (no free connection, or a statement or transaction ran out of time). Retry after the Retry-After delay.",
@@ -237,6 +242,8 @@ const DETAILS_PL: Details = {
     `Odrzucono wiersze: ${p.rejected}, więc nic nie zapisano; raport jest pod GET /v1/imports/${p.id}, a \`errors\` wskazuje każdy wiersz, kolumnę i regułę.`,
   keyAlreadyRevoked: (p) => `Ten klucz API unieważniono już ${p.at}.`,
   calendarFeedNotFound: () => "Żaden kanał kalendarza nie ma tego linku: usunięto go (unieważniono) albo link jest niepełny. Poproś redaktora o nowy link.",
+  webhookUrlRefused: (p) =>
+    `Docelowy adres narusza regułę ${p.rule}: webhooki trafiają tylko pod adresy https o publicznych adresach IP (bez loopback, prywatnych, link-local i metadanych).`,
   databaseUnavailable: () => "Baza danych jest niedostępna (wyłączona, uruchamia się lub jest zamykana). Ponów po czasie z nagłówka Retry-After.",
   databaseBusy: () =>
     "Baza danych jest zbyt obciążona, by odpowiedzieć na czas (brak wolnego połączenia albo polecenie lub transakcja przekroczyły limit czasu). Ponów po czasie z nagłówka Retry-After.",

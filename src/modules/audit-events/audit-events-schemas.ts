@@ -23,6 +23,7 @@ export const AUDIT_RESOURCE_TYPES = [
   "media-publications",
   "grant-applications",
   "calendar-feeds",
+  "webhooks",
   "api-keys",
 ] as const;
 

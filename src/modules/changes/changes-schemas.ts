@@ -46,6 +46,15 @@ export const ChangeEvent = z
       .string()
       .max(200)
       .meta({ description: "Where the record is read (after a delete: where it was; it now answers 404).", example: "/v1/meetings/0193b2a6-1b22-7e53-9c4d-3f6a7b8c9d0e" }),
+    data: z
+      .record(z.string().max(100), z.unknown())
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          "With `include=record` only: the record as it stood after the change (at a delete, as it was deleted), as GET answers it: the same `data` as the webhook payload. " +
+          "Null for events recorded before the feed carried records, and for webhooks (admin-only records: read them at `url`).",
+      }),
   })
   .meta({
     id: "ChangeEvent",
@@ -77,6 +86,10 @@ export const ChangeFeedQuery = z.strictObject({
   limit: paginationQuery.limit,
   cursor: ChangeFeedPosition.optional().meta({ description: "The `nextCursor` of your last call; omit to start from the first change ever recorded." }),
   resourceType: ChangeResourceType.optional().meta({ description: "Only changes to this collection." }),
+  include: z
+    .enum(["record"], { error: "must be record" })
+    .optional()
+    .meta({ description: "`record`: each change carries the record as it stood after it (`data`), so no GET per change is needed." }),
 });
 
 export type ChangeEventDto = z.output<typeof ChangeEvent>;

@@ -16,6 +16,7 @@ const LOCATIONS: Record<ChangeResourceType, (id: string, parentId: string | null
   "media-partners": (id) => `/v1/media-partners/${id}`,
   "media-publications": (id, parentId) => `/v1/media-partners/${parentId}/publications/${id}`,
   "grant-applications": (id) => `/v1/grant-applications/${id}`,
+  webhooks: (id) => `/v1/webhooks/${id}`,
 };
 
 /**
@@ -26,10 +27,12 @@ const LOCATIONS: Record<ChangeResourceType, (id: string, parentId: string | null
 export function changesService(prisma: PrismaClient) {
   return {
     async list(query: ChangeFeedQueryInput) {
+      const withRecord = query.include === "record";
       const { events, next, hasMore } = await readableEvents(prisma, {
         after: BigInt(query.cursor ?? "0"),
         limit: query.limit,
         resourceTypes: query.resourceType ? [query.resourceType] : CHANGE_RESOURCE_TYPES,
+        details: withRecord,
       });
       const data: ChangeEventDto[] = events.map((event) => {
         const resourceType = event.resourceType as ChangeResourceType;
@@ -42,6 +45,8 @@ export function changesService(prisma: PrismaClient) {
           parentId: event.parentId,
           version: event.version,
           url: LOCATIONS[resourceType](event.resourceId, event.parentId),
+          // A webhook's record (its target URL) is for admins: readers of the feed read it at `url`, if they may.
+          ...(withRecord ? { data: resourceType === "webhooks" ? null : ((event.data ?? null) as Record<string, unknown> | null) } : {}),
         };
       });
       return { data, nextCursor: next.toString(), hasMore };

@@ -96,6 +96,7 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
           version: updated.version,
           before: lifecycle(current),
           after: lifecycle(updated),
+          data: toGrantApplicationRecord(updated),
         });
         return updated;
       });

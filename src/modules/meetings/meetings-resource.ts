@@ -84,6 +84,7 @@ export const meetings = defineResource(meetingSchemas, {
           parentId: meeting.id,
           version: participant.version,
           before: toMeetingParticipantInput(participant),
+          data: toMeetingParticipantRecord(participant),
         });
       }
     },

@@ -1,0 +1,43 @@
+// The webhook delivery worker as a process of its own (`npm run worker`), for deployments that set
+// WEBHOOK_DELIVER_IN_PROCESS=false on the API instances. Any number may run against one database (PostgreSQL; the
+// embedded database belongs to one process). SIGTERM/SIGINT: stop claiming, finish the attempts in flight, exit 0.
+import closeWithGrace from "close-with-grace";
+import { ConfigError, loadConfig } from "../config.ts";
+import { openDatabase } from "../db/database.ts";
+import { deliveryWorker } from "../modules/webhooks/webhook-worker.ts";
+
+if (typeof process.loadEnvFile === "function") {
+  try {
+    process.loadEnvFile();
+  } catch {
+    /* no .env file */
+  }
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+// JSON lines, like the service's logs (the worker has no requests, so no Fastify logger is needed).
+const line = (level: string) => (object: object, msg?: string) => {
+  const { err, ...rest } = object as { err?: Error };
+  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), msg, ...rest, ...(err ? { err: { message: err.message } } : {}) })}\n`);
+};
+const log = { info: line("info"), warn: line("warn"), error: line("error") };
+const database = await openDatabase(config.database).catch((error: Error) => {
+  process.stderr.write(`error: ${error.message.split("\n")[0]}\n`);
+  process.exit(1);
+});
+const worker = deliveryWorker(database.prisma, config.webhooks, log);
+worker.start();
+log.info({ database: database.description, pid: process.pid }, "webhook worker started");
+
+closeWithGrace({ delay: config.webhooks.attemptTimeoutMs + 5_000 }, async ({ err }) => {
+  if (err) log.error({ err }, "uncaught error: stopping");
+  await worker.stop();
+  await database.close();
+  log.info({}, "webhook worker stopped");
+});

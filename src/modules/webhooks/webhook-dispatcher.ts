@@ -1,0 +1,44 @@
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { readableEvents } from "../../lib/change-feed.ts";
+import { CHANGE_RESOURCE_TYPES } from "../changes/changes-schemas.ts";
+import { eventPayload, eventTypeOf, subscribedTo } from "./webhook-events.ts";
+
+const BATCH = 200;
+
+/**
+ * Fans committed events out to the subscriptions that want them, as delivery rows (the outbox). It reads the change
+ * feed exactly as GET /v1/changes does, past its own position, through the feed's one visibility rule
+ * (src/lib/change-feed.ts `readableEvents`), so it never skips an event that commits later and a record's events come
+ * in the order they were written. The position moves in the same transaction that writes the deliveries, and the
+ * position's row is locked (SKIP LOCKED: another dispatcher busy with it is simply left to it), so every event is
+ * fanned out exactly once however many instances and workers run. Returns how many events it read.
+ */
+export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const [cursor] = await tx.$queryRaw<Array<{ position: string }>>`SELECT position::text AS position FROM webhook_dispatch WHERE id = 1 FOR UPDATE SKIP LOCKED`;
+    if (!cursor) return 0;
+    const after = BigInt(cursor.position);
+    const { events, next } = await readableEvents(tx, { after, limit: BATCH, resourceTypes: CHANGE_RESOURCE_TYPES, details: true });
+    const subscriptions =
+      events.length === 0 ? [] : await tx.webhookSubscription.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, createdAt: true } });
+    const deliveries = events.flatMap((event) => {
+      const type = eventTypeOf(event);
+      const targets = subscriptions.filter((subscription) => subscribedTo(subscription.eventTypes, type) && subscription.createdAt <= event.occurredAt);
+      if (targets.length === 0) return [];
+      const payload = eventPayload(event);
+      return targets.map((subscription) => ({
+        subscriptionId: subscription.id,
+        eventId: event.id,
+        eventType: type,
+        position: event.position.toString(),
+        orderingKey: event.resourceId,
+        occurredAt: event.occurredAt,
+        payload,
+      }));
+    });
+    if (deliveries.length > 0) await tx.webhookDelivery.createMany({ data: deliveries });
+    // `next` covers what the feed leaves out (API keys) as well: a short batch read everything up to the horizon.
+    if (next !== after) await tx.webhookDispatch.update({ where: { id: 1 }, data: { position: next.toString() } });
+    return events.length;
+  });
+}

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import t from "tap";
+import { openDatabase } from "../../../src/db/database.ts";
+import { createPostgresDatabase, usingPostgres } from "../../helper.ts";
+import { startReceiver, until, webhookApp } from "../../fixtures/webhooks.ts";
+
+// `npm run worker` processes on one PostgreSQL database (the embedded database belongs to a single process).
+if (!usingPostgres) {
+  t.pass("worker processes need PostgreSQL (TEST_DATABASE_URL)");
+} else {
+  // Each worker process compiles the service with tsx as it starts: slow on a busy machine.
+  t.setTimeout(300_000);
+  const { url, drop } = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+  const db = await openDatabase({ kind: "postgres", url, poolSize: 5 });
+  await db.migrate();
+  t.teardown(async () => {
+    await db.close();
+    await drop();
+  });
+  const app = await webhookApp(t, db, { deliverInProcess: false, allowPrivateTargets: true });
+  const root = path.resolve(import.meta.dirname, "../../..");
+
+  const workers: ChildProcess[] = [];
+  const logs = new Map<ChildProcess, string[]>();
+  t.teardown(() => workers.forEach((worker) => worker.exitCode === null && worker.kill("SIGKILL")));
+  /**
+   * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (the timeout plus 5 s or more): short to see a
+   * killed worker's lease run out, long enough elsewhere that a worker starved by a busy machine keeps its lease.
+   */
+  const startWorker = (attemptTimeoutMs = 10_000) => {
+    const worker = spawn(process.execPath, ["--import=tsx", "src/bin/worker.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+        WEBHOOK_POLL_INTERVAL_MS: "50",
+        WEBHOOK_ATTEMPT_TIMEOUT_MS: String(attemptTimeoutMs),
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Its log, to show when it did not run to the end.
+    const output: string[] = [];
+    worker.stdout!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    worker.stderr!.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    logs.set(worker, output);
+    workers.push(worker);
+    return worker;
+  };
+  const subscribe = async (target: string, eventTypes: string[]) => {
+    await db.prisma.webhookSubscription.deleteMany({});
+    const res = await app.inject({ method: "POST", url: "/v1/webhooks", payload: { url: target, eventTypes } });
+    return res.json() as { id: string };
+  };
+
+  t.test("a worker killed mid-delivery: the attempt is delivered again by another", async (t) => {
+    // The first request is never answered: its worker is killed while it waits.
+    const receiver = await startReceiver(t, (_request, n) => (n === 0 ? { status: 200, delayMs: 60_000 } : { status: 200 }));
+    const { id } = await subscribe(receiver.url, ["coordinator.created"]);
+    const first = startWorker(1_000);
+    await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Przerwany" } });
+    await receiver.waitFor(1);
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    const second = startWorker(1_000);
+    await receiver.waitFor(2);
+    t.equal(receiver.received[1]!.headers["webhook-id"], receiver.received[0]!.headers["webhook-id"], "the same event, again");
+    const delivery = await until(() => db.prisma.webhookDelivery.findFirst({ where: { subscriptionId: id, status: "succeeded" }, include: { attemptLog: true } }));
+    t.equal(delivery.attemptLog.length, 1, "the killed worker's attempt was never recorded; the second was");
+    t.equal(delivery.attemptLog[0]!.statusCode, 200);
+    second.kill("SIGTERM");
+    await new Promise((resolve) => second.once("exit", resolve));
+  });
+
+  t.test("two worker processes on one database deliver each attempt once", async (t) => {
+    const receiver = await startReceiver(t);
+    await subscribe(receiver.url, ["cluster.created"]);
+    startWorker();
+    startWorker();
+    const count = 15;
+    const coordinator = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Klastrów" } })).json();
+    for (let i = 0; i < count; i++) {
+      const res = await app.inject({ method: "POST", url: "/v1/clusters", payload: { name: `Klaster ${i}`, coordinatorId: coordinator.id } });
+      t.equal(res.statusCode, 201, res.body);
+    }
+    await receiver.waitFor(count);
+    await until(async () => (await db.prisma.webhookDelivery.count({ where: { eventType: "cluster.created", status: "pending" } })) === 0);
+    const ids = receiver.received.map((request) => request.headers["webhook-id"]);
+    t.equal(ids.length, count, "each event once");
+    t.equal(new Set(ids).size, count);
+    const both = workers.slice(-2);
+    t.same(
+      both.map((worker) => [worker.exitCode, worker.signalCode]),
+      [
+        [null, null],
+        [null, null],
+      ],
+      "both workers still run",
+      { logs: both.map((worker) => logs.get(worker)!.join("")) },
+    );
+  });
+}
