@@ -8,38 +8,31 @@ const booleanFlag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined ? fallback : ["true", "1", "yes", "on"].includes(value)));
 
-const postgresUrl = z
-  .string()
-  .refine((value) => {
+/** A string that parses as a URL and passes `check`. */
+const urlWhere = (check: (url: URL) => boolean, message: string) =>
+  z.string().refine((value) => {
     try {
-      const url = new URL(value);
-      return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "" && url.pathname.length > 1;
+      return check(new URL(value));
     } catch {
       return false;
     }
-  }, "must be a URL like postgresql://user:password@host:5432/database");
+  }, message);
 
-const redisUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}, "must be a URL like redis://127.0.0.1:6379 (rediss:// for TLS)");
+const postgresUrl = urlWhere(
+  (url) => (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "" && url.pathname.length > 1,
+  "must be a URL like postgresql://user:password@host:5432/database",
+);
+
+const redisUrl = urlWhere(
+  (url) => (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "",
+  "must be a URL like redis://127.0.0.1:6379 (rediss:// for TLS)",
+);
 
 /** Where clients reach the service (`https://api.example.com`, or with a path prefix a proxy adds): absolute links start with it. */
-const publicBaseUrl = z
-  .string()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL such as https://api.example.com, without a query or credentials")
-  .transform((value) => value.replace(/\/+$/, ""));
+const publicBaseUrl = urlWhere(
+  (url) => (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "" && url.username === "" && url.password === "",
+  "must be an http(s) URL such as https://api.example.com, without a query or credentials",
+).transform((value) => value.replace(/\/+$/, ""));
 
 /** Browser origins allowed to call the API (CORS); empty: CORS is off. `*` allows any origin. */
 const corsOrigins = z
