@@ -90,3 +90,10 @@ t.test("owned records: memberships and participants name their owner in a column
   t.match(report.rows[0], { action: "rejected", errors: [{ rule: "notFound" }] });
   t.match(expectProblem(t, await importFile("memberships", `clusterId,role\r\n${cluster},member\r\n`, CSV), 422, "validation_failed"), { reason: "missingColumns" });
 });
+
+t.test("a run its process never finished (still `running`) reads as a record with no counts yet", async (t) => {
+  const run = await db.prisma.importRun.create({ data: { resource: "organizations", dryRun: false, status: "running", mediaType: CSV } });
+  const res = await app.inject({ url: `/v1/imports/${run.id}` });
+  t.equal(res.statusCode, 200, "not a 500", { body: res.body });
+  t.match(res.json(), { status: "running", summary: { create: 0, update: 0, unchanged: 0, rejected: 0 }, rows: [], finishedAt: null });
+});

@@ -15,14 +15,25 @@ type Operation = { operationId?: string; responses: Record<string, Response_> };
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json>; headers?: Record<string, Header> } };
 
 /** An answer as a test sees it (from `app.inject` or over HTTP). */
+/** The path as the router reads it: percent-decoded, when it decodes. */
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
 export type Answer = { method: string; url: string; status: number; headers: Record<string, string | string[] | number | undefined>; body: string | undefined };
 
 /**
- * Paths the document leaves out on purpose: Swagger UI and its assets, the document itself in two formats, and the
- * Prometheus text at /metrics (see the README). Their error answers must still be problem details.
+ * Paths the document leaves out on purpose: Swagger UI and the Scalar reference view with their assets, the document
+ * itself in two formats, and the Prometheus text at /metrics (see the README). Their error answers must still be
+ * problem details.
  */
 const UNDOCUMENTED = [
   /^\/docs(\/|$)/,
+  /^\/reference(\/|$)/,
   /^\/openapi\.(json|yaml)$/,
   /^\/metrics$/,
   // Routes a test adds to an app to probe app-wide behaviour (a handler that throws, a slow create): not the API.
@@ -72,8 +83,10 @@ export class ResponseContract {
   check(answer: Answer): string[] {
     const url = new URL(answer.url, "http://localhost");
     const method = answer.method.toLowerCase();
-    // The router ignores one trailing slash (`routerOptions.ignoreTrailingSlash` in src/app.ts): `/v1/x/` is `/v1/x`.
-    const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/$/, "") : url.pathname;
+    // The router decodes the path (`/%761/x` is `/v1/x`) and ignores one trailing slash (`routerOptions.ignoreTrailingSlash`
+    // in src/app.ts): `/v1/x/` is `/v1/x`.
+    const decoded = decodedPath(url.pathname);
+    const pathname = decoded.length > 1 ? decoded.replace(/\/$/, "") : decoded;
     const route = this.routes.find((candidate) => candidate.pattern.test(pathname));
     const contentType = header(answer.headers, "content-type");
     const media = contentType?.split(";")[0]?.trim().toLowerCase();

@@ -34,7 +34,8 @@ export function toImportRunRecord(row: RunRow, language: Language): ImportRunDto
     mediaType: row.mediaType,
     encoding: row.encoding,
     rowCount: row.rowCount,
-    summary: row.summary as ImportRunDto["summary"],
+    // A run still going (or one its process never finished) has no counts yet: zeros, not a broken record.
+    summary: { create: 0, update: 0, unchanged: 0, rejected: 0, ...(row.summary as Partial<ImportRunDto["summary"]>) },
     rows: report.map((entry) => ({
       ...entry,
       ...(entry.errors ? { errors: entry.errors.map((issue: RowIssue) => ({ column: issue.column, rule: issue.rule, message: rowIssueMessage(issue, language) })) } : {}),
