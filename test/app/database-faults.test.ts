@@ -10,8 +10,6 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { TEST_CONFIG, createAdminKey, createPostgresDatabase, injectWithKey, usingPostgres } from "../helper.ts";
 import { expectProblem, sleep } from "../expect.ts";
 
-/** The change feed's advisory lock: every write takes it for its audit event (src/lib/audit.ts). */
-const WRITE_LOCK = 7_204_115_113;
 
 const skip = usingPostgres ? false : "needs a real PostgreSQL server (pg_terminate_backend, a connection pool, statement_timeout)";
 
@@ -41,13 +39,17 @@ t.test("database faults against PostgreSQL", { skip }, async (t) => {
 
   const appWith = (t: Test, settings: DatabaseSettings = {}) => appOver(t, url, settings);
 
-  /** A session that holds the write lock until `release()`. */
+  /**
+   * A session that holds every write at its last step until `release()`: each write ends with its audit event
+   * (src/lib/audit.ts), and a table lock that refuses inserts makes it wait there.
+   */
   const holdWriteLock = async () => {
     const holder = new pg.Client({ connectionString: url });
     await holder.connect();
-    await holder.query("SELECT pg_advisory_lock($1)", [WRITE_LOCK]);
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE audit_events IN SHARE MODE");
     return async () => {
-      await holder.query("SELECT pg_advisory_unlock_all()");
+      await holder.query("ROLLBACK");
       await holder.end();
     };
   };

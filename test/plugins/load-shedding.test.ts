@@ -74,12 +74,15 @@ t.test("requests piling up for a database connection are shed", { skip: usingPos
   // Three more clients, each with its own key, to queue for the connection (one after the other: Prisma batches the
   // key lookups of one tick into one query).
   const clients = await Promise.all([1, 2, 3].map(() => createAdminKey(database)));
-  // The pool's one connection is held by a write waiting on the change feed's lock; the next requests queue for it.
+  // The pool's one connection is held by a write waiting to insert its audit event (a table lock that refuses inserts);
+  // the next requests queue for it.
   const holder = new pg.Client({ connectionString: url });
   await holder.connect();
-  await holder.query("SELECT pg_advisory_lock(7204115113)");
+  await holder.query("BEGIN");
+  await holder.query("LOCK TABLE audit_events IN SHARE MODE");
   const holding = app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Czekający Sp. z o.o." } });
   for (let i = 0; ; i++) {
+    await holder.query("SELECT pg_stat_clear_snapshot()"); // in a transaction, pg_stat_activity is read once otherwise
     const { rows } = await holder.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [new URL(url).pathname.slice(1)]);
     if (rows[0].n > 0) break;
     if (i > 400) throw new Error("the write never reached the lock");
@@ -97,7 +100,7 @@ t.test("requests piling up for a database connection are shed", { skip: usingPos
   t.equal(shed.headers["retry-after"], "1");
   t.match(shed.json().detail, /waiting for a database connection/);
 
-  await holder.query("SELECT pg_advisory_unlock_all()");
+  await holder.query("ROLLBACK");
   await holder.end();
   const answers = await Promise.all(queued);
   t.same(answers.map((answer) => answer.statusCode), [201, 200, 200, 200], "the queued requests are served once the connection is free");
