@@ -68,6 +68,9 @@ CREATE TABLE "webhook_dispatch" (
 CREATE INDEX "webhook_subscriptions_created_at_id_idx" ON "webhook_subscriptions"("created_at", "id");
 
 -- CreateIndex
+CREATE INDEX "webhook_subscriptions_updated_at_id_idx" ON "webhook_subscriptions"("updated_at", "id");
+
+-- CreateIndex
 CREATE INDEX "webhook_deliveries_status_next_attempt_at_idx" ON "webhook_deliveries"("status", "next_attempt_at");
 
 -- CreateIndex
