@@ -134,8 +134,8 @@ const REFERENCE_PAGE = `<!doctype html>
 // withDefaultFonts: false — Scalar would otherwise load its fonts from its CDN; the system fonts do.
 const REFERENCE_INIT = `Scalar.createApiReference("#app", ${JSON.stringify({ url: "/openapi.json", withDefaultFonts: false, hideClientButton: false })});\n`;
 
-const YAML_OPTIONS = { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false } as const;
-/** The longest map written on one line (`{ $ref: "#/components/responses/NotFound" }`, `{ type: string, maxLength: 200 }`). */
+const YAML_OPTIONS = { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false, flowCollectionPadding: false } as const;
+/** The longest map written on one line (`{$ref: "#/components/responses/NotFound"}`, `{type: string, maxLength: 200}`). */
 const FLOW_WIDTH = 100;
 
 /**
