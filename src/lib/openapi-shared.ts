@@ -125,9 +125,9 @@ function hoistRepeatedSchemas(doc: Doc): void {
   };
   // Walks every schema position (not examples, defaults or enums) and calls `each` with the schema and its name hint.
   const walkSchemas = (each: (schema: Json, hint: string) => Json | undefined) => {
-    const schema = (node: unknown, hint: string): unknown => {
+    const schema = (node: unknown, hint: string, top = false): unknown => {
       if (!node || typeof node !== "object" || Array.isArray(node)) return node;
-      const replaced = each(node as Json, hint);
+      const replaced = top ? undefined : each(node as Json, hint);
       if (replaced) return replaced;
       const object = node as Json;
       const out: Json = {};
@@ -146,7 +146,7 @@ function hoistRepeatedSchemas(doc: Doc): void {
     };
     doc.paths = other(doc.paths, "") as Doc["paths"];
     for (const [kind, value] of Object.entries(doc.components as Json)) {
-      if (kind === "schemas") (doc.components as Json).schemas = Object.fromEntries(Object.entries(value as Json).map(([name, v]) => [name, schema(v, name)]));
+      if (kind === "schemas") (doc.components as Json).schemas = Object.fromEntries(Object.entries(value as Json).map(([name, v]) => [name, schema(v, name, true)]));
       else (doc.components as Json)[kind] = other(value, "");
     }
   };
@@ -170,12 +170,13 @@ function hoistRepeatedSchemas(doc: Doc): void {
     names.set(key, name);
   }
   if (names.size === 0) return;
+  // The new components first, so that a fragment inside another is referenced from its copy too.
+  (doc.components as Json).schemas = sortedObject([...Object.entries((doc.components as Json).schemas as Json), ...[...names].map(([key, name]) => [name, JSON.parse(key)] as [string, Json])]);
   walkSchemas((schema) => {
     const [core, rest] = split(schema);
     const name = "description" in core ? names.get(JSON.stringify(core)) : undefined;
     return name ? { $ref: `#/components/schemas/${name}`, ...rest } : undefined;
   });
-  (doc.components as Json).schemas = sortedObject([...Object.entries((doc.components as Json).schemas as Json), ...[...names].map(([key, name]) => [name, JSON.parse(key)] as [string, Json])]);
 }
 
 export function hoistSharedComponents<T extends Doc>(doc: T): T {

@@ -2164,19 +2164,15 @@ export interface components {
         };
         /** @description Who to contact at the outlet; returned as null when empty. */
         Contact: {
-            /** @description Contact person or desk. */
-            name?: string | null;
+            name?: components["schemas"]["Name"];
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
         };
         /** @description When the partner works with the coordinator. */
         Cooperation: {
-            /** @description First day of the cooperation (YYYY-MM-DD). */
-            since?: components["schemas"]["Date"] | null;
-            /** @description Last day of the cooperation; empty while it is ongoing. */
-            until?: components["schemas"]["Date"] | null;
-            /** @description Whether the partner works with the coordinator on a standing basis (na stałe). Defaults to true exactly when `until` is empty. */
-            ongoing?: boolean | null;
+            since?: components["schemas"]["Since"];
+            until?: components["schemas"]["Until"];
+            ongoing?: components["schemas"]["Ongoing"];
         };
         /**
          * @example {
@@ -2319,7 +2315,7 @@ export interface components {
          * @description Host name in lower case without `www.`; derived from `website` when omitted. Unique (409).
          * @example gospodarkamorska.pl
          */
-        Domain: string | null;
+        Domain: components["schemas"]["Domain2"] | null;
         /**
          * @description Host name, stored in lower case without `www.`; unique.
          * @example gospodarkamorska.pl
