@@ -110,7 +110,7 @@ function hoistPatternSchemas(doc: Doc): void {
  * A schema written the same way in several places (a record's `id`, `version`, `createdAt` and `updatedAt`, a
  * page's `nextCursor`, the CSV, spreadsheet and iCalendar bodies of the exports) becomes a schema component,
  * named after the property or media type it describes (`Version`, `NextCursor`, `TextCsv`), and is referenced
- * where it was written. Only fragments of some length (with their description, that is what repeats) move;
+ * where it was written. Only fragments of some length with a description or an example (that is what repeats) move;
  * a fragment that differs only in a bound (an export's `maxLength`) keeps the bound next to the reference.
  */
 const MIN_FRAGMENT = 100;
@@ -154,7 +154,7 @@ function hoistRepeatedSchemas(doc: Doc): void {
   const topLevel = new Set(Object.values(schemas).map((v) => JSON.stringify(v)));
   walkSchemas((schema, hint) => {
     const [core] = split(schema);
-    if (!("description" in core)) return undefined;
+    if (!("description" in core || "example" in core)) return undefined;
     const key = JSON.stringify(core);
     if (key.length < MIN_FRAGMENT || topLevel.has(key)) return undefined;
     const seen = counts.get(key);
@@ -174,7 +174,7 @@ function hoistRepeatedSchemas(doc: Doc): void {
   (doc.components as Json).schemas = sortedObject([...Object.entries((doc.components as Json).schemas as Json), ...[...names].map(([key, name]) => [name, JSON.parse(key)] as [string, Json])]);
   walkSchemas((schema) => {
     const [core, rest] = split(schema);
-    const name = "description" in core ? names.get(JSON.stringify(core)) : undefined;
+    const name = "description" in core || "example" in core ? names.get(JSON.stringify(core)) : undefined;
     return name ? { $ref: `#/components/schemas/${name}`, ...rest } : undefined;
   });
 }

@@ -1481,10 +1481,8 @@ export interface components {
         ActivityCreate: {
             coordinatorId: components["schemas"]["CoordinatorId"];
             clusterId?: components["schemas"]["ClusterId4"];
-            /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
-            title: string;
-            /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
-            description?: string | null;
+            title: components["schemas"]["Title2"];
+            description?: components["schemas"]["Description3"];
             category: components["schemas"]["ActivityCategory"];
             status: components["schemas"]["ActivityStatus"];
             year?: components["schemas"]["Year"];
@@ -1512,10 +1510,8 @@ export interface components {
         ActivityPatch: {
             coordinatorId?: components["schemas"]["CoordinatorId"];
             clusterId?: components["schemas"]["ClusterId4"];
-            /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
-            title?: string;
-            /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
-            description?: string | null;
+            title?: components["schemas"]["Title2"];
+            description?: components["schemas"]["Description3"];
             category?: components["schemas"]["ActivityCategory"];
             status?: components["schemas"]["ActivityStatus"];
             year?: components["schemas"]["Year"];
@@ -2115,8 +2111,7 @@ export interface components {
              *     ]
              */
             sectors: string[];
-            /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
-            description?: string | null;
+            description?: components["schemas"]["Description2"];
             foundingAgreementDate?: components["schemas"]["FoundingAgreementDate"];
             /** @description The coordinator that runs the cluster. */
             coordinatorId: components["schemas"]["Uuid"];
@@ -2156,8 +2151,7 @@ export interface components {
              *     ]
              */
             sectors?: string[];
-            /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
-            description?: string | null;
+            description?: components["schemas"]["Description2"];
             foundingAgreementDate?: components["schemas"]["FoundingAgreementDate"];
             /** @description The coordinator that runs the cluster. */
             coordinatorId?: components["schemas"]["Uuid"];
@@ -2235,8 +2229,7 @@ export interface components {
          *     }
          */
         CoordinatorCreate: {
-            /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
-            name: string;
+            name: components["schemas"]["Name4"];
             /** @example ZNIK */
             shortName?: string | null;
             legalForm?: components["schemas"]["LegalForm"] | null;
@@ -2267,8 +2260,7 @@ export interface components {
          *     }
          */
         CoordinatorPatch: {
-            /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
-            name?: string;
+            name?: components["schemas"]["Name4"];
             /** @example ZNIK */
             shortName?: string | null;
             legalForm?: components["schemas"]["LegalForm"] | null;
@@ -2309,6 +2301,14 @@ export interface components {
         Date: string;
         /** Format: date-time */
         DateTime: string;
+        /** @example CRM of the regional office */
+        Description: string | null;
+        /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
+        Description2: string | null;
+        /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
+        Description3: string | null;
+        /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
+        Description4: string | null;
         /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
         DisabledReason: string | null;
         /**
@@ -2420,16 +2420,8 @@ export interface components {
             /** @description Partner organizations (at most 100), in order; each with its `organization` with `include=partners`. */
             partners: components["schemas"]["GrantApplicationPartner"][];
             submittedOn: components["schemas"]["Date"] | null;
-            requestedAmount: {
-                amount: string;
-                /** @description ISO 4217 code. */
-                currency: string;
-            } | null;
-            awardedAmount: {
-                amount: string;
-                /** @description ISO 4217 code. */
-                currency: string;
-            } | null;
+            requestedAmount: components["schemas"]["RequestedAmount"] | null;
+            awardedAmount: components["schemas"]["RequestedAmount"] | null;
             inKindSupport: string | null;
             /** @description null when nothing about the evaluation is known. */
             evaluation: components["schemas"]["GrantApplicationEvaluation"] | null;
@@ -2467,8 +2459,7 @@ export interface components {
          *     }
          */
         GrantApplicationCreate: {
-            /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
-            title: string;
+            title: components["schemas"]["Title3"];
             callName?: components["schemas"]["CallName"];
             programme?: components["schemas"]["Programme"];
             fundingBodyId?: components["schemas"]["FundingBodyId"];
@@ -2493,8 +2484,7 @@ export interface components {
                 maxScore?: components["schemas"]["MaxScore"];
                 rank?: components["schemas"]["Rank"];
                 rankOutOf?: components["schemas"]["RankOutOf"];
-                /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-                notes?: string | null;
+                notes?: components["schemas"]["Notes2"];
             } | null;
             decision?: {
                 reference?: components["schemas"]["Reference"];
@@ -2561,8 +2551,7 @@ export interface components {
          *     }
          */
         GrantApplicationPatch: {
-            /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
-            title?: string;
+            title?: components["schemas"]["Title3"];
             callName?: components["schemas"]["CallName"];
             programme?: components["schemas"]["Programme"];
             fundingBodyId?: components["schemas"]["FundingBodyId"];
@@ -2589,8 +2578,7 @@ export interface components {
                 maxScore?: components["schemas"]["MaxScore"];
                 rank?: components["schemas"]["Rank"];
                 rankOutOf?: components["schemas"]["RankOutOf"];
-                /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-                notes?: string | null;
+                notes?: components["schemas"]["Notes2"];
             } | null;
             decision?: {
                 reference?: components["schemas"]["Reference"];
@@ -2798,7 +2786,9 @@ export interface components {
          */
         MandateDate: components["schemas"]["Date"] | null;
         /** @description The most points the call allowed. */
-        MaxScore: (string | number) | null;
+        MaxScore: components["schemas"]["MaxScore2"] | null;
+        /** @example 100 */
+        MaxScore2: string | number;
         /**
          * @description Kind of outlet: portal (internet portal), press, radio, tv, other.
          * @enum {string}
@@ -2864,14 +2854,12 @@ export interface components {
         MediaPartnerCreate: {
             coordinatorId?: components["schemas"]["CoordinatorId3"];
             name: components["schemas"]["Name3"];
-            /** @example https://gospodarkamorska.pl */
-            website?: string | null;
+            website?: components["schemas"]["Website"];
             domain?: components["schemas"]["Domain"];
             kind: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes3"];
         };
         /** @description Media partners that took part in the activity (e.g. the portals that promoted it), at most 100. PATCH replaces the whole list. */
         MediaPartnerIds: components["schemas"]["Uuid"][];
@@ -2888,14 +2876,12 @@ export interface components {
         MediaPartnerPatch: {
             coordinatorId?: components["schemas"]["CoordinatorId3"];
             name?: components["schemas"]["Name3"];
-            /** @example https://gospodarkamorska.pl */
-            website?: string | null;
+            website?: components["schemas"]["Website"];
             domain?: components["schemas"]["Domain"];
             kind?: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes3"];
         };
         /**
          * @example {
@@ -2934,13 +2920,11 @@ export interface components {
          *     }
          */
         MediaPublicationCreate: {
-            /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
-            title: string;
+            title: components["schemas"]["Title"];
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes4"];
         };
         MediaPublicationPage: {
             data: components["schemas"]["MediaPublication"][];
@@ -2953,13 +2937,11 @@ export interface components {
          *     }
          */
         MediaPublicationPatch: {
-            /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
-            title?: string;
+            title?: components["schemas"]["Title"];
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes4"];
         };
         /**
          * @example {
@@ -3070,8 +3052,7 @@ export interface components {
              *     ]
              */
             agenda: string[];
-            /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
-            outcomes?: string | null;
+            outcomes?: components["schemas"]["Outcomes"];
         };
         /**
          * @description What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.
@@ -3122,8 +3103,7 @@ export interface components {
             personName?: components["schemas"]["PersonName"];
             role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
-            /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes5"];
         };
         MeetingParticipantPage: {
             data: components["schemas"]["MeetingParticipant"][];
@@ -3139,8 +3119,7 @@ export interface components {
             personName?: components["schemas"]["PersonName"];
             role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
-            /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes5"];
         };
         /**
          * @description Changing `startsAt` or `timeZone` without sending `date` re-derives the date from `startsAt`.
@@ -3163,8 +3142,7 @@ export interface components {
             status?: components["schemas"]["MeetingStatus"];
             venue?: components["schemas"]["MeetingVenue"] | null;
             agenda?: string[] | null;
-            /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
-            outcomes?: string | null;
+            outcomes?: components["schemas"]["Outcomes"];
         };
         /**
          * @description `scheduled`, or `cancelled`: a cancelled meeting stays in the records, and calendars show it as cancelled (STATUS:CANCELLED).
@@ -3232,8 +3210,7 @@ export interface components {
             role: components["schemas"]["MembershipRole"];
             joinedOn?: components["schemas"]["JoinedOn"];
             leftOn?: components["schemas"]["LeftOn"];
-            /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes"];
         };
         MembershipPage: {
             data: components["schemas"]["Membership"][];
@@ -3249,8 +3226,7 @@ export interface components {
             role?: components["schemas"]["MembershipRole"];
             joinedOn?: components["schemas"]["JoinedOn"];
             leftOn?: components["schemas"]["LeftOn"];
-            /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes"];
         };
         /**
          * @description The organization's role in the cluster: founder, member, partner or observer.
@@ -3296,6 +3272,8 @@ export interface components {
          * @example gospodarkamorska.pl
          */
         Name3: string;
+        /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
+        Name4: string;
         /** @description Pass as `cursor` to get the next page; null on the last page. */
         NextCursor: string | null;
         /**
@@ -3303,6 +3281,16 @@ export interface components {
          * @example 1234563218
          */
         Nip: string;
+        /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
+        Notes: string | null;
+        /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
+        Notes2: string | null;
+        /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
+        Notes3: string | null;
+        /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
+        Notes4: string | null;
+        /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
+        Notes5: string | null;
         /**
          * Format: date-time
          * @description When the change was written (UTC).
@@ -3387,8 +3375,7 @@ export interface components {
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
-            description?: string | null;
+            description?: components["schemas"]["Description4"];
         };
         /** @description The organization the participant represents (or is). */
         OrganizationId: components["schemas"]["Uuid"] | null;
@@ -3426,9 +3413,10 @@ export interface components {
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
-            description?: string | null;
+            description?: components["schemas"]["Description4"];
         };
+        /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
+        Outcomes: string | null;
         /**
          * @description The person, when known by name.
          * @example Jan Kowalski
@@ -3529,6 +3517,17 @@ export interface components {
          * @example 123456785
          */
         Regon: string;
+        /**
+         * @example {
+         *       "amount": "125000.00",
+         *       "currency": "PLN"
+         *     }
+         */
+        RequestedAmount: {
+            amount: string;
+            /** @description ISO 4217 code. */
+            currency: string;
+        };
         /** @description When the key was revoked; null: not revoked. */
         RevokedAt: string | null;
         /**
@@ -3548,7 +3547,9 @@ export interface components {
          */
         Role3: "reader" | "editor" | "admin";
         /** @description Points awarded, a decimal string such as "99.5". */
-        Score: (string | number) | null;
+        Score: components["schemas"]["Score2"] | null;
+        /** @example 99.5 */
+        Score2: string | number;
         /**
          * @description Place in the series: 1 for the first strategy meeting.
          * @example 1
@@ -3589,6 +3590,12 @@ export interface components {
          * @example Europe/Warsaw
          */
         TimeZone: string;
+        /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
+        Title: string;
+        /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
+        Title2: string;
+        /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
+        Title3: string;
         /** @description 422 `too_many_rows`: how many records matched, and the most one answer holds. */
         TooManyRowsProblem: components["schemas"]["Problem"] & {
             matched?: components["schemas"]["Count"];
@@ -3711,8 +3718,7 @@ export interface components {
         WebhookCreate: {
             url: components["schemas"]["Url2"];
             eventTypes: components["schemas"]["EventTypes"];
-            /** @example CRM of the regional office */
-            description?: string | null;
+            description?: components["schemas"]["Description"];
             /**
              * @description Disabled subscriptions receive nothing. Enabling one clears `disabledReason`.
              * @default true
@@ -3780,8 +3786,7 @@ export interface components {
         WebhookPatch: {
             url?: components["schemas"]["Url2"];
             eventTypes?: components["schemas"]["EventTypes"];
-            /** @example CRM of the regional office */
-            description?: string | null;
+            description?: components["schemas"]["Description"];
             enabled?: boolean;
         };
         WebhookSecretRotation: {
@@ -3791,6 +3796,8 @@ export interface components {
              */
             overlapSeconds?: number;
         };
+        /** @example https://gospodarkamorska.pl */
+        Website: string | null;
         /**
          * Format: binary
          * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
