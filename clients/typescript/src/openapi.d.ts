@@ -5284,7 +5284,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5559,7 +5559,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5839,7 +5839,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
+            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6350,7 +6350,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
+            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6625,7 +6625,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6910,7 +6910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
+            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7189,7 +7189,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7541,7 +7541,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
+            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7816,7 +7816,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8195,7 +8195,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8468,7 +8468,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of activities; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of activities; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9474,7 +9474,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
