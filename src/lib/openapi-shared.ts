@@ -179,15 +179,8 @@ function hoistRepeatedSchemas(doc: Doc): void {
   });
 }
 
-/** `required: false` is what a parameter outside the path is without it (OpenAPI 3.1, Parameter Object): not written. */
-function dropDefaultRequired(doc: Doc): void {
-  const parameters = [...[...eachOperation(doc)].flatMap((operation) => operation.parameters ?? []), ...Object.values(((doc.components as Json | undefined)?.parameters ?? {}) as Record<string, Json>)];
-  for (const parameter of parameters) if (parameter.required === false && parameter.in !== "path") delete parameter.required;
-}
-
 export function hoistSharedComponents<T extends Doc>(doc: T): T {
   hoistPatternSchemas(doc);
-  dropDefaultRequired(doc);
   hoistRepeatedSchemas(doc);
   // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
   const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));
