@@ -106,8 +106,82 @@ function hoistPatternSchemas(doc: Doc): void {
   for (const [kind, value] of Object.entries(components as Json)) if (kind !== "schemas") (doc.components as Json)[kind] = visit(value);
 }
 
+/**
+ * A schema written the same way in several places (a record's `id`, `version`, `createdAt` and `updatedAt`, a
+ * page's `nextCursor`, the CSV, spreadsheet and iCalendar bodies of the exports) becomes a schema component,
+ * named after the property or media type it describes (`Version`, `NextCursor`, `TextCsv`), and is referenced
+ * where it was written. Only fragments of some length with a description or an example (that is what repeats) move;
+ * a fragment that differs only in a bound (an export's `maxLength`) keeps the bound next to the reference.
+ */
+const MIN_FRAGMENT = 100;
+const SIBLING_KEYS: string[] = [];
+const MEDIA_NAMES: Record<string, string> = { "text/csv": "Csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Xlsx", "text/calendar": "ICalendar" };
+function hoistRepeatedSchemas(doc: Doc): void {
+  const schemas = ((doc.components ??= {}).schemas ??= {}) as Json;
+  const split = (schema: Json): [core: Json, rest: Json] => {
+    if (typeof schema.description !== "string") return [schema, {}];
+    const rest = Object.fromEntries(SIBLING_KEYS.filter((key) => key in schema).map((key) => [key, schema[key]]));
+    return [Object.fromEntries(Object.entries(schema).filter(([key]) => !(key in rest))), rest];
+  };
+  // Walks every schema position (not examples, defaults or enums) and calls `each` with the schema and its name hint.
+  const walkSchemas = (each: (schema: Json, hint: string) => Json | undefined) => {
+    const schema = (node: unknown, hint: string, top = false): unknown => {
+      if (!node || typeof node !== "object" || Array.isArray(node)) return node;
+      const replaced = top ? undefined : each(node as Json, hint);
+      if (replaced) return replaced;
+      const object = node as Json;
+      const out: Json = {};
+      for (const [key, value] of Object.entries(object)) {
+        if (key === "properties" && value && typeof value === "object") out[key] = Object.fromEntries(Object.entries(value).map(([name, v]) => [name, schema(v, name)]));
+        else if (key === "items" || key === "additionalProperties" || key === "not") out[key] = schema(value, `${hint}Item`);
+        else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) out[key] = value.map((v) => schema(v, hint));
+        else out[key] = value;
+      }
+      return out;
+    };
+    const other = (node: unknown, hint: string): unknown => {
+      if (Array.isArray(node)) return node.map((v) => other(v, hint));
+      if (!node || typeof node !== "object") return node;
+      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "schema" ? schema(value, hint) : DATA_KEYS.has(key) ? value : other(value, key)]));
+    };
+    doc.paths = other(doc.paths, "") as Doc["paths"];
+    for (const [kind, value] of Object.entries(doc.components as Json)) {
+      if (kind === "schemas") (doc.components as Json).schemas = Object.fromEntries(Object.entries(value as Json).map(([name, v]) => [name, schema(v, name, true)]));
+      else (doc.components as Json)[kind] = other(value, "");
+    }
+  };
+  const counts = new Map<string, { count: number; hint: string }>();
+  const topLevel = new Set(Object.values(schemas).map((v) => JSON.stringify(v)));
+  walkSchemas((schema, hint) => {
+    const [core] = split(schema);
+    if (!("description" in core || "example" in core)) return undefined;
+    const key = JSON.stringify(core);
+    if (key.length < MIN_FRAGMENT || topLevel.has(key)) return undefined;
+    const seen = counts.get(key);
+    counts.set(key, { count: (seen?.count ?? 0) + 1, hint: seen?.hint ?? hint });
+    return undefined;
+  });
+  const names = new Map<string, string>();
+  const sorted = [...counts].filter(([, { count }]) => count > 1).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [key, { hint }] of sorted) {
+    const base = MEDIA_NAMES[hint] ?? (pascal(hint) || "Shared");
+    let name = base;
+    for (let n = 2; name in schemas || [...names.values()].includes(name); n++) name = `${base}${n}`;
+    names.set(key, name);
+  }
+  if (names.size === 0) return;
+  // The new components first, so that a fragment inside another is referenced from its copy too.
+  (doc.components as Json).schemas = sortedObject([...Object.entries((doc.components as Json).schemas as Json), ...[...names].map(([key, name]) => [name, JSON.parse(key)] as [string, Json])]);
+  walkSchemas((schema) => {
+    const [core, rest] = split(schema);
+    const name = "description" in core || "example" in core ? names.get(JSON.stringify(core)) : undefined;
+    return name ? { $ref: `#/components/schemas/${name}`, ...rest } : undefined;
+  });
+}
+
 export function hoistSharedComponents<T extends Doc>(doc: T): T {
   hoistPatternSchemas(doc);
+  hoistRepeatedSchemas(doc);
   // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
   const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));
   const responseNames = nameShared(doc, (operation) =>

@@ -6,7 +6,7 @@ import compress from "@fastify/compress";
 import etag from "@fastify/etag";
 import scalar from "@scalar/fastify-api-reference";
 import zlib from "node:zlib";
-import { stringify as stringifyYaml } from "yaml";
+import { Document, isMap, isScalar, isSeq } from "yaml";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import packageJson from "../../package.json" with { type: "json" };
 import { tidySchemaComponents } from "../lib/openapi-components.ts";
@@ -134,6 +134,31 @@ const REFERENCE_PAGE = `<!doctype html>
 // withDefaultFonts: false — Scalar would otherwise load its fonts from its CDN; the system fonts do.
 const REFERENCE_INIT = `Scalar.createApiReference("#app", ${JSON.stringify({ url: "/openapi.json", withDefaultFonts: false, hideClientButton: false })});\n`;
 
+const YAML_OPTIONS = { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false, flowCollectionPadding: false } as const;
+/** The longest map written on one line (`{$ref: "#/components/responses/NotFound"}`, `{type: string, maxLength: 200}`). */
+const FLOW_WIDTH = 100;
+
+/**
+ * No line folding and no YAML aliases: every line of the committed file reads on its own in a diff. A small map of
+ * plain values (a reference, a short schema) is written on one line, in flow style, as it would be by hand.
+ */
+function toYaml(doc: unknown): string {
+  const yaml = new Document(doc, YAML_OPTIONS);
+  // Bottom up: a collection goes on one line when all it holds already does and the line stays short.
+  const oneLine = (node: unknown): boolean => {
+    if (isScalar(node)) return true;
+    if (!isMap(node) && !isSeq(node)) return false;
+    const children = isMap(node) ? node.items.map((pair) => pair.value) : node.items;
+    const all = children.map(oneLine).every(Boolean);
+    if (!all || children.length === 0) return false;
+    node.flow = true;
+    if (new Document(node, YAML_OPTIONS).toString(YAML_OPTIONS).length > FLOW_WIDTH) node.flow = false;
+    return node.flow;
+  };
+  oneLine(yaml.contents);
+  return yaml.toString(YAML_OPTIONS);
+}
+
 const documents = new WeakMap<FastifyInstance, { json: string; yaml: string }>();
 
 /** The document as served and committed, serialized once per app (it cannot change while the app runs). */
@@ -141,8 +166,7 @@ export function openApiDocuments(app: FastifyInstance): { json: string; yaml: st
   let cached = documents.get(app);
   if (!cached) {
     const doc = app.swagger();
-    // No line folding and no YAML aliases: every line of the committed file reads on its own in a diff.
-    cached = { json: JSON.stringify(doc), yaml: stringifyYaml(doc, { lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false }) };
+    cached = { json: JSON.stringify(doc), yaml: toYaml(doc) };
     documents.set(app, cached);
   }
   return cached;

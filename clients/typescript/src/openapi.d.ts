@@ -1426,8 +1426,7 @@ export interface components {
          *     }
          */
         Activity: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             coordinatorId: components["schemas"]["Uuid"];
             clusterId: components["schemas"]["Uuid"] | null;
             title: string;
@@ -1458,21 +1457,9 @@ export interface components {
             grantApplications?: components["schemas"]["GrantApplication"][];
             /** @description Present with `include=publications`: media publications about the activity, as `publicationIds`: at most 100, the first by id (creation order); GET /v1/media-partners/{mediaPartnerId}/publications?activityId={id} pages through each media partner's. */
             publications?: components["schemas"]["MediaPublication"][];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @description What kind of work the activity is.
@@ -1492,35 +1479,27 @@ export interface components {
          *     }
          */
         ActivityCreate: {
-            /** @description The coordinator whose log the activity belongs to. */
-            coordinatorId: components["schemas"]["Uuid"];
-            /** @description The cluster the work was for. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
-            title: string;
-            /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
-            description?: string | null;
+            coordinatorId: components["schemas"]["CoordinatorId"];
+            clusterId?: components["schemas"]["ClusterId4"];
+            title: components["schemas"]["Title2"];
+            description?: components["schemas"]["Description3"];
             category: components["schemas"]["ActivityCategory"];
             status: components["schemas"]["ActivityStatus"];
-            /**
-             * @description The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.
-             * @example 2013
-             */
-            year?: number | null;
+            year?: components["schemas"]["Year"];
             /** @example 2013-05-10 */
             startDate?: components["schemas"]["Date"] | null;
-            /**
-             * @description Not before `startDate`.
-             * @example 2013-09-20
-             */
-            endDate?: components["schemas"]["Date"] | null;
-            /** @description Media partners that took part in the activity (e.g. the portals that promoted it), at most 100. PATCH replaces the whole list. */
-            mediaPartnerIds?: components["schemas"]["Uuid"][];
+            endDate?: components["schemas"]["EndDate"];
+            mediaPartnerIds?: components["schemas"]["MediaPartnerIds"];
         };
+        /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
+        ActivityId: components["schemas"]["Uuid"] | null;
+        /** @description The activity the publication covers; must exist (422 otherwise). */
+        ActivityId2: components["schemas"]["Uuid"] | null;
+        /** @description The activity-log entry the application belongs to. */
+        ActivityId3: components["schemas"]["Uuid"] | null;
         ActivityPage: {
             data: components["schemas"]["Activity"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -1529,29 +1508,17 @@ export interface components {
          *     }
          */
         ActivityPatch: {
-            /** @description The coordinator whose log the activity belongs to. */
-            coordinatorId?: components["schemas"]["Uuid"];
-            /** @description The cluster the work was for. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
-            title?: string;
-            /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
-            description?: string | null;
+            coordinatorId?: components["schemas"]["CoordinatorId"];
+            clusterId?: components["schemas"]["ClusterId4"];
+            title?: components["schemas"]["Title2"];
+            description?: components["schemas"]["Description3"];
             category?: components["schemas"]["ActivityCategory"];
             status?: components["schemas"]["ActivityStatus"];
-            /**
-             * @description The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.
-             * @example 2013
-             */
-            year?: number | null;
+            year?: components["schemas"]["Year"];
             /** @example 2013-05-10 */
             startDate?: components["schemas"]["Date"] | null;
-            /**
-             * @description Not before `startDate`.
-             * @example 2013-09-20
-             */
-            endDate?: components["schemas"]["Date"] | null;
-            mediaPartnerIds?: components["schemas"]["Uuid"][] | null;
+            endDate?: components["schemas"]["EndDate"];
+            mediaPartnerIds?: components["schemas"]["MediaPartnerIds"] | null;
         };
         /**
          * @example completed
@@ -1817,39 +1784,17 @@ export interface components {
          *     }
          */
         ApiKey: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
-            /** @description The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret. */
-            prefix: string;
-            /**
-             * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
-             * @enum {string}
-             */
-            role: "reader" | "editor" | "admin";
-            /** @description When the key stops working; null: never. */
-            expiresAt: string | null;
-            /** @description When the key was revoked; null: not revoked. */
-            revokedAt: string | null;
-            /** @description Last successful authentication, to the minute (updated at most once a minute); null: never used. */
-            lastUsedAt: string | null;
-            /** @description The API key that created this one; null when created by `npm run keys:create` or at first start. */
-            createdByKeyId: components["schemas"]["Uuid"] | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            prefix: components["schemas"]["Prefix"];
+            role: components["schemas"]["Role3"];
+            expiresAt: components["schemas"]["ExpiresAt"];
+            revokedAt: components["schemas"]["RevokedAt"];
+            lastUsedAt: components["schemas"]["LastUsedAt"];
+            createdByKeyId: components["schemas"]["CreatedByKeyId"];
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -1864,11 +1809,7 @@ export interface components {
              * @example raporty miesięczne (odczyt)
              */
             name: string;
-            /**
-             * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
-             * @enum {string}
-             */
-            role: "reader" | "editor" | "admin";
+            role: components["schemas"]["Role3"];
             /**
              * @description When the key stops working (RFC 3339 with offset, in the future); omitted or null: never.
              * @example 2030-01-01T00:00:00+01:00
@@ -1892,47 +1833,26 @@ export interface components {
          *     }
          */
         ApiKeyCreated: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
-            /** @description The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret. */
-            prefix: string;
-            /**
-             * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
-             * @enum {string}
-             */
-            role: "reader" | "editor" | "admin";
-            /** @description When the key stops working; null: never. */
-            expiresAt: string | null;
-            /** @description When the key was revoked; null: not revoked. */
-            revokedAt: string | null;
-            /** @description Last successful authentication, to the minute (updated at most once a minute); null: never used. */
-            lastUsedAt: string | null;
-            /** @description The API key that created this one; null when created by `npm run keys:create` or at first start. */
-            createdByKeyId: components["schemas"]["Uuid"] | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            prefix: components["schemas"]["Prefix"];
+            role: components["schemas"]["Role3"];
+            expiresAt: components["schemas"]["ExpiresAt"];
+            revokedAt: components["schemas"]["RevokedAt"];
+            lastUsedAt: components["schemas"]["LastUsedAt"];
+            createdByKeyId: components["schemas"]["CreatedByKeyId"];
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
             /** @description The API key: send it as `Authorization: Bearer <key>`. Shown only in this response; only a hash of it is stored. */
             key: string;
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKey"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
+        /** @description The coordinator that applied (422 if it does not exist). */
+        ApplicantId: components["schemas"]["Uuid"];
         /**
          * @description What happened: `create`, `update` (PATCH), `delete`, `transition` (a grant application's status change), `revoke` (an API key).
          * @example update
@@ -1965,13 +1885,8 @@ export interface components {
          *     }
          */
         AuditEvent: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
-            /**
-             * Format: date-time
-             * @description When the change was written (UTC).
-             */
-            occurredAt: string;
+            id: components["schemas"]["Id"];
+            occurredAt: components["schemas"]["OccurredAt"];
             /** @description The API key that made the change; null for changes made outside a request (seeding, scripts). */
             keyId: components["schemas"]["Uuid"] | null;
             /** @description That key's name at the time. */
@@ -1996,8 +1911,7 @@ export interface components {
         };
         AuditEventPage: {
             data: components["schemas"]["AuditEvent"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @description The collection of the changed record; sub-resources are named with their parent (`meeting-participants`, `media-publications`).
@@ -2005,6 +1919,11 @@ export interface components {
          * @enum {string}
          */
         AuditResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "calendar-feeds" | "webhooks" | "api-keys";
+        /**
+         * @description Who decided.
+         * @example Zarząd Województwa Pomorskiego
+         */
+        Body: string | null;
         /**
          * @description A calendar link's settings. Its token is shown once, when it is created; deleting the feed revokes the link.
          * @example {
@@ -2018,26 +1937,13 @@ export interface components {
          *     }
          */
         CalendarFeed: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
             clusterId: components["schemas"]["Uuid"] | null;
             coordinatorId: components["schemas"]["Uuid"] | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -2046,15 +1952,9 @@ export interface components {
          *     }
          */
         CalendarFeedCreate: {
-            /**
-             * @description The calendar's name in calendar apps (X-WR-CALNAME).
-             * @example Spotkania Klastra LTPP
-             */
-            name: string;
-            /** @description Only the meetings of this cluster's activities. Default: every cluster. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @description Only the meetings of this coordinator's activities. Default: every coordinator. */
-            coordinatorId?: components["schemas"]["Uuid"] | null;
+            name: components["schemas"]["Name2"];
+            clusterId?: components["schemas"]["ClusterId2"];
+            coordinatorId?: components["schemas"]["CoordinatorId2"];
         };
         /**
          * @example {
@@ -2070,26 +1970,13 @@ export interface components {
          *     }
          */
         CalendarFeedCreated: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
             clusterId: components["schemas"]["Uuid"] | null;
             coordinatorId: components["schemas"]["Uuid"] | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
             /** @description The link's token: shown only now, stored only as a hash. It opens this calendar and nothing else. */
             token: string;
             /** @description The link to subscribe to (`/v1/calendar-feeds/{token}.ics`): absolute when the service has a public base URL, relative otherwise. */
@@ -2097,8 +1984,7 @@ export interface components {
         };
         CalendarFeedPage: {
             data: components["schemas"]["CalendarFeed"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @description Changes what the link shows; the link itself stays.
@@ -2107,16 +1993,15 @@ export interface components {
          *     }
          */
         CalendarFeedPatch: {
-            /**
-             * @description The calendar's name in calendar apps (X-WR-CALNAME).
-             * @example Spotkania Klastra LTPP
-             */
-            name?: string;
-            /** @description Only the meetings of this cluster's activities. Default: every cluster. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @description Only the meetings of this coordinator's activities. Default: every coordinator. */
-            coordinatorId?: components["schemas"]["Uuid"] | null;
+            name?: components["schemas"]["Name2"];
+            clusterId?: components["schemas"]["ClusterId2"];
+            coordinatorId?: components["schemas"]["CoordinatorId2"];
         };
+        /**
+         * @description The call or competition applied to.
+         * @example Strategia dla klastra
+         */
+        CallName: string | null;
         /**
          * @description One committed change: which record, what happened to it and its version. Read the record at `url` for its state.
          * @example {
@@ -2133,11 +2018,7 @@ export interface components {
         ChangeEvent: {
             /** @description The event's position in the feed: strictly increasing in feed order (changes of one record in the order they happened). */
             sequence: string;
-            /**
-             * Format: date-time
-             * @description When the change was written (UTC).
-             */
-            occurredAt: string;
+            occurredAt: components["schemas"]["OccurredAt"];
             action: components["schemas"]["AuditAction"];
             resourceType: components["schemas"]["ChangeResourceType"];
             /** @description The changed record's id. */
@@ -2188,8 +2069,7 @@ export interface components {
          *     }
          */
         Cluster: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
             shortName: string | null;
             /** @description Industry sectors, in the cluster's own words: at most 30, each at most 100 characters. */
@@ -2200,21 +2080,9 @@ export interface components {
             coordinatorId: components["schemas"]["Uuid"];
             /** @description Present with `include=coordinator`. */
             coordinator?: components["schemas"]["Coordinator"];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -2232,11 +2100,7 @@ export interface components {
         ClusterCreate: {
             /** @example Klaster LTPP */
             name: string;
-            /**
-             * @description Unique short name.
-             * @example LTPP
-             */
-            shortName?: string | null;
+            shortName?: components["schemas"]["ShortName"];
             /**
              * @description Industry sectors, in the cluster's own words: at most 30, each at most 100 characters.
              * @default []
@@ -2247,20 +2111,22 @@ export interface components {
              *     ]
              */
             sectors: string[];
-            /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
-            description?: string | null;
-            /**
-             * @description Date of the cluster agreement (porozumienie klastra).
-             * @example 2012-06-01
-             */
-            foundingAgreementDate?: components["schemas"]["Date"] | null;
+            description?: components["schemas"]["Description2"];
+            foundingAgreementDate?: components["schemas"]["FoundingAgreementDate"];
             /** @description The coordinator that runs the cluster. */
             coordinatorId: components["schemas"]["Uuid"];
         };
+        /** @description The cluster the organization belongs to (one membership per organization and cluster). */
+        ClusterId: components["schemas"]["Uuid"];
+        /** @description Only the meetings of this cluster's activities. Default: every cluster. */
+        ClusterId2: components["schemas"]["Uuid"] | null;
+        /** @description The cluster the application is for. */
+        ClusterId3: components["schemas"]["Uuid"] | null;
+        /** @description The cluster the work was for. */
+        ClusterId4: components["schemas"]["Uuid"] | null;
         ClusterPage: {
             data: components["schemas"]["Cluster"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -2275,11 +2141,7 @@ export interface components {
         ClusterPatch: {
             /** @example Klaster LTPP */
             name?: string;
-            /**
-             * @description Unique short name.
-             * @example LTPP
-             */
-            shortName?: string | null;
+            shortName?: components["schemas"]["ShortName"];
             /**
              * @description Industry sectors, in the cluster's own words: at most 30, each at most 100 characters.
              * @example [
@@ -2289,15 +2151,22 @@ export interface components {
              *     ]
              */
             sectors?: string[];
-            /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
-            description?: string | null;
-            /**
-             * @description Date of the cluster agreement (porozumienie klastra).
-             * @example 2012-06-01
-             */
-            foundingAgreementDate?: components["schemas"]["Date"] | null;
+            description?: components["schemas"]["Description2"];
+            foundingAgreementDate?: components["schemas"]["FoundingAgreementDate"];
             /** @description The coordinator that runs the cluster. */
             coordinatorId?: components["schemas"]["Uuid"];
+        };
+        /** @description Who to contact at the outlet; returned as null when empty. */
+        Contact: {
+            name?: components["schemas"]["Name"];
+            email?: components["schemas"]["Email"] | null;
+            phone?: string | null;
+        };
+        /** @description When the partner works with the coordinator. */
+        Cooperation: {
+            since?: components["schemas"]["Since"];
+            until?: components["schemas"]["Until"];
+            ongoing?: components["schemas"]["Ongoing"];
         };
         /**
          * @example {
@@ -2325,8 +2194,7 @@ export interface components {
          *     }
          */
         Coordinator: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
             shortName: string | null;
             legalForm: components["schemas"]["LegalForm"] | null;
@@ -2345,21 +2213,9 @@ export interface components {
             mandateBasis: string | null;
             /** Format: date */
             mandateDate: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -2373,33 +2229,29 @@ export interface components {
          *     }
          */
         CoordinatorCreate: {
-            /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
-            name: string;
+            name: components["schemas"]["Name4"];
             /** @example ZNIK */
             shortName?: string | null;
             legalForm?: components["schemas"]["LegalForm"] | null;
-            krs?: string | null;
-            nip?: string | null;
-            regon?: string | null;
+            krs?: components["schemas"]["Krs"] | null;
+            nip?: components["schemas"]["Nip"] | null;
+            regon?: components["schemas"]["Regon"] | null;
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /**
-             * @description What gives the coordinator its role.
-             * @example Porozumienie Klastra
-             */
-            mandateBasis?: string | null;
-            /**
-             * @description Date of the mandate (YYYY-MM-DD).
-             * @example 2012-06-01
-             */
-            mandateDate?: components["schemas"]["Date"] | null;
+            mandateBasis?: components["schemas"]["MandateBasis"];
+            mandateDate?: components["schemas"]["MandateDate"];
         };
+        /** @description The coordinator whose log the activity belongs to. */
+        CoordinatorId: components["schemas"]["Uuid"];
+        /** @description Only the meetings of this coordinator's activities. Default: every coordinator. */
+        CoordinatorId2: components["schemas"]["Uuid"] | null;
+        /** @description The coordinator that works with this partner; must exist (422 otherwise). */
+        CoordinatorId3: components["schemas"]["Uuid"] | null;
         CoordinatorPage: {
             data: components["schemas"]["Coordinator"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -2408,14 +2260,13 @@ export interface components {
          *     }
          */
         CoordinatorPatch: {
-            /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
-            name?: string;
+            name?: components["schemas"]["Name4"];
             /** @example ZNIK */
             shortName?: string | null;
             legalForm?: components["schemas"]["LegalForm"] | null;
-            krs?: string | null;
-            nip?: string | null;
-            regon?: string | null;
+            krs?: components["schemas"]["Krs"] | null;
+            nip?: components["schemas"]["Nip"] | null;
+            regon?: components["schemas"]["Regon"] | null;
             address?: {
                 street?: string | null;
                 postalCode?: string | null;
@@ -2425,25 +2276,67 @@ export interface components {
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /**
-             * @description What gives the coordinator its role.
-             * @example Porozumienie Klastra
-             */
-            mandateBasis?: string | null;
-            /**
-             * @description Date of the mandate (YYYY-MM-DD).
-             * @example 2012-06-01
-             */
-            mandateDate?: components["schemas"]["Date"] | null;
+            mandateBasis?: components["schemas"]["MandateBasis"];
+            mandateDate?: components["schemas"]["MandateDate"];
         };
         /** Format: int32 */
         Count: number;
+        /**
+         * Format: date-time
+         * @description When the record was created (UTC).
+         */
+        CreatedAt: string;
+        /** @description The API key that created this one; null when created by `npm run keys:create` or at first start. */
+        CreatedByKeyId: components["schemas"]["Uuid"] | null;
+        /**
+         * Format: binary
+         * @description The file (at most 5242880 bytes and 2000 rows under a header row): `text/csv` in UTF-8 or Windows-1250 (told apart by the bytes, or by `charset=`), comma- or semicolon-separated; or an XLSX workbook (its first sheet; no macros). Headers are the columns of the record type's export, by key or by their English or Polish header; unknown columns are ignored.
+         */
+        Csv: string;
+        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
+        Csv2: string;
+        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
+        Csv3: string;
         /** Format: date */
         Date: string;
         /** Format: date-time */
         DateTime: string;
+        /** @example CRM of the regional office */
+        Description: string | null;
+        /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
+        Description2: string | null;
+        /** @example Trzy spotkania strategiczne: 10 maja, 19 czerwca i 20 września 2013; analiza PEST, warsztat symulacyjny, propozycje projektów. */
+        Description3: string | null;
+        /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
+        Description4: string | null;
+        /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
+        DisabledReason: string | null;
+        /**
+         * @description Host name in lower case without `www.`; derived from `website` when omitted. Unique (409).
+         * @example gospodarkamorska.pl
+         */
+        Domain: components["schemas"]["Domain2"] | null;
+        /**
+         * @description Host name, stored in lower case without `www.`; unique.
+         * @example gospodarkamorska.pl
+         */
+        Domain2: string;
         /** Format: email */
         Email: string;
+        /**
+         * @description Not before `startDate`.
+         * @example 2013-09-20
+         */
+        EndDate: components["schemas"]["Date"] | null;
+        /**
+         * @description End, after `startsAt` (which it requires).
+         * @example 2013-05-10T14:00:00+02:00
+         */
+        EndsAt: components["schemas"]["DateTime"] | null;
+        /** @description The events to send; `*` for all. */
+        EventTypes: components["schemas"]["WebhookEventType"][];
+        /** @description When the key stops working; null: never. */
+        ExpiresAt: string | null;
         FieldError: {
             /**
              * @description JSON Pointer to the offending field.
@@ -2462,6 +2355,13 @@ export interface components {
             /** @enum {string} */
             role?: "reader" | "editor" | "admin";
         };
+        /**
+         * @description Date of the cluster agreement (porozumienie klastra).
+         * @example 2012-06-01
+         */
+        FoundingAgreementDate: components["schemas"]["Date"] | null;
+        /** @description The organization that funds or organises the call (422 if it does not exist). */
+        FundingBodyId: components["schemas"]["Uuid"] | null;
         /**
          * @example {
          *       "id": "0193b2a6-0a11-7d42-8b3c-2e5f6a7b8c9d",
@@ -2501,8 +2401,7 @@ export interface components {
          *     }
          */
         GrantApplication: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             title: string;
             callName: string | null;
             programme: string | null;
@@ -2521,16 +2420,8 @@ export interface components {
             /** @description Partner organizations (at most 100), in order; each with its `organization` with `include=partners`. */
             partners: components["schemas"]["GrantApplicationPartner"][];
             submittedOn: components["schemas"]["Date"] | null;
-            requestedAmount: {
-                amount: string;
-                /** @description ISO 4217 code. */
-                currency: string;
-            } | null;
-            awardedAmount: {
-                amount: string;
-                /** @description ISO 4217 code. */
-                currency: string;
-            } | null;
+            requestedAmount: components["schemas"]["RequestedAmount"] | null;
+            awardedAmount: components["schemas"]["RequestedAmount"] | null;
             inKindSupport: string | null;
             /** @description null when nothing about the evaluation is known. */
             evaluation: components["schemas"]["GrantApplicationEvaluation"] | null;
@@ -2541,21 +2432,9 @@ export interface components {
             statusChangedOn: components["schemas"]["Date"] | null;
             /** @description The statuses POST …/transitions accepts now. */
             allowedTransitions: components["schemas"]["GrantApplicationStatus"][];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @description `status` is not set here: every application starts as `draft` and moves through POST …/transitions.
@@ -2580,23 +2459,13 @@ export interface components {
          *     }
          */
         GrantApplicationCreate: {
-            /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
-            title: string;
-            /**
-             * @description The call or competition applied to.
-             * @example Strategia dla klastra
-             */
-            callName?: string | null;
-            /** @description The funding programme the call belongs to. */
-            programme?: string | null;
-            /** @description The organization that funds or organises the call (422 if it does not exist). */
-            fundingBodyId?: components["schemas"]["Uuid"] | null;
-            /** @description The coordinator that applied (422 if it does not exist). */
-            applicantId: components["schemas"]["Uuid"];
-            /** @description The cluster the application is for. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @description The activity-log entry the application belongs to. */
-            activityId?: components["schemas"]["Uuid"] | null;
+            title: components["schemas"]["Title3"];
+            callName?: components["schemas"]["CallName"];
+            programme?: components["schemas"]["Programme"];
+            fundingBodyId?: components["schemas"]["FundingBodyId"];
+            applicantId: components["schemas"]["ApplicantId"];
+            clusterId?: components["schemas"]["ClusterId3"];
+            activityId?: components["schemas"]["ActivityId3"];
             /**
              * @description Partner organizations (at most 100), in the order given; PATCH replaces the whole list.
              * @default []
@@ -2604,56 +2473,24 @@ export interface components {
             partners: {
                 /** @description An existing organization (422 otherwise). */
                 organizationId: components["schemas"]["Uuid"];
-                /**
-                 * @description The organization's role in the application.
-                 * @default partner
-                 * @example partner
-                 */
-                role: string;
+                role?: components["schemas"]["Role"];
             }[];
-            /**
-             * @description Filled by the `submitted` transition when empty.
-             * @example 2012-11-16
-             */
-            submittedOn?: components["schemas"]["Date"] | null;
+            submittedOn?: components["schemas"]["SubmittedOn"];
             requestedAmount?: components["schemas"]["Money"] | null;
             awardedAmount?: components["schemas"]["Money"] | null;
-            /**
-             * @description Support given in kind instead of (or besides) money.
-             * @example Dostarczenie narzędzi na tworzenie strategii klastra
-             */
-            inKindSupport?: string | null;
+            inKindSupport?: components["schemas"]["InKindSupport"];
             evaluation?: {
-                /** @description Points awarded, a decimal string such as "99.5". */
-                score?: (string | number) | null;
-                /** @description The most points the call allowed. */
-                maxScore?: (string | number) | null;
-                /**
-                 * @description Place on the ranking list (1 = first).
-                 * @example 2
-                 */
-                rank?: number | null;
-                /**
-                 * @description How many applications were ranked.
-                 * @example 12
-                 */
-                rankOutOf?: number | null;
-                /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-                notes?: string | null;
+                score?: components["schemas"]["Score"];
+                maxScore?: components["schemas"]["MaxScore"];
+                rank?: components["schemas"]["Rank"];
+                rankOutOf?: components["schemas"]["RankOutOf"];
+                notes?: components["schemas"]["Notes2"];
             } | null;
             decision?: {
-                /**
-                 * @description The decision's reference number.
-                 * @example Uchwała nr 1486/205/12
-                 */
-                reference?: string | null;
+                reference?: components["schemas"]["Reference"];
                 /** @example 2012-12-20 */
                 date?: components["schemas"]["Date"] | null;
-                /**
-                 * @description Who decided.
-                 * @example Zarząd Województwa Pomorskiego
-                 */
-                body?: string | null;
+                body?: components["schemas"]["Body"];
             } | null;
         };
         /**
@@ -2686,8 +2523,7 @@ export interface components {
         };
         GrantApplicationPage: {
             data: components["schemas"]["GrantApplication"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -2715,38 +2551,19 @@ export interface components {
          *     }
          */
         GrantApplicationPatch: {
-            /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
-            title?: string;
-            /**
-             * @description The call or competition applied to.
-             * @example Strategia dla klastra
-             */
-            callName?: string | null;
-            /** @description The funding programme the call belongs to. */
-            programme?: string | null;
-            /** @description The organization that funds or organises the call (422 if it does not exist). */
-            fundingBodyId?: components["schemas"]["Uuid"] | null;
-            /** @description The coordinator that applied (422 if it does not exist). */
-            applicantId?: components["schemas"]["Uuid"];
-            /** @description The cluster the application is for. */
-            clusterId?: components["schemas"]["Uuid"] | null;
-            /** @description The activity-log entry the application belongs to. */
-            activityId?: components["schemas"]["Uuid"] | null;
+            title?: components["schemas"]["Title3"];
+            callName?: components["schemas"]["CallName"];
+            programme?: components["schemas"]["Programme"];
+            fundingBodyId?: components["schemas"]["FundingBodyId"];
+            applicantId?: components["schemas"]["ApplicantId"];
+            clusterId?: components["schemas"]["ClusterId3"];
+            activityId?: components["schemas"]["ActivityId3"];
             partners?: {
                 /** @description An existing organization (422 otherwise). */
                 organizationId: components["schemas"]["Uuid"];
-                /**
-                 * @description The organization's role in the application.
-                 * @default partner
-                 * @example partner
-                 */
-                role: string;
+                role?: components["schemas"]["Role"];
             }[] | null;
-            /**
-             * @description Filled by the `submitted` transition when empty.
-             * @example 2012-11-16
-             */
-            submittedOn?: components["schemas"]["Date"] | null;
+            submittedOn?: components["schemas"]["SubmittedOn"];
             requestedAmount?: {
                 amount?: (string | number) | null;
                 currency?: string | null;
@@ -2755,42 +2572,19 @@ export interface components {
                 amount?: (string | number) | null;
                 currency?: string | null;
             } | null;
-            /**
-             * @description Support given in kind instead of (or besides) money.
-             * @example Dostarczenie narzędzi na tworzenie strategii klastra
-             */
-            inKindSupport?: string | null;
+            inKindSupport?: components["schemas"]["InKindSupport"];
             evaluation?: {
-                /** @description Points awarded, a decimal string such as "99.5". */
-                score?: (string | number) | null;
-                /** @description The most points the call allowed. */
-                maxScore?: (string | number) | null;
-                /**
-                 * @description Place on the ranking list (1 = first).
-                 * @example 2
-                 */
-                rank?: number | null;
-                /**
-                 * @description How many applications were ranked.
-                 * @example 12
-                 */
-                rankOutOf?: number | null;
-                /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-                notes?: string | null;
+                score?: components["schemas"]["Score"];
+                maxScore?: components["schemas"]["MaxScore"];
+                rank?: components["schemas"]["Rank"];
+                rankOutOf?: components["schemas"]["RankOutOf"];
+                notes?: components["schemas"]["Notes2"];
             } | null;
             decision?: {
-                /**
-                 * @description The decision's reference number.
-                 * @example Uchwała nr 1486/205/12
-                 */
-                reference?: string | null;
+                reference?: components["schemas"]["Reference"];
                 /** @example 2012-12-20 */
                 date?: components["schemas"]["Date"] | null;
-                /**
-                 * @description Who decided.
-                 * @example Zarząd Województwa Pomorskiego
-                 */
-                body?: string | null;
+                body?: components["schemas"]["Body"];
             } | null;
         };
         /**
@@ -2811,24 +2605,18 @@ export interface components {
          *     }
          */
         GrantApplicationStatusChange: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             /** @description null for the first entry, written when the application was created. */
             from: components["schemas"]["GrantApplicationStatus"] | null;
             to: components["schemas"]["GrantApplicationStatus"];
             /** @description The day of the change, when known. */
             on: components["schemas"]["Date"] | null;
             note: string | null;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
+            createdAt: components["schemas"]["CreatedAt"];
         };
         GrantApplicationStatusChangePage: {
             data: components["schemas"]["GrantApplicationStatusChange"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -2868,10 +2656,55 @@ export interface components {
          * @enum {string}
          */
         Helix: "business" | "science" | "government" | "other";
+        /**
+         * @description An iCalendar (RFC 5545) object, UTF-8, CRLF line endings, lines folded at 75 octets: one VEVENT per meeting, at most 1000, and the VTIMEZONE of Europe/Warsaw when an event's times are local there. The bound is in octets (10040 for the longest possible event), so it holds for characters too.
+         * @example BEGIN:VCALENDAR
+         *     VERSION:2.0
+         *     PRODID:-//Cluster Records API//EN
+         *     CALSCALE:GREGORIAN
+         *     METHOD:PUBLISH
+         *     X-WR-CALNAME:Spotkania klastra
+         *     BEGIN:VTIMEZONE
+         *     TZID:Europe/Warsaw
+         *     X-LIC-LOCATION:Europe/Warsaw
+         *     LAST-MODIFIED:20260715T220651Z
+         *     BEGIN:DAYLIGHT
+         *     TZNAME:CEST
+         *     TZOFFSETFROM:+0100
+         *     TZOFFSETTO:+0200
+         *     DTSTART:19700329T020000
+         *     RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+         *     END:DAYLIGHT
+         *     BEGIN:STANDARD
+         *     TZNAME:CET
+         *     TZOFFSETFROM:+0200
+         *     TZOFFSETTO:+0100
+         *     DTSTART:19701025T030000
+         *     RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+         *     END:STANDARD
+         *     END:VTIMEZONE
+         *     BEGIN:VEVENT
+         *     UID:0193b2a6-1c22-7e53-9c4d-3f6a7b8c9d0e@cluster-records
+         *     DTSTAMP:20261129T120000Z
+         *     LAST-MODIFIED:20261129T120000Z
+         *     SEQUENCE:1
+         *     SUMMARY:Spotkanie strategiczne nr 1: Pierwsze spotkanie strategiczne
+         *     DTSTART;TZID=Europe/Warsaw:20130510T100000
+         *     DTEND;TZID=Europe/Warsaw:20130510T140000
+         *     LOCATION:Oliwia Gate\, Gdańsk\, Oliwa
+         *     DESCRIPTION:- Metodologia tworzenia strategii\n- Potencjał Klastra\n- Anal
+         *      iza PEST\n\nPrzeprowadzona została analiza PEST\, określająca czynniki
+         *      warunkujące rozwój branży w regionie.
+         *     STATUS:CONFIRMED
+         *     END:VEVENT
+         *     END:VCALENDAR
+         */
+        ICalendar: string;
+        /** @description Time-ordered UUID (v7), assigned by the service. */
+        Id: components["schemas"]["Uuid"];
         /** @description An import and its report, row by row. */
         ImportRun: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             /** @enum {string} */
             resource: "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners";
             dryRun: boolean;
@@ -2914,19 +2747,48 @@ export interface components {
                     message: string;
                 }[];
             }[];
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
+            createdAt: components["schemas"]["CreatedAt"];
             /** Format: date-time */
             finishedAt: string | null;
         };
+        /**
+         * @description Support given in kind instead of (or besides) money.
+         * @example Dostarczenie narzędzi na tworzenie strategii klastra
+         */
+        InKindSupport: string | null;
+        /**
+         * @description When the organization joined (YYYY-MM-DD).
+         * @example 2012-06-01
+         */
+        JoinedOn: components["schemas"]["Date"] | null;
+        /**
+         * @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * @example 0000434123
+         */
+        Krs: string;
+        /** @description Last successful authentication, to the minute (updated at most once a minute); null: never used. */
+        LastUsedAt: string | null;
+        /** @description When it left (YYYY-MM-DD); not before `joinedOn`. Absent while it is a member. */
+        LeftOn: components["schemas"]["Date"] | null;
         /**
          * @description Legal form: limited_liability_company (sp. z o.o.), joint_stock_company (S.A.), simple_joint_stock_company (P.S.A.), general_partnership (sp.j.), limited_partnership (sp.k.), limited_joint_stock_partnership (S.K.A.), professional_partnership (sp.p.), sole_proprietorship, foundation, association, employers_organization, cooperative, university, public_body, other.
          * @enum {string}
          */
         LegalForm: "limited_liability_company" | "joint_stock_company" | "simple_joint_stock_company" | "general_partnership" | "limited_partnership" | "limited_joint_stock_partnership" | "professional_partnership" | "sole_proprietorship" | "foundation" | "association" | "employers_organization" | "cooperative" | "university" | "public_body" | "other";
+        /**
+         * @description What gives the coordinator its role.
+         * @example Porozumienie Klastra
+         */
+        MandateBasis: string | null;
+        /**
+         * @description Date of the mandate (YYYY-MM-DD).
+         * @example 2012-06-01
+         */
+        MandateDate: components["schemas"]["Date"] | null;
+        /** @description The most points the call allowed. */
+        MaxScore: components["schemas"]["MaxScore2"] | null;
+        /** @example 100 */
+        MaxScore2: string | number;
         /**
          * @description Kind of outlet: portal (internet portal), press, radio, tv, other.
          * @enum {string}
@@ -2953,8 +2815,7 @@ export interface components {
          *     }
          */
         MediaPartner: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             coordinatorId: components["schemas"]["Uuid"] | null;
             name: string;
             website: string | null;
@@ -2975,21 +2836,9 @@ export interface components {
             coordinator?: components["schemas"]["Coordinator"] | null;
             /** @description Present with `include=publications`: at most 100, the first by publishedOn (undated last), then id; GET /v1/media-partners/{mediaPartnerId}/publications pages through all. */
             publications?: components["schemas"]["MediaPublication"][];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3003,42 +2852,20 @@ export interface components {
          *     }
          */
         MediaPartnerCreate: {
-            /** @description The coordinator that works with this partner; must exist (422 otherwise). */
-            coordinatorId?: components["schemas"]["Uuid"] | null;
-            /**
-             * @description The outlet's name, as it is written.
-             * @example gospodarkamorska.pl
-             */
-            name: string;
-            /** @example https://gospodarkamorska.pl */
-            website?: string | null;
-            /**
-             * @description Host name in lower case without `www.`; derived from `website` when omitted. Unique (409).
-             * @example gospodarkamorska.pl
-             */
-            domain?: string | null;
+            coordinatorId?: components["schemas"]["CoordinatorId3"];
+            name: components["schemas"]["Name3"];
+            website?: components["schemas"]["Website"];
+            domain?: components["schemas"]["Domain"];
             kind: components["schemas"]["MediaKind"];
-            cooperation?: {
-                /** @description First day of the cooperation (YYYY-MM-DD). */
-                since?: components["schemas"]["Date"] | null;
-                /** @description Last day of the cooperation; empty while it is ongoing. */
-                until?: components["schemas"]["Date"] | null;
-                /** @description Whether the partner works with the coordinator on a standing basis (na stałe). Defaults to true exactly when `until` is empty. */
-                ongoing?: boolean | null;
-            } | null;
-            contact?: {
-                /** @description Contact person or desk. */
-                name?: string | null;
-                email?: components["schemas"]["Email"] | null;
-                phone?: string | null;
-            } | null;
-            /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-            notes?: string | null;
+            cooperation?: components["schemas"]["Cooperation"] | null;
+            contact?: components["schemas"]["Contact"] | null;
+            notes?: components["schemas"]["Notes3"];
         };
+        /** @description Media partners that took part in the activity (e.g. the portals that promoted it), at most 100. PATCH replaces the whole list. */
+        MediaPartnerIds: components["schemas"]["Uuid"][];
         MediaPartnerPage: {
             data: components["schemas"]["MediaPartner"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @description A domain derived from the website follows a changed website; `domain: null` derives it again. `ongoing` left at its default follows `until`: setting an end date ends the cooperation, clearing it makes the cooperation ongoing again.
@@ -3047,37 +2874,14 @@ export interface components {
          *     }
          */
         MediaPartnerPatch: {
-            /** @description The coordinator that works with this partner; must exist (422 otherwise). */
-            coordinatorId?: components["schemas"]["Uuid"] | null;
-            /**
-             * @description The outlet's name, as it is written.
-             * @example gospodarkamorska.pl
-             */
-            name?: string;
-            /** @example https://gospodarkamorska.pl */
-            website?: string | null;
-            /**
-             * @description Host name in lower case without `www.`; derived from `website` when omitted. Unique (409).
-             * @example gospodarkamorska.pl
-             */
-            domain?: string | null;
+            coordinatorId?: components["schemas"]["CoordinatorId3"];
+            name?: components["schemas"]["Name3"];
+            website?: components["schemas"]["Website"];
+            domain?: components["schemas"]["Domain"];
             kind?: components["schemas"]["MediaKind"];
-            cooperation?: {
-                /** @description First day of the cooperation (YYYY-MM-DD). */
-                since?: components["schemas"]["Date"] | null;
-                /** @description Last day of the cooperation; empty while it is ongoing. */
-                until?: components["schemas"]["Date"] | null;
-                /** @description Whether the partner works with the coordinator on a standing basis (na stałe). Defaults to true exactly when `until` is empty. */
-                ongoing?: boolean | null;
-            } | null;
-            contact?: {
-                /** @description Contact person or desk. */
-                name?: string | null;
-                email?: components["schemas"]["Email"] | null;
-                phone?: string | null;
-            } | null;
-            /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-            notes?: string | null;
+            cooperation?: components["schemas"]["Cooperation"] | null;
+            contact?: components["schemas"]["Contact"] | null;
+            notes?: components["schemas"]["Notes3"];
         };
         /**
          * @example {
@@ -3094,8 +2898,7 @@ export interface components {
          *     }
          */
         MediaPublication: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             /** @description The media partner that published it. */
             mediaPartnerId: components["schemas"]["Uuid"];
             title: string;
@@ -3105,21 +2908,9 @@ export interface components {
             /** @description Present with `include=activity` (null when the publication covers no activity). */
             activity?: components["schemas"]["Activity"] | null;
             notes: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3129,24 +2920,15 @@ export interface components {
          *     }
          */
         MediaPublicationCreate: {
-            /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
-            title: string;
-            /** @description Where the publication can be read (http or https). */
-            url?: string | null;
-            /**
-             * @description Publication date (YYYY-MM-DD).
-             * @example 2013-05-10
-             */
-            publishedOn?: components["schemas"]["Date"] | null;
-            /** @description The activity the publication covers; must exist (422 otherwise). */
-            activityId?: components["schemas"]["Uuid"] | null;
-            /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-            notes?: string | null;
+            title: components["schemas"]["Title"];
+            url?: components["schemas"]["Url"];
+            publishedOn?: components["schemas"]["PublishedOn"];
+            activityId?: components["schemas"]["ActivityId2"];
+            notes?: components["schemas"]["Notes4"];
         };
         MediaPublicationPage: {
             data: components["schemas"]["MediaPublication"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3155,19 +2937,11 @@ export interface components {
          *     }
          */
         MediaPublicationPatch: {
-            /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
-            title?: string;
-            /** @description Where the publication can be read (http or https). */
-            url?: string | null;
-            /**
-             * @description Publication date (YYYY-MM-DD).
-             * @example 2013-05-10
-             */
-            publishedOn?: components["schemas"]["Date"] | null;
-            /** @description The activity the publication covers; must exist (422 otherwise). */
-            activityId?: components["schemas"]["Uuid"] | null;
-            /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-            notes?: string | null;
+            title?: components["schemas"]["Title"];
+            url?: components["schemas"]["Url"];
+            publishedOn?: components["schemas"]["PublishedOn"];
+            activityId?: components["schemas"]["ActivityId2"];
+            notes?: components["schemas"]["Notes4"];
         };
         /**
          * @example {
@@ -3201,8 +2975,7 @@ export interface components {
          *     }
          */
         Meeting: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             activityId: components["schemas"]["Uuid"] | null;
             /** @description Present with `include=activity` (null when the meeting belongs to no activity). */
             activity?: components["schemas"]["Activity"] | null;
@@ -3226,21 +2999,9 @@ export interface components {
             outcomes: string | null;
             /** @description Present with `include=participants`: at most 100, the first by when they were added; GET /v1/meetings/{id}/participants pages through all. */
             participants?: components["schemas"]["MeetingParticipant"][];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3264,40 +3025,19 @@ export interface components {
          *     }
          */
         MeetingCreate: {
-            /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
-            activityId?: components["schemas"]["Uuid"] | null;
+            activityId?: components["schemas"]["ActivityId"];
             /** @example Pierwsze spotkanie strategiczne */
             title: string;
-            /**
-             * @description The series the meeting is part of.
-             * @example Spotkanie strategiczne
-             */
-            seriesName?: string | null;
-            /**
-             * @description Place in the series: 1 for the first strategy meeting.
-             * @example 1
-             */
-            sequenceNumber?: number | null;
+            seriesName?: components["schemas"]["SeriesName"];
+            sequenceNumber?: components["schemas"]["SequenceNumber"];
             /**
              * @description Calendar date in the meeting's time zone (YYYY-MM-DD). Required unless `startsAt` is given; then derived from it, and if both are sent they must agree.
              * @example 2013-05-10
              */
             date?: components["schemas"]["Date"];
-            /**
-             * @description Start, RFC 3339 with offset; returned in UTC.
-             * @example 2013-05-10T10:00:00+02:00
-             */
-            startsAt?: components["schemas"]["DateTime"] | null;
-            /**
-             * @description End, after `startsAt` (which it requires).
-             * @example 2013-05-10T14:00:00+02:00
-             */
-            endsAt?: components["schemas"]["DateTime"] | null;
-            /**
-             * @description IANA time zone the meeting's times and date are read in.
-             * @example Europe/Warsaw
-             */
-            timeZone?: string;
+            startsAt?: components["schemas"]["StartsAt"];
+            endsAt?: components["schemas"]["EndsAt"];
+            timeZone?: components["schemas"]["TimeZone"];
             format: components["schemas"]["MeetingFormat"];
             /** @default scheduled */
             status: components["schemas"]["MeetingStatus"];
@@ -3312,8 +3052,7 @@ export interface components {
              *     ]
              */
             agenda: string[];
-            /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
-            outcomes?: string | null;
+            outcomes?: components["schemas"]["Outcomes"];
         };
         /**
          * @description What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.
@@ -3322,8 +3061,7 @@ export interface components {
         MeetingFormat: "workshop" | "simulation_workshop" | "working_meeting" | "conference" | "other";
         MeetingPage: {
             data: components["schemas"]["Meeting"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3340,8 +3078,7 @@ export interface components {
          *     }
          */
         MeetingParticipant: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             meetingId: components["schemas"]["Uuid"];
             organizationId: components["schemas"]["Uuid"] | null;
             /** @description Present with `include=organization` (null when the participant names no organization). */
@@ -3350,21 +3087,9 @@ export interface components {
             role: string | null;
             helix: components["schemas"]["Helix"] | null;
             notes: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3374,26 +3099,15 @@ export interface components {
          *     }
          */
         MeetingParticipantCreate: {
-            /** @description The organization the participant represents (or is). */
-            organizationId?: components["schemas"]["Uuid"] | null;
-            /**
-             * @description The person, when known by name.
-             * @example Jan Kowalski
-             */
-            personName?: string | null;
-            /**
-             * @description Role at the meeting, in the meeting's words.
-             * @example moderator
-             */
-            role?: string | null;
+            organizationId?: components["schemas"]["OrganizationId"];
+            personName?: components["schemas"]["PersonName"];
+            role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
-            /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes5"];
         };
         MeetingParticipantPage: {
             data: components["schemas"]["MeetingParticipant"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3401,21 +3115,11 @@ export interface components {
          *     }
          */
         MeetingParticipantPatch: {
-            /** @description The organization the participant represents (or is). */
-            organizationId?: components["schemas"]["Uuid"] | null;
-            /**
-             * @description The person, when known by name.
-             * @example Jan Kowalski
-             */
-            personName?: string | null;
-            /**
-             * @description Role at the meeting, in the meeting's words.
-             * @example moderator
-             */
-            role?: string | null;
+            organizationId?: components["schemas"]["OrganizationId"];
+            personName?: components["schemas"]["PersonName"];
+            role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
-            /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-            notes?: string | null;
+            notes?: components["schemas"]["Notes5"];
         };
         /**
          * @description Changing `startsAt` or `timeZone` without sending `date` re-derives the date from `startsAt`.
@@ -3425,38 +3129,20 @@ export interface components {
          *     }
          */
         MeetingPatch: {
-            /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
-            activityId?: components["schemas"]["Uuid"] | null;
+            activityId?: components["schemas"]["ActivityId"];
             /** @example Pierwsze spotkanie strategiczne */
             title?: string;
-            /**
-             * @description The series the meeting is part of.
-             * @example Spotkanie strategiczne
-             */
-            seriesName?: string | null;
-            /**
-             * @description Place in the series: 1 for the first strategy meeting.
-             * @example 1
-             */
-            sequenceNumber?: number | null;
+            seriesName?: components["schemas"]["SeriesName"];
+            sequenceNumber?: components["schemas"]["SequenceNumber"];
             date?: components["schemas"]["Date"] | null;
-            /**
-             * @description Start, RFC 3339 with offset; returned in UTC.
-             * @example 2013-05-10T10:00:00+02:00
-             */
-            startsAt?: components["schemas"]["DateTime"] | null;
-            /**
-             * @description End, after `startsAt` (which it requires).
-             * @example 2013-05-10T14:00:00+02:00
-             */
-            endsAt?: components["schemas"]["DateTime"] | null;
-            timeZone?: string | null;
+            startsAt?: components["schemas"]["StartsAt"];
+            endsAt?: components["schemas"]["EndsAt"];
+            timeZone?: components["schemas"]["TimeZone"] | null;
             format?: components["schemas"]["MeetingFormat"];
             status?: components["schemas"]["MeetingStatus"];
             venue?: components["schemas"]["MeetingVenue"] | null;
             agenda?: string[] | null;
-            /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
-            outcomes?: string | null;
+            outcomes?: components["schemas"]["Outcomes"];
         };
         /**
          * @description `scheduled`, or `cancelled`: a cancelled meeting stays in the records, and calendars show it as cancelled (STATUS:CANCELLED).
@@ -3494,8 +3180,7 @@ export interface components {
          *     }
          */
         Membership: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             /** @description The member organization. */
             organizationId: components["schemas"]["Uuid"];
             /** @description Present with `include=organization`. */
@@ -3509,21 +3194,9 @@ export interface components {
             /** Format: date */
             leftOn: string | null;
             notes: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3533,23 +3206,15 @@ export interface components {
          *     }
          */
         MembershipCreate: {
-            /** @description The cluster the organization belongs to (one membership per organization and cluster). */
-            clusterId: components["schemas"]["Uuid"];
+            clusterId: components["schemas"]["ClusterId"];
             role: components["schemas"]["MembershipRole"];
-            /**
-             * @description When the organization joined (YYYY-MM-DD).
-             * @example 2012-06-01
-             */
-            joinedOn?: components["schemas"]["Date"] | null;
-            /** @description When it left (YYYY-MM-DD); not before `joinedOn`. Absent while it is a member. */
-            leftOn?: components["schemas"]["Date"] | null;
-            /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
-            notes?: string | null;
+            joinedOn?: components["schemas"]["JoinedOn"];
+            leftOn?: components["schemas"]["LeftOn"];
+            notes?: components["schemas"]["Notes"];
         };
         MembershipPage: {
             data: components["schemas"]["Membership"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3557,18 +3222,11 @@ export interface components {
          *     }
          */
         MembershipPatch: {
-            /** @description The cluster the organization belongs to (one membership per organization and cluster). */
-            clusterId?: components["schemas"]["Uuid"];
+            clusterId?: components["schemas"]["ClusterId"];
             role?: components["schemas"]["MembershipRole"];
-            /**
-             * @description When the organization joined (YYYY-MM-DD).
-             * @example 2012-06-01
-             */
-            joinedOn?: components["schemas"]["Date"] | null;
-            /** @description When it left (YYYY-MM-DD); not before `joinedOn`. Absent while it is a member. */
-            leftOn?: components["schemas"]["Date"] | null;
-            /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
-            notes?: string | null;
+            joinedOn?: components["schemas"]["JoinedOn"];
+            leftOn?: components["schemas"]["LeftOn"];
+            notes?: components["schemas"]["Notes"];
         };
         /**
          * @description The organization's role in the cluster: founder, member, partner or observer.
@@ -3602,6 +3260,44 @@ export interface components {
              */
             amount: string;
         };
+        /** @description Contact person or desk. */
+        Name: string | null;
+        /**
+         * @description The calendar's name in calendar apps (X-WR-CALNAME).
+         * @example Spotkania Klastra LTPP
+         */
+        Name2: string;
+        /**
+         * @description The outlet's name, as it is written.
+         * @example gospodarkamorska.pl
+         */
+        Name3: string;
+        /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
+        Name4: string;
+        /** @description Pass as `cursor` to get the next page; null on the last page. */
+        NextCursor: string | null;
+        /**
+         * @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * @example 1234563218
+         */
+        Nip: string;
+        /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
+        Notes: string | null;
+        /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
+        Notes2: string | null;
+        /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
+        Notes3: string | null;
+        /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
+        Notes4: string | null;
+        /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
+        Notes5: string | null;
+        /**
+         * Format: date-time
+         * @description When the change was written (UTC).
+         */
+        OccurredAt: string;
+        /** @description Whether the partner works with the coordinator on a standing basis (na stałe). Defaults to true exactly when `until` is empty. */
+        Ongoing: boolean | null;
         /**
          * @example {
          *       "id": "0193b2a6-0b21-7e52-8c3d-2f5a6b7c8d9e",
@@ -3628,8 +3324,7 @@ export interface components {
          *     }
          */
         Organization: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             name: string;
             shortName: string | null;
             kind: components["schemas"]["OrganizationKind"];
@@ -3649,21 +3344,9 @@ export interface components {
             description: string | null;
             /** @description The organization's cluster memberships, present with `include=memberships`: at most 100, the first by `joinedOn` (unknown dates last, then by id); GET /v1/organizations/{id}/memberships pages through all. */
             memberships?: components["schemas"]["Membership"][];
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         /**
          * @example {
@@ -3685,16 +3368,17 @@ export interface components {
             shortName?: string | null;
             kind: components["schemas"]["OrganizationKind"];
             legalForm?: components["schemas"]["LegalForm"] | null;
-            krs?: string | null;
-            nip?: string | null;
-            regon?: string | null;
+            krs?: components["schemas"]["Krs"] | null;
+            nip?: components["schemas"]["Nip"] | null;
+            regon?: components["schemas"]["Regon"] | null;
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
-            description?: string | null;
+            description?: components["schemas"]["Description4"];
         };
+        /** @description The organization the participant represents (or is). */
+        OrganizationId: components["schemas"]["Uuid"] | null;
         /**
          * @description What kind of body the organization is: business, science, government (the triple helix), ngo, media or other.
          * @enum {string}
@@ -3702,8 +3386,7 @@ export interface components {
         OrganizationKind: "business" | "science" | "government" | "ngo" | "media" | "other";
         OrganizationPage: {
             data: components["schemas"]["Organization"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3718,9 +3401,9 @@ export interface components {
             shortName?: string | null;
             kind?: components["schemas"]["OrganizationKind"];
             legalForm?: components["schemas"]["LegalForm"] | null;
-            krs?: string | null;
-            nip?: string | null;
-            regon?: string | null;
+            krs?: components["schemas"]["Krs"] | null;
+            nip?: components["schemas"]["Nip"] | null;
+            regon?: components["schemas"]["Regon"] | null;
             address?: {
                 street?: string | null;
                 postalCode?: string | null;
@@ -3730,9 +3413,19 @@ export interface components {
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
             phone?: string | null;
-            /** @example Współpracuje z Koordynatorem Klastra przy międzynarodowym projekcie MEWA dotyczącym procesów adaptacyjnych sektora komunikacji miejskiej. */
-            description?: string | null;
+            description?: components["schemas"]["Description4"];
         };
+        /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
+        Outcomes: string | null;
+        /**
+         * @description The person, when known by name.
+         * @example Jan Kowalski
+         */
+        PersonName: string | null;
+        /** @description The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret. */
+        Prefix: string;
+        /** @description After a rotation: until when the previous secret still signs, beside the new one. */
+        PreviousSecretExpiresAt: string | null;
         /**
          * @description RFC 9457 problem details, sent as application/problem+json.
          * @example {
@@ -3797,6 +3490,88 @@ export interface components {
                 pl: string;
             };
         };
+        /** @description The funding programme the call belongs to. */
+        Programme: string | null;
+        /**
+         * @description Publication date (YYYY-MM-DD).
+         * @example 2013-05-10
+         */
+        PublishedOn: components["schemas"]["Date"] | null;
+        /**
+         * @description Place on the ranking list (1 = first).
+         * @example 2
+         */
+        Rank: number | null;
+        /**
+         * @description How many applications were ranked.
+         * @example 12
+         */
+        RankOutOf: number | null;
+        /**
+         * @description The decision's reference number.
+         * @example Uchwała nr 1486/205/12
+         */
+        Reference: string | null;
+        /**
+         * @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * @example 123456785
+         */
+        Regon: string;
+        /**
+         * @example {
+         *       "amount": "125000.00",
+         *       "currency": "PLN"
+         *     }
+         */
+        RequestedAmount: {
+            amount: string;
+            /** @description ISO 4217 code. */
+            currency: string;
+        };
+        /** @description When the key was revoked; null: not revoked. */
+        RevokedAt: string | null;
+        /**
+         * @description The organization's role in the application.
+         * @default partner
+         * @example partner
+         */
+        Role: string;
+        /**
+         * @description Role at the meeting, in the meeting's words.
+         * @example moderator
+         */
+        Role2: string | null;
+        /**
+         * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
+         * @enum {string}
+         */
+        Role3: "reader" | "editor" | "admin";
+        /** @description Points awarded, a decimal string such as "99.5". */
+        Score: components["schemas"]["Score2"] | null;
+        /** @example 99.5 */
+        Score2: string | number;
+        /**
+         * @description Place in the series: 1 for the first strategy meeting.
+         * @example 1
+         */
+        SequenceNumber: number | null;
+        /**
+         * @description The series the meeting is part of.
+         * @example Spotkanie strategiczne
+         */
+        SeriesName: string | null;
+        /**
+         * @description Unique short name.
+         * @example LTPP
+         */
+        ShortName: string | null;
+        /** @description First day of the cooperation (YYYY-MM-DD). */
+        Since: components["schemas"]["Date"] | null;
+        /**
+         * @description Start, RFC 3339 with offset; returned in UTC.
+         * @example 2013-05-10T10:00:00+02:00
+         */
+        StartsAt: components["schemas"]["DateTime"] | null;
         /** @description 409 `still_referenced`: which records still point at this one, and how many. */
         StillReferencedProblem: components["schemas"]["Problem"] & {
             references?: {
@@ -3805,6 +3580,22 @@ export interface components {
                 count: components["schemas"]["Count"];
             }[];
         };
+        /**
+         * @description Filled by the `submitted` transition when empty.
+         * @example 2012-11-16
+         */
+        SubmittedOn: components["schemas"]["Date"] | null;
+        /**
+         * @description IANA time zone the meeting's times and date are read in.
+         * @example Europe/Warsaw
+         */
+        TimeZone: string;
+        /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
+        Title: string;
+        /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
+        Title2: string;
+        /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
+        Title3: string;
         /** @description 422 `too_many_rows`: how many records matched, and the most one answer holds. */
         TooManyRowsProblem: components["schemas"]["Problem"] & {
             matched?: components["schemas"]["Count"];
@@ -3825,8 +3616,28 @@ export interface components {
             /** @enum {string} */
             reason?: "missing" | "malformed" | "unknown" | "expired" | "revoked";
         };
+        /** @description Last day of the cooperation; empty while it is ongoing. */
+        Until: components["schemas"]["Date"] | null;
+        /**
+         * Format: date-time
+         * @description When the record last changed (UTC).
+         */
+        UpdatedAt: string;
+        /** @description Where the publication can be read (http or https). */
+        Url: string | null;
+        /**
+         * Format: uri
+         * @description Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).
+         * @example https://crm.example.pl/hooks/cluster-records
+         */
+        Url2: string;
         /** Format: uuid */
         Uuid: string;
+        /**
+         * Format: int32
+         * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
+         */
+        Version: number;
         /** @description 412 `version_mismatch`: the record's current version and ETag, to read it again or retry with. */
         VersionMismatchProblem: components["schemas"]["Problem"] & {
             /** Format: int32 */
@@ -3852,31 +3663,16 @@ export interface components {
          *     }
          */
         Webhook: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             url: string;
             eventTypes: components["schemas"]["WebhookEventType"][];
             description: string | null;
             enabled: boolean;
-            /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
-            disabledReason: string | null;
-            /** @description After a rotation: until when the previous secret still signs, beside the new one. */
-            previousSecretExpiresAt: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            disabledReason: components["schemas"]["DisabledReason"];
+            previousSecretExpiresAt: components["schemas"]["PreviousSecretExpiresAt"];
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
         };
         WebhookAttempt: {
             id: components["schemas"]["Uuid"];
@@ -3907,8 +3703,7 @@ export interface components {
         };
         WebhookAttemptPage: {
             data: components["schemas"]["WebhookAttempt"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -3921,16 +3716,9 @@ export interface components {
          *     }
          */
         WebhookCreate: {
-            /**
-             * Format: uri
-             * @description Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).
-             * @example https://crm.example.pl/hooks/cluster-records
-             */
-            url: string;
-            /** @description The events to send; `*` for all. */
-            eventTypes: components["schemas"]["WebhookEventType"][];
-            /** @example CRM of the regional office */
-            description?: string | null;
+            url: components["schemas"]["Url2"];
+            eventTypes: components["schemas"]["EventTypes"];
+            description?: components["schemas"]["Description"];
             /**
              * @description Disabled subscriptions receive nothing. Enabling one clears `disabledReason`.
              * @default true
@@ -3956,31 +3744,16 @@ export interface components {
          *     }
          */
         WebhookCreated: {
-            /** @description Time-ordered UUID (v7), assigned by the service. */
-            id: components["schemas"]["Uuid"];
+            id: components["schemas"]["Id"];
             url: string;
             eventTypes: components["schemas"]["WebhookEventType"][];
             description: string | null;
             enabled: boolean;
-            /** @description Why the service disabled the subscription (the receiver answered 410, or a run of failed attempts); null otherwise. */
-            disabledReason: string | null;
-            /** @description After a rotation: until when the previous secret still signs, beside the new one. */
-            previousSecretExpiresAt: string | null;
-            /**
-             * Format: int32
-             * @description Starts at 1 and grows by one with every change; the ETag is derived from it.
-             */
-            version: number;
-            /**
-             * Format: date-time
-             * @description When the record was created (UTC).
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When the record last changed (UTC).
-             */
-            updatedAt: string;
+            disabledReason: components["schemas"]["DisabledReason"];
+            previousSecretExpiresAt: components["schemas"]["PreviousSecretExpiresAt"];
+            version: components["schemas"]["Version"];
+            createdAt: components["schemas"]["CreatedAt"];
+            updatedAt: components["schemas"]["UpdatedAt"];
             /**
              * @description The signing secret (`whsec_` + base64), shown only now: keep it to verify the `webhook-signature` of deliveries.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -4003,8 +3776,7 @@ export interface components {
         WebhookEventType: "*" | "coordinator.created" | "coordinator.updated" | "coordinator.deleted" | "cluster.created" | "cluster.updated" | "cluster.deleted" | "organization.created" | "organization.updated" | "organization.deleted" | "membership.created" | "membership.updated" | "membership.deleted" | "activity.created" | "activity.updated" | "activity.deleted" | "meeting.created" | "meeting.updated" | "meeting.deleted" | "meeting_participant.created" | "meeting_participant.updated" | "meeting_participant.deleted" | "grant_application.created" | "grant_application.updated" | "grant_application.deleted" | "media_partner.created" | "media_partner.updated" | "media_partner.deleted" | "media_publication.created" | "media_publication.updated" | "media_publication.deleted" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "grant_application.status_changed" | "webhook.ping";
         WebhookPage: {
             data: components["schemas"]["Webhook"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+            nextCursor: components["schemas"]["NextCursor"];
         };
         /**
          * @example {
@@ -4012,16 +3784,9 @@ export interface components {
          *     }
          */
         WebhookPatch: {
-            /**
-             * Format: uri
-             * @description Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).
-             * @example https://crm.example.pl/hooks/cluster-records
-             */
-            url?: string;
-            /** @description The events to send; `*` for all. */
-            eventTypes?: components["schemas"]["WebhookEventType"][];
-            /** @example CRM of the regional office */
-            description?: string | null;
+            url?: components["schemas"]["Url2"];
+            eventTypes?: components["schemas"]["EventTypes"];
+            description?: components["schemas"]["Description"];
             enabled?: boolean;
         };
         WebhookSecretRotation: {
@@ -4031,6 +3796,23 @@ export interface components {
              */
             overlapSeconds?: number;
         };
+        /** @example https://gospodarkamorska.pl */
+        Website: string | null;
+        /**
+         * Format: binary
+         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
+         */
+        Xlsx: string;
+        /**
+         * Format: binary
+         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
+         */
+        Xlsx2: string;
+        /**
+         * @description The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.
+         * @example 2013
+         */
+        Year: number | null;
     };
     responses: {
         /** @description Queued. */
@@ -5502,7 +5284,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5516,8 +5298,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoordinatorPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv3"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5777,7 +5559,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6057,7 +5839,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
+            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6071,8 +5853,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrantApplicationPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv3"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6568,7 +6350,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
+            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6582,8 +6364,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv3"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6843,7 +6625,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6857,8 +6639,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv2"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7128,7 +6910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
+            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7407,7 +7189,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7421,8 +7203,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaPublicationPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv2"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7706,7 +7488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/calendar": string;
+                    "text/calendar": components["schemas"]["ICalendar"];
                 };
             };
             304: components["responses"]["NotModified"];
@@ -7759,7 +7541,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
+            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8034,7 +7816,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8048,8 +7830,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingParticipantPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv2"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -8320,7 +8102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/calendar": string;
+                    "text/calendar": components["schemas"]["ICalendar"];
                 };
             };
             304: components["responses"]["NotModified"];
@@ -8413,7 +8195,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8686,7 +8468,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of activities; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of activities; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9471,8 +9253,8 @@ export interface operations {
         /** @description The file (at most 5242880 bytes and 2000 rows under a header row): `text/csv` in UTF-8 or Windows-1250 (told apart by the bytes, or by `charset=`), comma- or semicolon-separated; or an XLSX workbook (its first sheet; no macros). Headers are the columns of the record type's export, by key or by their English or Polish header; unknown columns are ignored. */
         requestBody: {
             content: {
-                "text/csv": string;
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "text/csv": components["schemas"]["Csv"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Csv"];
             };
         };
         responses: {
@@ -9692,7 +9474,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. With `Accept: text/csv` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`: every record the filters, sort and `q` match (no paging; at most 10000, past that a 422 with `matched`), as a spreadsheet with the columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`; headers in the language of Accept-Language or `lang`. */
+            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9706,8 +9488,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookPage"];
-                    "text/csv": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": components["schemas"]["Csv2"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
                 };
             };
             400: components["responses"]["BadRequest"];

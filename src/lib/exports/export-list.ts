@@ -104,10 +104,9 @@ export function listResponse(page: z.ZodType, description: string, resource: Any
   const sheets = (resource.export.sheets ?? []).map((sheet) => sheet.sheet);
   return {
     description:
-      `${description} With \`Accept: text/csv\` or \`Accept: ${XLSX_MEDIA_TYPE}\`: every record the filters, sort and \`q\` match ` +
-      `(no paging; at most ${EXPORT_MAX_ROWS}, past that a 422 with \`matched\`), as a spreadsheet with the columns ${columns}; ` +
-      "headers in the language of Accept-Language or `lang`. " +
-      (sheets.length > 0 ? `The XLSX has a second sheet (${sheets.join(", ")}) with the owner's id first. ` : ""),
+      `${description} As CSV or XLSX (by \`Accept\`): every record the filters, sort and \`q\` match, unpaged ` +
+      `(at most ${EXPORT_MAX_ROWS}, else a 422 with \`matched\`); columns ${columns}, headed in the language of Accept-Language or \`lang\`.` +
+      (sheets.length > 0 ? ` The XLSX has a second sheet (${sheets.join(", ")}) with the owner's id first.` : ""),
     content: {
       "application/json": { schema: page },
       [CSV_MEDIA_TYPE]: {
