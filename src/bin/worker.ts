@@ -34,8 +34,13 @@ const database = await openDatabase(config.database).catch((error: Error) => {
 const worker = deliveryWorker(database.prisma, config.webhooks, log);
 worker.start();
 log.info({ database: database.description, pid: process.pid }, "webhook worker started");
+// The delivery loop's timer does not hold the event loop open (an app that embeds it must be able to end), and an
+// empty event loop is a normal exit to close-with-grace ('beforeExit'): this process, which exists for the loop, keeps
+// itself alive until a signal. (Without it, a worker idle between two polls could stop by itself.)
+const alive = setInterval(() => undefined, 60_000);
 
 closeWithGrace({ delay: config.webhooks.attemptTimeoutMs + 5_000 }, async ({ err }) => {
+  clearInterval(alive);
   if (err) log.error({ err }, "uncaught error: stopping");
   await worker.stop();
   await database.close();

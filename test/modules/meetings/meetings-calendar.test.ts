@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import type { LightMyRequestResponse } from "fastify";
 import { contentLine, cutText, escapeText, foldLine, icalDateTime } from "../../../src/lib/ical.ts";
+import { inlineSharedComponents } from "../../../src/lib/openapi-shared.ts";
 import { INT32_MAX } from "../../../src/lib/schemas.ts";
 import {
   CALENDAR_MAX_EVENTS,
@@ -487,7 +488,9 @@ t.test(`at most ${CALENDAR_MAX_EVENTS} events: the latest by date, then id, in d
 });
 
 t.test("the OpenAPI document declares text/calendar with the computed bound and a real example", async (t) => {
-  const doc = app.swagger() as {
+  // Shared responses are $refs in the document: read it with them written out (shared schemas stay $refs).
+  const doc = inlineSharedComponents(app.swagger()) as unknown as {
+    components: { schemas: Record<string, Record<string, unknown>> };
     paths: Record<string, { get?: { operationId?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> } }>;
   };
   const operation = doc.paths[CALENDAR]?.get;
@@ -495,7 +498,9 @@ t.test("the OpenAPI document declares text/calendar with the computed bound and 
   t.same(operation?.tags, ["Meetings"]);
   const content = operation?.responses["200"]?.content ?? {};
   t.same(Object.keys(content), ["text/calendar"]);
-  const schema = content["text/calendar"]!.schema;
+  // A schema written in several places is a component ($ref) in the document.
+  const declared = content["text/calendar"]!.schema;
+  const schema = typeof declared.$ref === "string" ? doc.components.schemas[declared.$ref.split("/").at(-1)!]! : declared;
   t.equal(schema.type, "string");
   t.equal(schema.maxLength, CALENDAR_MAX_OCTETS);
   t.ok(new RegExp(String(schema.pattern)).test(String(schema.example)), "the example matches the pattern");
