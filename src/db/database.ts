@@ -10,6 +10,7 @@ import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { listenPostgres, type NotificationHandlers } from "./notifications.ts";
 import { openPglite } from "./pglite.ts";
 import { serialTransactions } from "./serial-transactions.ts";
+import { sqlModels, type SqlModels } from "./sql-models.ts";
 import { appTransactions } from "./transactions.ts";
 
 export { PrismaClient };
@@ -20,6 +21,8 @@ export type Database = {
   /** For logs: where the data lives, without credentials. */
   description: string;
   prisma: PrismaClient;
+  /** Plain reads straight through node-postgres, on PostgreSQL (src/db/sql-models.ts); PGlite reads through Prisma. */
+  sql?: SqlModels;
   /** True when this process created the (embedded) database, i.e. it started empty. */
   createdNow: boolean;
   migrate(): Promise<MigrationResult>;
@@ -93,6 +96,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     kind: "postgres",
     description,
     prisma,
+    sql: sqlModels(pool),
     createdNow: false,
     async migrate() {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });

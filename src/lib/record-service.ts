@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { plainReads, type SqlModels } from "../db/sql-models.ts";
 import { problemText } from "./messages/problems.ts";
 import { recordAudit } from "./audit.ts";
 import { assertIfMatch } from "./etag.ts";
@@ -47,8 +48,11 @@ const omit = (record: object, fields: readonly string[]) =>
   Object.fromEntries(Object.entries(record).filter(([field]) => !fields.includes(field)));
 
 /** The record services of a set of definitions; embedded records are mapped by their own definition. */
-export function recordServices(prisma: PrismaClient, definitions: readonly AnyResource[]) {
+export function recordServices(prisma: PrismaClient, definitions: readonly AnyResource[], sql?: SqlModels) {
   const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
+  // Reads outside a transaction: straight through node-postgres where the database offers it (src/db/sql-models.ts).
+  const reads = new Map(definitions.map((definition) => [definition, plainReads(definition.model(prisma), sql)]));
+  const readsOf = (definition: AnyResource, db: Db) => (db === prisma ? reads.get(definition)! : definition.model(db));
 
   /** The API record of a row, with the relations named in `include` embedded (each by its own mapper). */
   function present(definition: AnyResource, row: Record<string, unknown>, include: readonly string[] = []): Versioned {
@@ -73,7 +77,7 @@ export function recordServices(prisma: PrismaClient, definitions: readonly AnyRe
     if (!definition) throw new Error(`no record definition "${key}"`);
     return definition;
   };
-  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup })]));
+  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup, readsOf })]));
   return {
     /** The definition with this key (a sub-resource's parent, say). */
     definition: lookup,
@@ -88,6 +92,7 @@ export function recordServices(prisma: PrismaClient, definitions: readonly AnyRe
 type Registry = {
   present: (definition: AnyResource, row: Record<string, unknown>, include?: readonly string[]) => Versioned;
   lookup: (key: string) => AnyResource;
+  readsOf: (definition: AnyResource, db: Db) => Pick<ReturnType<AnyResource["model"]>, "findFirst" | "findMany" | "count">;
 };
 
 /** The ids in `value` (an id, a list of ids, or a list of objects holding one in `each`), with their JSON Pointers. */
@@ -99,7 +104,7 @@ function idsAt(field: string, value: unknown, each: string | undefined): Array<{
   );
 }
 
-function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup }: Registry): RecordService {
+function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup, readsOf }: Registry): RecordService {
   const { parent, hooks = {} } = definition;
   const noun = definition.names.inProblems ?? definition.names.noun;
   const model = (db: Db) => definition.model(db);
@@ -139,7 +144,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
   async function assertParent(db: Db, parentId: string) {
     if (!parent) return;
     const owner = lookup(parent.resource);
-    if ((await owner.model(db).count({ where: { id: parentId } })) === 0) throw notFound(owner.names.noun, parentId);
+    if ((await readsOf(owner, db).count({ where: { id: parentId } })) === 0) throw notFound(owner.names.noun, parentId);
   }
 
   /** The audit event of a write, in the write's transaction: what changed, on which record (of which parent). */
@@ -158,7 +163,7 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
 
   /** The record (of this parent), or a 404 that says whether the parent or the record is missing. */
   async function load(db: Db, id: string, parentId: string, include?: readonly string[]) {
-    const row = await model(db).findFirst({ where: { id, ...scope(parentId) }, include: includeOf(include) });
+    const row = await readsOf(definition, db).findFirst({ where: { id, ...scope(parentId) }, include: includeOf(include) });
     if (row) return row as Versioned;
     await assertParent(db, parentId);
     throw notFound(noun, id);
@@ -187,14 +192,14 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
         limit: query.limit,
         cursor: query.cursor,
         where: listWhere(query, parentId),
-        findMany: (args) => model(prisma).findMany({ ...args, include: includeOf(query.include) }),
+        findMany: (args) => readsOf(definition, prisma).findMany({ ...args, include: includeOf(query.include) }),
       });
       return { data: rows.map((row) => present(definition, row, query.include)), nextCursor };
     },
 
     async count(query, parentId = "") {
       await assertParent(prisma, parentId);
-      return model(prisma).count({ where: listWhere(query, parentId) });
+      return readsOf(definition, prisma).count({ where: listWhere(query, parentId) });
     },
 
     // Keyset pages from the first (the query's own cursor and limit are a JSON page's, not an export's).

@@ -12,7 +12,7 @@ declare module "fastify" {
 
 /** The one generic record service, over every record type the app serves (src/modules/resources.ts). */
 async function recordsPlugin(app: FastifyInstance, options: { resources: readonly AnyResource[] }) {
-  app.decorate("records", recordServices(app.prisma, options.resources));
+  app.decorate("records", recordServices(app.prisma, options.resources, app.db.sql));
 }
 
 export default fp(recordsPlugin, { name: "records", dependencies: ["database"] });

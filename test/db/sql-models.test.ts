@@ -1,0 +1,85 @@
+// The plain reads that bypass Prisma on PostgreSQL (src/db/sql-models.ts) return exactly the rows Prisma returns, for
+// every record type, so that every mapper reads them unchanged: the same fields, and values of the same types (dates
+// at UTC midnight, instants, numeric as Prisma.Decimal, arrays, JSON, enums). And the filters it writes as SQL select
+// what Prisma's select; what it cannot write goes to Prisma (undefined), never half translated.
+import t from "tap";
+
+// West of UTC, where a DATE read as local midnight would be the previous day in UTC (Node applies TZ when it changes).
+process.env.TZ = "America/Sao_Paulo";
+import { seedDemoData } from "../../src/db/seed.ts";
+import { plainReads, type SqlModel } from "../../src/db/sql-models.ts";
+import { RESOURCES } from "../../src/modules/resources.ts";
+import { collectionOf, parentOf, RECORD_TYPES } from "../fixtures/record-types.ts";
+import { testApp, usingPostgres } from "../helper.ts";
+
+if (!usingPostgres) {
+  t.pass("PostgreSQL only: on PGlite every read goes through Prisma");
+} else {
+  const { app, db } = await testApp(t);
+  await seedDemoData(db.prisma);
+  // Two records of every type written through the API (the demo data has no memberships or participants, say).
+  for (const row of RECORD_TYPES) {
+    const make = await row.prepare(app, db);
+    const parentId = parentOf(row.definition) ? await row.parent!(app) : undefined;
+    for (const n of [1, 2]) {
+      const res = await app.inject({ method: "POST", url: collectionOf(row.definition, parentId), payload: await make.body(n) });
+      if (res.statusCode !== 201) throw new Error(`${row.definition.key}: ${res.statusCode} ${res.body}`);
+    }
+  }
+  const sql = db.sql!;
+  type Delegate = { name: string; findMany(args: object): Promise<Array<Record<string, unknown>>>; count(args: object): Promise<number> };
+
+  for (const definition of RESOURCES) {
+    const delegate = definition.model(db.prisma) as unknown as Delegate;
+    t.test(`${definition.key}: the same rows as Prisma`, async (t) => {
+      const model = (await sql.model(delegate.name)) as SqlModel;
+      t.ok(model, `the table of ${delegate.name} is found`);
+      const orderBy = [{ id: "asc" }];
+      const expected = await delegate.findMany({ orderBy });
+      const rows = (await model.findMany({ orderBy })) as Array<Record<string, unknown>>;
+      t.ok(expected.length >= 2, "rows to compare");
+      t.same(rows.length, expected.length, "as many rows");
+      rows.forEach((row, i) => t.strictSame(row, expected[i], `row ${i}`));
+      t.equal(await model.count({}), expected.length, "count");
+    });
+  }
+
+  t.test("filters: the SQL selects what Prisma selects", async (t) => {
+    const organizations = RESOURCES.find((definition) => definition.key === "organizations")!;
+    const delegate = organizations.model(db.prisma) as unknown as Delegate;
+    const model = (await sql.model(delegate.name)) as SqlModel;
+    const all = await delegate.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }] });
+    const some = all.slice(0, 3);
+    const wheres: object[] = [
+      { city: { equals: String(some[0]!.city ?? "x").toUpperCase(), mode: "insensitive" } },
+      { searchText: { contains: "a" } },
+      { id: { in: some.map((row) => row.id) } },
+      { id: { in: [] } },
+      { krs: null },
+      { krs: { not: null } },
+      { AND: [{ name: { gte: String(some[1]!.name) } }, { OR: [{ city: null }, { createdAt: { lt: new Date() } }] }] },
+      { name: { gt: String(some[0]!.name) }, kind: some[0]!.kind },
+    ];
+    for (const where of wheres) {
+      const orderBy = [{ name: "desc" }, { id: "desc" }];
+      const expected = await delegate.findMany({ where, orderBy, take: 10 });
+      t.strictSame(await model.findMany({ where, orderBy, take: 10 }), expected, JSON.stringify(where));
+      t.equal(await model.count({ where }), await delegate.count({ where }), `count ${JSON.stringify(where)}`);
+    }
+    t.equal(model.findMany({ where: { memberships: { some: {} } } }), undefined, "a relation filter goes to Prisma");
+    t.equal(model.findMany({ where: { name: { startsWith: "A" } } }), undefined, "an operator outside the subset goes to Prisma");
+    t.equal(model.findMany({ where: { name: { equals: "a", mode: "default" } } }), undefined, "a mode other than insensitive goes to Prisma");
+    const reads = plainReads(delegate as never, sql) as unknown as Delegate;
+    t.strictSame(await reads.findMany({ where: { memberships: { some: {} } }, orderBy: [{ id: "asc" }] }),
+      await delegate.findMany({ where: { memberships: { some: {} } }, orderBy: [{ id: "asc" }] }), "plainReads falls back to Prisma");
+  });
+
+  t.test("dates at UTC midnight whatever the process's time zone", async (t) => {
+    const activities = RESOURCES.find((definition) => definition.key === "activities")!;
+    const delegate = activities.model(db.prisma) as unknown as Delegate;
+    const model = (await sql.model(delegate.name)) as SqlModel;
+    const [row] = (await model.findMany({ where: { startDate: { not: null } }, orderBy: [{ id: "asc" }], take: 1 })) as Array<{ startDate: Date }>;
+    t.ok(row, "an activity with a start date");
+    t.match(row!.startDate.toISOString(), /T00:00:00\.000Z$/);
+  });
+}
