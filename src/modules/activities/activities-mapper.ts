@@ -1,6 +1,6 @@
 import type { Activity as ActivityRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { EMBED_MAX_ITEMS } from "../../lib/schemas.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { ActivityCreateInput, ActivityDto } from "./activities-schemas.ts";
@@ -26,16 +26,15 @@ export type ActivityWithLinks = ActivityRow & {
   publications: Array<{ id: string }>;
 };
 
-export const toActivityRecord = (row: ActivityWithLinks): ActivityDto => ({
-  ...recordMetaOf(row),
-  ...pick(row, "coordinatorId", "clusterId", "title", "description", "category", "status", "year"),
-  startDate: optionalDateFromDb(row.startDate),
-  endDate: optionalDateFromDb(row.endDate),
-  mediaPartnerIds: row.mediaPartners.map((link) => link.mediaPartnerId),
-  meetingIds: row.meetings.map((meeting) => meeting.id),
-  grantApplicationIds: row.grantApplications.map((application) => application.id),
-  publicationIds: row.publications.map((publication) => publication.id),
-});
+export const toActivityRecord = (row: ActivityWithLinks): ActivityDto =>
+  recordOf(row, ["coordinatorId", "clusterId", "title", "description", "category", "status", "year"], {
+    startDate: optionalDateFromDb(row.startDate),
+    endDate: optionalDateFromDb(row.endDate),
+    mediaPartnerIds: row.mediaPartners.map((link) => link.mediaPartnerId),
+    meetingIds: row.meetings.map((meeting) => meeting.id),
+    grantApplicationIds: row.grantApplications.map((application) => application.id),
+    publicationIds: row.publications.map((publication) => publication.id),
+  });
 
 export const toActivityData = (input: ActivityCreateInput) =>
   ({

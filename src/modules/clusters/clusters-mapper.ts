@@ -1,14 +1,13 @@
 import type { Cluster as ClusterRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { ClusterCreateInput, ClusterDto } from "./clusters-schemas.ts";
 
-export const toClusterRecord = (row: ClusterRow): ClusterDto => ({
-  ...recordMetaOf(row),
-  ...pick(row, "name", "shortName", "sectors", "description", "coordinatorId"),
-  foundingAgreementDate: optionalDateFromDb(row.foundingAgreementDate),
-});
+export const toClusterRecord = (row: ClusterRow): ClusterDto =>
+  recordOf(row, ["name", "shortName", "sectors", "description", "coordinatorId"], {
+    foundingAgreementDate: optionalDateFromDb(row.foundingAgreementDate),
+  });
 
 export const toClusterData = (input: ClusterCreateInput) =>
   ({

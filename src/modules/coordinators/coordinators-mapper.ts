@@ -1,15 +1,13 @@
 import type { Coordinator as CoordinatorRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
-import { legalEntityColumns, legalEntityFromColumns, orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { legalEntityColumns, legalEntityFromColumns, orNull, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { CoordinatorCreateInput, CoordinatorDto } from "./coordinators-schemas.ts";
 
-export const toCoordinatorRecord = (row: CoordinatorRow): CoordinatorDto => ({
-  ...recordMetaOf(row),
-  ...pick(row, "name", "shortName", "mandateBasis"),
-  ...legalEntityFromColumns(row),
-  mandateDate: optionalDateFromDb(row.mandateDate),
-});
+export const toCoordinatorRecord = (row: CoordinatorRow): CoordinatorDto =>
+  recordOf(row, ["name", "shortName", "mandateBasis"], legalEntityFromColumns(row), {
+    mandateDate: optionalDateFromDb(row.mandateDate),
+  });
 
 export const toCoordinatorData = (input: CoordinatorCreateInput) =>
   ({

@@ -5,7 +5,7 @@ import type {
   Prisma,
 } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import { toOrganizationRecord } from "../organizations/organizations-mapper.ts";
 import { allowedTransitions } from "./grant-application-status-schemas.ts";
@@ -27,9 +27,7 @@ const decimalFromDb = (value: Decimal | null) => (value === null ? null : value.
 const nullWhenEmpty = <T extends Record<string, unknown>>(group: T): T | null => (Object.values(group).every((value) => value === null) ? null : group);
 
 export function toGrantApplicationRecord(row: GrantApplicationWithPartners): GrantApplicationDto {
-  return {
-    ...recordMetaOf(row),
-    ...pick(row, "title", "callName", "programme", "fundingBodyId", "applicantId", "clusterId", "activityId", "inKindSupport", "status"),
+  return recordOf(row, ["title", "callName", "programme", "fundingBodyId", "applicantId", "clusterId", "activityId", "inKindSupport", "status"], {
     partners: [...row.partners]
       .sort((a, b) => a.position - b.position)
       .map((p) => ({
@@ -50,7 +48,7 @@ export function toGrantApplicationRecord(row: GrantApplicationWithPartners): Gra
     decision: nullWhenEmpty({ reference: row.decisionReference, date: optionalDateFromDb(row.decisionDate), body: row.decisionBody }),
     statusChangedOn: optionalDateFromDb(row.statusChangedOn),
     allowedTransitions: allowedTransitions(row.status),
-  };
+  });
 }
 
 export function toGrantApplicationData(input: GrantApplicationCreateInput) {

@@ -1,17 +1,15 @@
 import type { MediaPartner as MediaPartnerRow, Prisma } from "../../generated/prisma/client.ts";
 import { optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import { domainOfWebsite, type MediaPartnerCreateInput, type MediaPartnerDto } from "./media-partners-schemas.ts";
 
 export function toMediaPartnerRecord(row: MediaPartnerRow): MediaPartnerDto {
   const contact = row.contactName === null && row.contactEmail === null && row.contactPhone === null;
-  return {
-    ...recordMetaOf(row),
-    ...pick(row, "coordinatorId", "name", "website", "domain", "kind", "notes"),
+  return recordOf(row, ["coordinatorId", "name", "website", "domain", "kind", "notes"], {
     cooperation: { since: optionalDateFromDb(row.cooperationSince), until: optionalDateFromDb(row.cooperationUntil), ongoing: row.ongoing },
     contact: contact ? null : { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
-  };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MeetingParticipant as MeetingParticipantRow, Prisma } from "../../generated/prisma/client.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { MeetingParticipantCreateInput, MeetingParticipantDto } from "./meeting-participants-schemas.ts";
 
@@ -9,11 +9,8 @@ export const PARTICIPANT_ORDER = [{ createdAt: "asc" }, { id: "asc" }] satisfies
 /** The participant as its input describes it: what the audit log records when it goes with its meeting. */
 export const toMeetingParticipantInput = (row: MeetingParticipantRow) => pick(row, "organizationId", "personName", "role", "helix", "notes");
 
-export const toMeetingParticipantRecord = (row: MeetingParticipantRow): MeetingParticipantDto => ({
-  ...recordMetaOf(row),
-  meetingId: row.meetingId,
-  ...toMeetingParticipantInput(row),
-});
+export const toMeetingParticipantRecord = (row: MeetingParticipantRow): MeetingParticipantDto =>
+  recordOf(row, ["meetingId", "organizationId", "personName", "role", "helix", "notes"]);
 
 export const toMeetingParticipantData = (input: MeetingParticipantCreateInput) =>
   ({

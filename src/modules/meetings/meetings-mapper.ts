@@ -1,6 +1,6 @@
 import type { Meeting as MeetingRow, Prisma } from "../../generated/prisma/client.ts";
 import { dateOnlyFromDb, dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
-import { orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { MeetingCreateInput, MeetingDto } from "./meetings-schemas.ts";
 
@@ -9,14 +9,13 @@ function venueOf(row: MeetingRow): MeetingDto["venue"] {
   return Object.values(venue).every((value) => value === null) ? null : venue;
 }
 
-export const toMeetingRecord = (row: MeetingRow): MeetingDto => ({
-  ...recordMetaOf(row),
-  ...pick(row, "activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "status", "agenda", "outcomes"),
-  date: dateOnlyFromDb(row.date),
-  startsAt: row.startsAt?.toISOString() ?? null,
-  endsAt: row.endsAt?.toISOString() ?? null,
-  venue: venueOf(row),
-});
+export const toMeetingRecord = (row: MeetingRow): MeetingDto =>
+  recordOf(row, ["activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "status", "agenda", "outcomes"], {
+    date: dateOnlyFromDb(row.date),
+    startsAt: row.startsAt?.toISOString() ?? null,
+    endsAt: row.endsAt?.toISOString() ?? null,
+    venue: venueOf(row),
+  });
 
 /**
  * The record as a create body would describe it, for the merge patch. The stored date is left out when the patch

@@ -1,13 +1,10 @@
 import type { Organization as OrganizationRow, Prisma } from "../../generated/prisma/client.ts";
-import { legalEntityColumns, legalEntityFromColumns, orNull, pick, recordMetaOf } from "../../lib/mapping.ts";
+import { legalEntityColumns, legalEntityFromColumns, orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { OrganizationCreateInput, OrganizationDto } from "./organizations-schemas.ts";
 
-export const toOrganizationRecord = (row: OrganizationRow): OrganizationDto => ({
-  ...recordMetaOf(row),
-  ...pick(row, "name", "shortName", "kind", "description"),
-  ...legalEntityFromColumns(row),
-});
+export const toOrganizationRecord = (row: OrganizationRow): OrganizationDto =>
+  recordOf(row, ["name", "shortName", "kind", "description"], legalEntityFromColumns(row));
 
 export const toOrganizationData = (input: OrganizationCreateInput) =>
   ({

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Prisma, WebhookSubscription as WebhookRow } from "../../generated/prisma/client.ts";
-import { recordMetaOf } from "../../lib/mapping.ts";
+import { recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { WebhookCreateInput, WebhookDto } from "./webhooks-schemas.ts";
 
@@ -13,15 +13,11 @@ export function newSubscriptionSecret() {
   return { stored: { secret }, shown: { secret } };
 }
 
-export const toWebhookRecord = (row: WebhookRow): WebhookDto => ({
-  ...recordMetaOf(row),
-  url: row.url,
-  eventTypes: row.eventTypes as WebhookDto["eventTypes"],
-  description: row.description,
-  enabled: row.enabled,
-  disabledReason: row.disabledReason,
-  previousSecretExpiresAt: row.previousSecretExpiresAt?.toISOString() ?? null,
-});
+export const toWebhookRecord = (row: WebhookRow): WebhookDto =>
+  recordOf(row, ["url", "description", "enabled", "disabledReason"], {
+    eventTypes: row.eventTypes as WebhookDto["eventTypes"],
+    previousSecretExpiresAt: row.previousSecretExpiresAt?.toISOString() ?? null,
+  });
 
 /** A rotation's answer: the record and, this once, its new secret. */
 export const toWebhookWithSecret = (row: WebhookRow) => ({ ...toWebhookRecord(row), secret: row.secret });
