@@ -8,7 +8,7 @@ import { GrantApplicationCreate } from "../modules/grant-applications/grant-appl
 import { MediaPartnerCreate } from "../modules/media-partners/media-partners-schemas.ts";
 import { MeetingCreate } from "../modules/meetings/meetings-schemas.ts";
 import { OrganizationCreate } from "../modules/organizations/organizations-schemas.ts";
-import { recordServices } from "../lib/record-service.ts";
+import { recordServices } from "../lib/record-services.ts";
 import { activities } from "../modules/activities/activities-resource.ts";
 import { clusters } from "../modules/clusters/clusters-resource.ts";
 import { coordinators } from "../modules/coordinators/coordinators-resource.ts";

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../generated/prisma/client.ts";
 import { orderSql, whereSql } from "./sql-where.ts";
 
@@ -21,7 +22,16 @@ export type SqlModel = {
   findMany(args: SqlReadArgs): Promise<object[]> | undefined;
   findFirst(args: SqlReadArgs): Promise<object | null> | undefined;
   count(args: { where?: object }): Promise<number> | undefined;
+  /**
+   * INSERT of `data` (values by field; id, createdAt and updatedAt made here as Prisma would) and, in the same
+   * transaction, of the audit event `audit` describes from the new row. undefined: `data` holds what is not a column.
+   */
+  create(data: Record<string, unknown>, audit: AuditOf): Promise<object> | undefined;
+  /** UPDATE of the row at `version` with `data`, version + 1, and its audit event; null when the version has moved. */
+  update(id: string, version: number, data: Record<string, unknown>, audit: AuditOf): Promise<object | null> | undefined;
 };
+/** The audit event of a write (values by field of the AuditEvent model), from the row as written. */
+export type AuditOf = (row: { id: string; version: number }) => Record<string, unknown>;
 export type SqlModels = { model(name: string): Promise<SqlModel | undefined> };
 
 /** Values as Prisma gives them: a DATE is UTC midnight (node-postgres would use local time), numeric a Decimal, int8 a BigInt. */
@@ -41,8 +51,10 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
 
 /** The reads of one table: its columns' fields, and rows renamed to them. */
-function tableModel(pool: pg.Pool, table: string, columns: string[]): SqlModel {
+function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>): SqlModel {
+  const columns = described.map((column) => column.name);
   const byField = new Map(columns.map((column) => [camel(column), quote(column)]));
+  const json = new Set(described.filter((column) => column.json).map((column) => camel(column.name)));
   const columnOf = (field: string) => byField.get(field);
   // The select list names each column by its field, so a row needs no renaming: `"short_name" AS "shortName"`.
   const selectList = columns.map((column) => (camel(column) === column ? quote(column) : `${quote(column)} AS ${quote(camel(column))}`)).join(", ");
@@ -58,7 +70,42 @@ function tableModel(pool: pg.Pool, table: string, columns: string[]): SqlModel {
     return pool.query({ text: `SELECT ${list}${from} WHERE ${where}${order}${take}`, values, types }).then((result) => result.rows as object[]);
   }
 
-  return {
+  /** `data`'s columns and values, or undefined when a member is not a column (a nested write, `{ increment: 1 }`). */
+  function columnsOf(data: Record<string, unknown>) {
+    const names: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, value] of Object.entries(data)) {
+      if (value === undefined) continue;
+      const column = columnOf(field);
+      if (!column) return undefined;
+      names.push(column);
+      if (json.has(field)) values.push(JSON.stringify(value));
+      else if (typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value) && !(value instanceof Prisma.Decimal)) return undefined;
+      else values.push(value instanceof Date ? value.toISOString() : value);
+    }
+    return { names, values };
+  }
+
+  /** One transaction on one connection: the write, then its audit event. */
+  async function inTransaction(write: pg.QueryConfig, audit: AuditOf) {
+    const events = await auditTable();
+    if (!events) throw new Error("audit_events not found");
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const row = (await client.query({ ...write, types })).rows[0] as { id: string; version: number } | undefined;
+      if (row) await (events as TableModel).insert(client, audit(row));
+      await client.query("COMMIT");
+      return row ?? null;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  const model: TableModel = {
     findMany: (args) => query(args, args.take),
     findFirst: (args) => query(args, 1)?.then((rows) => rows[0] ?? null),
     count(args) {
@@ -67,23 +114,48 @@ function tableModel(pool: pg.Pool, table: string, columns: string[]): SqlModel {
       if (where === undefined) return undefined;
       return pool.query({ text: `SELECT count(*)::int AS n${from} WHERE ${where}`, values }).then((result) => (result.rows[0] as { n: number }).n);
     },
+    create(data, audit) {
+      const now = new Date();
+      const set = columnsOf({ id: uuidv7(), ...data, createdAt: now, updatedAt: now });
+      if (!set) return undefined;
+      const placeholders = set.values.map((_, i) => `$${i + 1}`).join(", ");
+      const text = `INSERT INTO ${quote(table)} (${set.names.join(", ")}) VALUES (${placeholders}) RETURNING ${selectList}`;
+      return inTransaction({ text, values: set.values }, audit) as Promise<object>;
+    },
+    update(id, version, data, audit) {
+      const set = columnsOf({ ...data, updatedAt: new Date() });
+      if (!set) return undefined;
+      const assignments = set.names.map((name, i) => `${name} = $${i + 3}`).join(", ");
+      const text = `UPDATE ${quote(table)} SET ${assignments}, "version" = "version" + 1 WHERE "id" = $1 AND "version" = $2 RETURNING ${selectList}`;
+      return inTransaction({ text, values: [id, version, ...set.values] }, audit);
+    },
+    async insert(client, data) {
+      const set = columnsOf({ id: uuidv7(), ...data });
+      if (!set) throw new Error(`${table}: not a row of columns`);
+      const placeholders = set.values.map((_, i) => `$${i + 1}`).join(", ");
+      await client.query(`INSERT INTO ${quote(table)} (${set.names.join(", ")}) VALUES (${placeholders})`, set.values);
+    },
   };
+  return model;
 }
+
+type TableModel = SqlModel & { insert(client: pg.PoolClient, data: Record<string, unknown>): Promise<void> };
 
 /** The plain-read models of a PostgreSQL database, each made on first use (after migrations have made the tables). */
 export function sqlModels(pool: pg.Pool): SqlModels {
   const made = new Map<string, Promise<SqlModel | undefined>>();
-  return {
+  const models: SqlModels = {
     model(name) {
       let model = made.get(name);
       if (!model) {
         const table = tableOf(name);
         model = pool
-          .query<{ column_name: string }>(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+          .query<Column>(
+            `SELECT column_name AS name, data_type IN ('json', 'jsonb') AS json FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
             [table],
           )
-          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows.map((row) => row.column_name))));
+          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"))));
         // A failed lookup (the database was down) is tried again next time.
         model.catch(() => made.delete(name));
         made.set(name, model);
@@ -91,7 +163,10 @@ export function sqlModels(pool: pg.Pool): SqlModels {
       return model;
     },
   };
+  return models;
 }
+
+type Column = { name: string; json: boolean };
 
 type Delegate = {
   findFirst(args: { where: object; include?: object }): Promise<unknown>;

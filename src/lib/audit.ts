@@ -71,25 +71,29 @@ export function diffChanges(before: object | null | undefined, after: object | n
   return changes;
 }
 
+/** The columns of an audit event (by field): who (from the request context), what, and how; secrets left out. */
+export function auditEventData(input: AuditInput) {
+  const context = currentContext();
+  return {
+    keyId: context?.actor?.keyId ?? null,
+    keyName: context?.actor?.keyName ?? null,
+    requestId: context?.requestId ?? null,
+    action: input.action,
+    resourceType: input.resourceType,
+    resourceId: input.resourceId,
+    parentId: input.parentId ?? null,
+    version: input.version ?? null,
+    changes: diffChanges(input.before, input.after) as object,
+    ...(input.data ? { data: sanitize(input.data) as object } : {}),
+  };
+}
+export type AuditEventData = ReturnType<typeof auditEventData>;
+
 /**
  * Appends one audit event with the transaction client of the write it describes: the write's final statement.
  * No lock: the database stamps the event for the change feed (column `feed_xid`, see src/lib/change-feed.ts), and
  * concurrent writes never wait for each other here.
  */
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  const context = currentContext();
-  await tx.auditEvent.create({
-    data: {
-      keyId: context?.actor?.keyId ?? null,
-      keyName: context?.actor?.keyName ?? null,
-      requestId: context?.requestId ?? null,
-      action: input.action,
-      resourceType: input.resourceType,
-      resourceId: input.resourceId,
-      parentId: input.parentId ?? null,
-      version: input.version ?? null,
-      changes: diffChanges(input.before, input.after) as object,
-      ...(input.data ? { data: sanitize(input.data) as object } : {}),
-    },
-  });
+  await tx.auditEvent.create({ data: auditEventData(input) });
 }

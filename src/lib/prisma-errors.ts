@@ -2,7 +2,7 @@ import { ApiError, type FieldError } from "./problem.ts";
 import { problemText, type DetailMessage } from "./messages/problems.ts";
 
 /**
- * Maps database errors raised through Prisma (with a driver adapter) to problems. Services check what they can
+ * Maps database errors raised through Prisma (with a driver adapter), or by node-postgres itself (SQLSTATE in `code`), to problems. Services check what they can
  * up front with friendlier messages; this is the backstop for races and for anything they did not foresee.
  */
 
@@ -10,6 +10,8 @@ type PrismaLikeError = {
   name?: string;
   code?: string;
   message?: string;
+  /** node-postgres (the plain reads and writes of src/db/sql-models.ts): the violated constraint's name. */
+  constraint?: string;
   meta?: {
     target?: string | string[];
     field_name?: string;
@@ -24,7 +26,7 @@ function constraintFields(error: PrismaLikeError): string[] {
   const cause = error.meta?.driverAdapterError?.cause;
   const fields = cause?.constraint?.fields ?? (Array.isArray(error.meta?.target) ? error.meta.target : []);
   if (fields.length > 0) return fields.map((field) => camel(field.replace(/^"|"$/g, "")));
-  const name = cause?.constraint?.index ?? (typeof error.meta?.target === "string" ? error.meta.target : error.meta?.field_name);
+  const name = cause?.constraint?.index ?? (typeof error.meta?.target === "string" ? error.meta.target : (error.meta?.field_name ?? error.constraint));
   // Prisma names constraints <table>_<column>_key / <table>_<column>_fkey
   const match = name?.match(/^[a-z_]+?s_([a-z_]+?)_(?:key|fkey)$/);
   return match?.[1] ? [camel(match[1])] : [];
@@ -169,12 +171,13 @@ export function problemFromDatabaseError(error: unknown, operation: "write" | "d
   const kind = e.meta?.driverAdapterError?.cause?.kind;
   const fault = databaseFault(error);
   if (fault) return databaseFaultProblem(fault);
-  if (e.code === "P2002" || kind === "UniqueConstraintViolation") {
+  const sqlState = sqlStateOf(error);
+  if (e.code === "P2002" || kind === "UniqueConstraintViolation" || sqlState === "23505") {
     const fields = constraintFields(e);
     const errors: FieldError[] = fields.map((field) => ({ path: `/${field}`, message: "is already used by another record", location: "body" }));
     return new ApiError("conflict", problemText("uniqueTaken", { fields }), { errors });
   }
-  if (e.code === "P2003" || kind === "ForeignKeyConstraintViolation" || kind === "RestrictViolation") {
+  if (e.code === "P2003" || kind === "ForeignKeyConstraintViolation" || kind === "RestrictViolation" || sqlState === "23503") {
     const fields = constraintFields(e);
     if (operation === "delete") return new ApiError("still_referenced", problemText("referencedByOthers"));
     return new ApiError("reference_not_found", problemText("referencedRecordMissing", { fields }), {
@@ -184,8 +187,7 @@ export function problemFromDatabaseError(error: unknown, operation: "write" | "d
   if (e.code === "P2025") return new ApiError("not_found", problemText("recordGone"));
   // PostgreSQL data exceptions (SQLSTATE class 22: a date out of its range, a value too long for its column) come
   // from input the schemas let through: a 400, never a 500.
-  const sqlState = e.meta?.driverAdapterError?.cause?.originalCode;
-  if (e.code === "P2000" || kind === "LengthMismatch" || (typeof sqlState === "string" && sqlState.startsWith("22"))) {
+  if (e.code === "P2000" || kind === "LengthMismatch" || sqlState?.startsWith("22")) {
     return new ApiError("validation_failed", problemText("valueNotStorable"));
   }
   return undefined;

@@ -1,10 +1,11 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { plainReads, type SqlModels } from "../db/sql-models.ts";
+import type { SqlModel } from "../db/sql-models.ts";
 import { problemText } from "./messages/problems.ts";
-import { recordAudit } from "./audit.ts";
+import { auditEventData, recordAudit, type AuditInput } from "./audit.ts";
 import { assertIfMatch } from "./etag.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { paginate } from "./pagination.ts";
+import { currentContext } from "./request-context.ts";
 import { problemFromDatabaseError } from "./prisma-errors.ts";
 import { ApiError, notFound, type FieldError } from "./problem.ts";
 import { atVersion, lostRace, validationError, type Tx } from "./records.ts";
@@ -38,6 +39,15 @@ export type RecordService<D extends AnyResource = AnyResource> = {
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
 
+/** A record type whose create and update write only its own row: no parent, references, checks, nested or secret data. */
+export const writesOnlyItsRow = (definition: AnyResource) =>
+  !definition.parent &&
+  !definition.refersTo?.length &&
+  !definition.hooks?.check &&
+  !definition.hooks?.afterUpdate &&
+  !definition.createData &&
+  !definition.secret;
+
 /** Rows per query when a whole list is read (an export): large enough to be quick, small enough to stream. */
 const SCAN_PAGE = 500;
 
@@ -47,52 +57,12 @@ const META = ["id", "version", "createdAt", "updatedAt"];
 const omit = (record: object, fields: readonly string[]) =>
   Object.fromEntries(Object.entries(record).filter(([field]) => !fields.includes(field)));
 
-/** The record services of a set of definitions; embedded records are mapped by their own definition. */
-export function recordServices(prisma: PrismaClient, definitions: readonly AnyResource[], sql?: SqlModels) {
-  const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
-  // Reads outside a transaction: straight through node-postgres where the database offers it (src/db/sql-models.ts).
-  const reads = new Map(definitions.map((definition) => [definition, plainReads(definition.model(prisma), sql)]));
-  const readsOf = (definition: AnyResource, db: Db) => (db === prisma ? reads.get(definition)! : definition.model(db));
-
-  /** The API record of a row, with the relations named in `include` embedded (each by its own mapper). */
-  function present(definition: AnyResource, row: Record<string, unknown>, include: readonly string[] = []): Versioned {
-    const record: Record<string, unknown> = definition.toRecord(row);
-    for (const name of include) {
-      const embed = definition.embeds?.[name];
-      if (!embed) continue;
-      const target = byKey.get(embed.resource)!;
-      const value = embed.rows ? embed.rows(row as never) : row[name];
-      if (value === undefined) continue;
-      record[name] = Array.isArray(value)
-        ? value.map((item: Record<string, unknown>) => target.toRecord(item))
-        : value === null
-          ? null
-          : target.toRecord(value);
-    }
-    return record as Versioned;
-  }
-
-  const lookup = (key: string) => {
-    const definition = byKey.get(key);
-    if (!definition) throw new Error(`no record definition "${key}"`);
-    return definition;
-  };
-  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup, readsOf })]));
-  return {
-    /** The definition with this key (a sub-resource's parent, say). */
-    definition: lookup,
-    of<D extends AnyResource>(definition: D): RecordService<D> {
-      const service = services.get(definition);
-      if (!service) throw new Error(`no record service for ${definition.key}`);
-      return service as RecordService<D>;
-    },
-  };
-}
-
-type Registry = {
+/** What a record service asks of the set it belongs to (lib/record-services.ts). */
+export type Registry = {
   present: (definition: AnyResource, row: Record<string, unknown>, include?: readonly string[]) => Versioned;
   lookup: (key: string) => AnyResource;
   readsOf: (definition: AnyResource, db: Db) => Pick<ReturnType<AnyResource["model"]>, "findFirst" | "findMany" | "count">;
+  plainModel: (definition: AnyResource) => Promise<SqlModel | undefined>;
 };
 
 /** The ids in `value` (an id, a list of ids, or a list of objects holding one in `each`), with their JSON Pointers. */
@@ -104,7 +74,7 @@ function idsAt(field: string, value: unknown, each: string | undefined): Array<{
   );
 }
 
-function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup, readsOf }: Registry): RecordService {
+export function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup, readsOf, plainModel }: Registry): RecordService {
   const { parent, hooks = {} } = definition;
   const noun = definition.names.inProblems ?? definition.names.noun;
   const model = (db: Db) => definition.model(db);
@@ -149,17 +119,34 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
 
   /** The audit event of a write, in the write's transaction: what changed, on which record (of which parent). */
   // With the record as it now stands (`data`: what the change feed's include=record and webhooks carry), in the same INSERT.
-  const audit = (tx: Tx, action: "create" | "update" | "delete", row: Versioned, parentId: string, before: object | null, after: object | null) =>
-    recordAudit(tx, {
-      action,
-      resourceType: definition.key,
-      resourceId: row.id,
-      parentId: parent ? parentId : undefined,
-      version: row.version,
-      before,
-      after,
-      data: present(definition, row),
-    });
+  const auditOf = (action: "create" | "update" | "delete", row: Versioned, parentId: string, before: object | null, after: object | null): AuditInput => ({
+    action,
+    resourceType: definition.key,
+    resourceId: row.id,
+    parentId: parent ? parentId : undefined,
+    version: row.version,
+    before,
+    after,
+    data: present(definition, row),
+  });
+  const audit = (tx: Tx, ...args: Parameters<typeof auditOf>) => recordAudit(tx, auditOf(...args));
+
+  /**
+   * The plain write path: a record type whose create and update write only its own row (no parent, references,
+   * checks, nested or secret data) writes it and its audit event straight through node-postgres, in one transaction,
+   * on PostgreSQL (src/db/sql-models.ts); not inside another transaction nor under an Idempotency-Key, whose claim
+   * commits with the write through Prisma. Otherwise, and on PGlite, the writes below go through Prisma.
+   */
+  const plainWrites = writesOnlyItsRow(definition);
+  const plainWrite = async (outer: Tx | undefined) =>
+    plainWrites && !outer && !currentContext()?.transactionHooks ? plainModel(definition) : undefined;
+  /** The patched record's input: the merge patch applied to its input shape, passing the create schema. */
+  function patched(current: Versioned, patch: unknown) {
+    const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
+    const parsed = definition.schemas.create.safeParse(merged, { reportInput: true });
+    if (!parsed.success) throw validationError(parsed.error);
+    return parsed.data;
+  }
 
   /** The record (of this parent), or a 404 that says whether the parent or the record is missing. */
   async function load(db: Db, id: string, parentId: string, include?: readonly string[]) {
@@ -225,6 +212,9 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
     },
 
     async create(input, parentId = "", { tx: outer, publicBaseUrl = "" } = {}) {
+      const plain = await plainWrite(outer);
+      const written = plain && (await write(() => input, async () => plain.create(definition.toData(input) as Record<string, unknown>, (row) => auditEventData(auditOf("create", row, parentId, null, auditShape(row as Versioned))))));
+      if (written) return present(definition, written as Versioned);
       return write(
         () => input,
         () =>
@@ -248,16 +238,23 @@ function recordService(prisma: PrismaClient, definition: AnyResource, { present,
      */
     async update(id, patch, ifMatch, parentId = "", outer) {
       let input: unknown;
+      const plain = await plainWrite(outer);
+      if (plain) {
+        const current = await load(prisma, id, parentId);
+        assertIfMatch(ifMatch, current);
+        input = patched(current, patch);
+        const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)));
+        const saved = await write(() => input, async () => plain.update(current.id, current.version, definition.toData(input) as Record<string, unknown>, audited));
+        if (saved === null) throw lostRace(noun);
+        if (saved) return present(definition, saved as Versioned);
+      }
       return write(
         () => input,
         () =>
           inTransaction(outer, async (tx: Tx) => {
             const current = await load(tx, id, parentId);
             assertIfMatch(ifMatch, current);
-            const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
-            const parsed = definition.schemas.create.safeParse(merged, { reportInput: true });
-            if (!parsed.success) throw validationError(parsed.error);
-            input = parsed.data;
+            input = patched(current, patch);
             await assertReferences(tx, input as Record<string, unknown>, current);
             await hooks.check?.(tx, input, current, parentId);
             const data = { ...definition.toData(input), version: { increment: 1 } };

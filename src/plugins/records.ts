@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
-import { recordServices } from "../lib/record-service.ts";
+import { recordServices } from "../lib/record-services.ts";
 import type { AnyResource } from "../lib/resource.ts";
 
 declare module "fastify" {

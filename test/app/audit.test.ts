@@ -9,7 +9,7 @@ import { createActivity } from "../fixtures/activities.ts";
 import { createMediaPartner } from "../fixtures/media-partners.ts";
 import { expectProblem, ISO_UTC, nextLinkOf, UUID_V7 } from "../expect.ts";
 import { recordAudit } from "../../src/lib/audit.ts";
-import { recordServices } from "../../src/lib/record-service.ts";
+import { recordServices } from "../../src/lib/record-services.ts";
 import { coordinators } from "../../src/modules/coordinators/coordinators-resource.ts";
 import { RESOURCES } from "../../src/modules/resources.ts";
 

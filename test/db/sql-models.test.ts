@@ -8,6 +8,7 @@ import t from "tap";
 process.env.TZ = "America/Sao_Paulo";
 import { seedDemoData } from "../../src/db/seed.ts";
 import { plainReads, type SqlModel } from "../../src/db/sql-models.ts";
+import { writesOnlyItsRow } from "../../src/lib/record-service.ts";
 import { RESOURCES } from "../../src/modules/resources.ts";
 import { collectionOf, parentOf, RECORD_TYPES } from "../fixtures/record-types.ts";
 import { testApp, usingPostgres } from "../helper.ts";
@@ -72,6 +73,44 @@ if (!usingPostgres) {
     const reads = plainReads(delegate as never, sql) as unknown as Delegate;
     t.strictSame(await reads.findMany({ where: { memberships: { some: {} } }, orderBy: [{ id: "asc" }] }),
       await delegate.findMany({ where: { memberships: { some: {} } }, orderBy: [{ id: "asc" }] }), "plainReads falls back to Prisma");
+  });
+
+  t.test("plain writes: the row and its audit event in one transaction", async (t) => {
+    const plain = RESOURCES.filter(writesOnlyItsRow).map((definition) => definition.key);
+    t.ok(plain.includes("coordinators") && plain.includes("organizations"), `written straight through node-postgres: ${plain.join(", ")}`);
+    const count = async () => db.prisma.coordinator.count();
+    const before = await count();
+    const created = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Zwykły Sp. z o.o." } });
+    t.equal(created.statusCode, 201);
+    const { id } = created.json() as { id: string };
+    const events = await db.prisma.auditEvent.findMany({ where: { resourceId: id } });
+    t.equal(events.length, 1, "one audit event");
+    t.match(events[0], { action: "create", resourceType: "coordinators", version: 1, data: { id, name: "Koordynator Zwykły Sp. z o.o." } });
+    t.match(events[0]!.changes, { name: { before: null, after: "Koordynator Zwykły Sp. z o.o." } });
+
+    // An audit insert that fails (here: a statement timeout) takes the write with it.
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit refused' USING ERRCODE = '57014'; END $$`);
+    await db.prisma.$executeRawUnsafe("CREATE TRIGGER fail_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_audit()");
+    t.teardown(async () => {
+      await db.prisma.$executeRawUnsafe("DROP TRIGGER IF EXISTS fail_audit ON audit_events");
+      await db.prisma.$executeRawUnsafe("DROP FUNCTION IF EXISTS fail_audit()");
+    });
+    const refused = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Bez Śladu Sp. z o.o." } });
+    t.equal(refused.statusCode, 503, "the database's refusal is a 503");
+    t.equal(await count(), before + 1, "no coordinator without its audit event");
+    const patched = await app.inject({ method: "PATCH", url: `/v1/coordinators/${id}`, headers: { "if-match": created.headers.etag as string, "content-type": "application/merge-patch+json" }, payload: { name: "Nowa Nazwa" } });
+    t.equal(patched.statusCode, 503);
+    t.equal((await db.prisma.coordinator.findUniqueOrThrow({ where: { id } })).name, "Koordynator Zwykły Sp. z o.o.", "no update without its audit event");
+    await db.prisma.$executeRawUnsafe("DROP TRIGGER fail_audit ON audit_events");
+
+    const updated = await app.inject({ method: "PATCH", url: `/v1/coordinators/${id}`, headers: { "if-match": created.headers.etag as string, "content-type": "application/merge-patch+json" }, payload: { name: "Nowa Nazwa" } });
+    t.equal(updated.statusCode, 200);
+    t.match(updated.json(), { version: 2, name: "Nowa Nazwa" });
+    const stale = await app.inject({ method: "PATCH", url: `/v1/coordinators/${id}`, headers: { "if-match": created.headers.etag as string, "content-type": "application/merge-patch+json" }, payload: { name: "Jeszcze Inna" } });
+    t.equal(stale.statusCode, 412, "a stale If-Match is a 412");
+    const [, second] = await db.prisma.auditEvent.findMany({ where: { resourceId: id }, orderBy: { sequence: "asc" } });
+    t.match(second, { action: "update", version: 2, changes: { name: { before: "Koordynator Zwykły Sp. z o.o.", after: "Nowa Nazwa" } } });
   });
 
   t.test("dates at UTC midnight whatever the process's time zone", async (t) => {
