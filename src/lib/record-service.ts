@@ -39,10 +39,12 @@ export type RecordService<D extends AnyResource = AnyResource> = {
   remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
 };
 
-/** A record type whose create and update write only its own row: no parent, references, checks, nested or secret data. */
+/**
+ * A record type whose create and update write only its own row (no checks of its own, nested or secret data): its
+ * parent and references are checked before the write, with the foreign keys as the backstop against a concurrent delete.
+ */
 export const writesOnlyItsRow = (definition: AnyResource) =>
-  !definition.parent &&
-  !definition.refersTo?.length &&
+  !definition.rowInclude &&
   !definition.hooks?.check &&
   !definition.hooks?.afterUpdate &&
   !definition.createData &&
@@ -92,7 +94,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
    * Every foreign id the write adds (those the record already held were checked when they came) must name an existing
    * record: one 422 naming each that does not.
    */
-  async function assertReferences(tx: Tx, input: Record<string, unknown>, current: Versioned | undefined) {
+  async function assertReferences(db: Db, input: Record<string, unknown>, current: Versioned | undefined) {
     const held = (current ? inputOf(current) : {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
     const missing: Array<{ noun: string; id: string }> = [];
@@ -101,7 +103,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
       const added = idsAt(field, input[field], each).filter((reference) => !heldIds.has(reference.id));
       if (added.length === 0) continue;
       const target = lookup(resource);
-      const found = await target.model(tx).findMany({ where: { id: { in: added.map((reference) => reference.id) } }, select: { id: true } });
+      const found = await readsOf(target, db).findMany({ where: { id: { in: added.map((reference) => reference.id) } }, select: { id: true } });
       const existing = new Set(found.map((row: { id: string }) => row.id));
       for (const { path, id } of added.filter((reference) => !existing.has(reference.id))) {
         errors.push({ path, message: `refers to a ${target.names.noun} that does not exist`, location: "body" });
@@ -132,8 +134,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
   const audit = (tx: Tx, ...args: Parameters<typeof auditOf>) => recordAudit(tx, auditOf(...args));
 
   /**
-   * The plain write path: a record type whose create and update write only its own row (no parent, references,
-   * checks, nested or secret data) writes it and its audit event straight through node-postgres, in one transaction,
+   * The plain write path: a record type whose create and update write only its own row (writesOnlyItsRow) writes it
+   * and its audit event straight through node-postgres, in one transaction,
    * on PostgreSQL (src/db/sql-models.ts); not inside another transaction nor under an Idempotency-Key, whose claim
    * commits with the write through Prisma. Otherwise, and on PGlite, the writes below go through Prisma.
    */
@@ -213,7 +215,12 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
 
     async create(input, parentId = "", { tx: outer, publicBaseUrl = "" } = {}) {
       const plain = await plainWrite(outer);
-      const written = plain && (await write(() => input, async () => plain.create(definition.toData(input) as Record<string, unknown>, (row) => auditEventData(auditOf("create", row, parentId, null, auditShape(row as Versioned))))));
+      if (plain) {
+        await assertParent(prisma, parentId);
+        await assertReferences(prisma, input, undefined);
+      }
+      const data = { ...definition.toData(input), ...scope(parentId) };
+      const written = plain && (await write(() => input, async () => plain.create(data, (row) => auditEventData(auditOf("create", row, parentId, null, auditShape(row as Versioned))))));
       if (written) return present(definition, written as Versioned);
       return write(
         () => input,
@@ -243,6 +250,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
         const current = await load(prisma, id, parentId);
         assertIfMatch(ifMatch, current);
         input = patched(current, patch);
+        await assertReferences(prisma, input as Record<string, unknown>, current);
         const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)));
         const saved = await write(() => input, async () => plain.update(current.id, current.version, definition.toData(input) as Record<string, unknown>, audited));
         if (saved === null) throw lostRace(noun);
