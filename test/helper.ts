@@ -115,3 +115,20 @@ export async function resetDatabase(db: Database) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>["app"];
+
+/**
+ * Waits (at most `timeoutMs`) until the change feed hands out every event this database holds. The feed holds an
+ * event back while any older transaction on the PostgreSQL server is in flight, in any database (README, "The change
+ * feed"), and other test files' databases share the server: one holding a write open for its own test (a lock, a
+ * killed process) holds our feed back for that moment too. Call it before reading the feed right after writing.
+ */
+export async function feedSettled(db: Database, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.prisma.$queryRawUnsafe<Array<{ settled: boolean }>>(
+      "SELECT coalesce(max(feed_xid), 0) < pg_snapshot_xmin(pg_current_snapshot())::text::numeric AS settled FROM audit_events",
+    );
+    if (row?.settled || Date.now() > until) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

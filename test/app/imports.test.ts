@@ -2,7 +2,7 @@ import t from "tap";
 import iconv from "iconv-lite";
 import { seedDemoData } from "../../src/db/seed.ts";
 import { XLSX_MEDIA_TYPE } from "../../src/lib/exports/writers.ts";
-import { testApp } from "../helper.ts";
+import { feedSettled, testApp } from "../helper.ts";
 import { expectProblem } from "../expect.ts";
 import { validNip } from "../fixtures/records.ts";
 
@@ -59,6 +59,7 @@ t.test("one edited cell: exactly one record updated, with its audit event and in
   t.same(body.summary, { create: 0, update: 1, unchanged: rest.filter(Boolean).length, rejected: 0 });
   t.equal(body.rows.find((row) => row.action === "update")!.id, id);
   t.equal(await auditCount(), events + 1, "one audit event");
+  await feedSettled(db);
   t.equal(await changeFeed(), feed + 1, "one change in the feed");
   const record = (await app.inject({ url: `/v1/organizations/${id}` })).json() as { name: string; version: number };
   t.equal(record.name, "Zmieniona Nazwa Łódź");

@@ -7,7 +7,7 @@ import t from "tap";
 import { TYPES_FILE, generateClientTypes } from "../../clients/typescript/generate.ts";
 import { ApiError, createClusterRecordsClient, isProblem } from "../../clients/typescript/src/index.ts";
 import { buildApp } from "../../src/app.ts";
-import { TEST_CONFIG, createEditorKey, testDatabase } from "../helper.ts";
+import { TEST_CONFIG, createEditorKey, feedSettled, testDatabase } from "../helper.ts";
 
 t.test("the committed client types are what openapi-typescript makes of the committed openapi.yaml", async (t) => {
   const generated = await generateClientTypes();
@@ -106,6 +106,7 @@ t.test("an integrator's flow through the client, over HTTP", async (t) => {
   t.match(ics.data, /^BEGIN:VCALENDAR/);
 
   // The change feed: every change above, in order, across pages; the last position is where to poll next.
+  await feedSettled(db);
   const events = [];
   let position: string | undefined;
   for await (const page of client.pages("/v1/changes", { params: { query: { limit: 3 } } })) {

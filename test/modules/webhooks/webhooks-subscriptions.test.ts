@@ -2,7 +2,7 @@ import t from "tap";
 import { CHANGE_RESOURCE_TYPES } from "../../../src/modules/changes/changes-schemas.ts";
 import { eventResourceName } from "../../../src/modules/webhooks/webhook-events.ts";
 import { EVENT_RESOURCES } from "../../../src/modules/webhooks/webhooks-schemas.ts";
-import { createEditorKey, testApp } from "../../helper.ts";
+import { createEditorKey, feedSettled, testApp } from "../../helper.ts";
 import { expectProblem } from "../../expect.ts";
 
 const { app, db } = await testApp(t);
@@ -23,6 +23,7 @@ t.test("the secret is shown once, at creation, and never in the audit log or the
   t.notOk("secret" in read.json(), "GET never shows it");
   const history = await app.inject({ url: `/v1/webhooks/${body.id}/history` });
   t.notOk(history.body.includes(body.secret), "not in the audit log");
+  await feedSettled(db);
   const feed = await app.inject({ url: "/v1/changes?include=record&resourceType=webhooks" });
   t.equal(feed.statusCode, 200, feed.body);
   t.equal(feed.json().data.length, 1, "the feed records the subscription");
@@ -97,6 +98,7 @@ t.test("the feed carries the record with include=record", async (t) => {
     headers: { "if-match": coordinator.headers.etag as string },
     payload: { shortName: "KP" },
   });
+  await feedSettled(db);
   const plain = (await app.inject({ url: `/v1/changes?cursor=${before.nextCursor}&resourceType=coordinators` })).json();
   t.notOk("data" in plain.data[0], "without include, no record");
   const feed = (await app.inject({ url: `/v1/changes?cursor=${before.nextCursor}&resourceType=coordinators&include=record` })).json();
@@ -105,6 +107,7 @@ t.test("the feed carries the record with include=record", async (t) => {
   t.strictSame(feed.data[1].data, patched.json(), "the record as updated");
   const removed = await app.inject({ method: "DELETE", url: `/v1/coordinators/${coordinator.json().id}`, headers: { "if-match": patched.headers.etag as string } });
   t.equal(removed.statusCode, 204);
+  await feedSettled(db);
   const after = (await app.inject({ url: `/v1/changes?cursor=${feed.nextCursor}&include=record` })).json();
   t.equal(after.data[0].action, "delete");
   t.strictSame(after.data[0].data, patched.json(), "a delete carries the record as deleted");
