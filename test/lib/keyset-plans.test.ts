@@ -55,10 +55,15 @@ if (!usingPostgres) {
     for (const [way, reader] of Object.entries(readers))
     t.test(`${definition.path}: every sort (${way})`, async (t) => {
       await sql.model((delegate as unknown as { name: string }).name);
-      for (const [field, { type, nullable }] of Object.entries(definition.sortable)) {
-        for (const direction of ["asc", "desc"] as const) {
-          const sort = [{ field, direction }];
-          const cursor = encodeCursor(sort, [SAMPLE[type], "01900000-0000-7000-8000-000000000000"]);
+      // Every field alone, both ways, and the list's default order (several fields, e.g. activities' year,startDate).
+      const single = Object.keys(definition.sortable).flatMap((field) => (["asc", "desc"] as const).map((direction) => [{ field, direction }]));
+      const byDefault = (definition.schemas.listQuery.parse({}) as { sort: Array<{ field: string; direction: "asc" | "desc" }> }).sort;
+      for (const sort of byDefault.length > 1 ? [...single, byDefault] : single) {
+        {
+          const [{ field, direction }] = sort as [{ field: string; direction: "asc" | "desc" }];
+          const { nullable } = definition.sortable[field]!;
+          const values = [...sort.map((term) => SAMPLE[definition.sortable[term.field]!.type]), "01900000-0000-7000-8000-000000000000"];
+          const cursor = encodeCursor(sort, values);
           const { where, orderBy } = keyset(definition.sortable, sort, cursor);
           sent.length = 0;
           await reader.findMany({ where, orderBy, take: 26, select: { id: true } });
@@ -71,7 +76,7 @@ if (!usingPostgres) {
           if (way === "node-postgres") t.notMatch(select.text, /"public"\./, `sort=${field} ${direction}: the plain read's own SQL`);
           const { rows } = await explainer.query({ text: `EXPLAIN (FORMAT JSON) ${select.text}`, values: select.values });
           const plan = nodes((rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode }> })["QUERY PLAN"][0]!.Plan);
-          const label = `sort=${direction === "desc" ? "-" : ""}${field}`;
+          const label = `sort=${sort.map((term) => (term.direction === "desc" ? "-" : "") + term.field).join(",")}`;
           const types = plan.map((node) => node["Node Type"]);
           // Descending with the id tiebreak ascending: a backward index scan, and an Incremental Sort of the rows that
           // tie on the sort value (a handful), never a Sort of the whole list.
