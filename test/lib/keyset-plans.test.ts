@@ -81,6 +81,8 @@ if (!usingPostgres) {
           // Descending with the id tiebreak ascending: a backward index scan, and an Incremental Sort of the rows that
           // tie on the sort value (a handful), never a Sort of the whole list.
           t.notOk(types.includes("Sort"), `${label}: in index order, no Sort`, { types });
+          // Ascending throughout (the id tiebreak too): an index holds the whole order, not even an Incremental Sort.
+          if (sort.every((term) => term.direction === "asc")) t.notOk(types.includes("Incremental Sort"), `${label}: no Incremental Sort`, { types });
           const scan = plan.find((node) => node["Node Type"].startsWith("Index"));
           t.ok(scan, `${label}: an index scan`, { types });
           // The cursor is the scan's start, except for an ascending nullable field (its NULLs come after every value).
