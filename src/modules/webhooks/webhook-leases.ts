@@ -16,7 +16,7 @@ export const leaseMsFor = (timeoutMs: number) => timeoutMs + leaseMarginMs(timeo
  * a lease that ran out meanwhile let a second worker send the attempt again, a duplicate without any crash. So every
  * quarter of a lease the worker extends the leases it still holds (only while its claim is the current one: same
  * `attempts`, still pending), and another worker may take a delivery only when its lease holder has not renewed for
- * a whole lease: after a crash, or an event loop blocked for about three quarters of a lease (20 s by default), which
+ * a whole lease: after a crash, or an event loop blocked for about three quarters of a lease (15 s by default), which
  * nobody can tell from a crash. Each renewal uses the database's clock, as the claim does.
  */
 export function leaseKeeper(prisma: PrismaClient, leaseMs: number, log: Logger) {
