@@ -31,8 +31,8 @@ function slowFirstTransaction(prisma: PrismaClient, armed: () => boolean, ms: nu
 }
 
 t.test("recording an attempt takes longer than the lease: a second worker does not send it again", async (t) => {
-  // Short attempts, so the lease is as short as it gets (the timeout plus 5 s); no worker of the app's own.
-  const settings = { ...FAST_DELIVERY, deliverInProcess: false, attemptTimeoutMs: 200, pollIntervalMs: 20 };
+  // A short lease (the timeout plus 5 s; a timeout long enough for a receiver in this busy process); no worker of the app's own.
+  const settings = { ...FAST_DELIVERY, deliverInProcess: false, attemptTimeoutMs: 1_000, pollIntervalMs: 20 };
   const leaseMs = leaseMsFor(settings.attemptTimeoutMs);
   const app = await webhookApp(t, db, settings);
   const receiver = await startReceiver(t);
@@ -62,4 +62,57 @@ t.test("recording an attempt takes longer than the lease: a second worker does n
     [[1, 204]],
     "and recorded once, by the worker that made it, once its recording was tried again",
   );
+});
+
+t.test("a worker stalled between its claim and the send: past its lease, it does not send (another worker has)", async (t) => {
+  const settings = { ...FAST_DELIVERY, deliverInProcess: false, attemptTimeoutMs: 1_000, pollIntervalMs: 20 };
+  const leaseMs = leaseMsFor(settings.attemptTimeoutMs);
+  const app = await webhookApp(t, db, settings);
+  const receiver = await startReceiver(t);
+  await db.prisma.webhookSubscription.deleteMany({});
+  const created = await app.inject({ method: "POST", url: "/v1/webhooks", payload: { url: receiver.url, eventTypes: ["cluster.created"] } });
+  t.equal(created.statusCode, 201, created.body);
+  const subscriptionId = (created.json() as { id: string }).id;
+
+  // The first claim that gets a delivery reaches the first worker only after more than a whole lease, as to a process
+  // whose event loop was blocked meanwhile.
+  let stalled = false;
+  const slowClaims = new Proxy(db.prisma, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property === "$queryRaw") {
+        return async (...args: unknown[]) => {
+          const rows = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (!stalled && Array.isArray(rows) && rows.length > 0) {
+            stalled = true;
+            await sleep(leaseMs + 1_500);
+          }
+          return rows;
+        };
+      }
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const first = deliveryWorker(slowClaims, app.webhooks.settings, app.log);
+  const second = deliveryWorker(db.prisma, app.webhooks.settings, app.log);
+  t.teardown(() => Promise.all([first.stop(), second.stop()]));
+  first.start();
+  const coordinator = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Zamyślony" } })).json();
+  const cluster = await app.inject({ method: "POST", url: "/v1/clusters", payload: { name: "Klaster Zamyślony", coordinatorId: coordinator.id } });
+  t.equal(cluster.statusCode, 201, cluster.body);
+  // Once the first worker holds the claim, the second starts polling.
+  await until(() => db.prisma.webhookDelivery.findFirst({ where: { subscriptionId, leasedUntil: { not: null } } }));
+  const claimedAt = Date.now();
+  second.start();
+
+  const delivery = await until(() => db.prisma.webhookDelivery.findFirst({ where: { subscriptionId, status: "succeeded" }, include: { attemptLog: true } }));
+  // Past the moment the first worker wakes up with its stale claim, and a little more.
+  await sleep(Math.max(0, claimedAt + leaseMs + 2_500 - Date.now()));
+  t.equal(receiver.received.length, 1, "the attempt went out once, from the second worker");
+  t.strictSame(
+    delivery.attemptLog.map((attempt) => attempt.statusCode),
+    [204],
+    "one attempt recorded",
+  );
+  t.equal((await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status, "succeeded", "the stale claim changed nothing");
 });
