@@ -3,6 +3,7 @@ import type { WebhookSettings } from "../../config-webhooks.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import type { Tx } from "../../lib/records.ts";
 import { dispatchEvents } from "./webhook-dispatcher.ts";
+import { leaseKeeper, leaseMarginMs, leaseMsFor } from "./webhook-leases.ts";
 import { WebhookMetrics } from "./webhook-metrics.ts";
 import { postDelivery, signedHeaders, type AttemptResult } from "./webhook-sender.ts";
 import { toWebhookRecord } from "./webhooks-mapper.ts";
@@ -12,8 +13,9 @@ import { toWebhookRecord } from "./webhooks-mapper.ts";
  * Each round it fans new events out (webhook-dispatcher.ts), then claims due deliveries and sends them.
  *
  * Claiming: a short transaction picks due deliveries with FOR UPDATE SKIP LOCKED and leases them (`leased_until`),
- * so two workers never take the same attempt; a worker that dies mid-attempt leaves a lease that runs out, and the
- * attempt is made again (at least once). A delivery waits while an earlier one for the same record and subscription is
+ * so two workers never take the same attempt. The worker renews its leases until each attempt is recorded
+ * (webhook-leases.ts), retrying a recording that fails; a worker that dies mid-attempt leaves a lease that runs out,
+ * and the attempt is made again (at least once). A delivery waits while an earlier one for the same record and subscription is
  * pending, so the events of one record arrive in order. A small outbox table rather than pg-boss or graphile-worker:
  * see README "Webhooks".
  */
@@ -22,8 +24,9 @@ type Logger = { error(object: object, message: string): void; warn(object: objec
 
 const CLAIM_BATCH = 10;
 const PRUNE_EVERY_MS = 3_600_000;
-/** A lease outlives the attempt timeout by this (at least 5 s, at most 30 s): time to record the attempt on a busy machine. */
-const leaseMarginMs = (timeoutMs: number) => Math.max(5_000, Math.min(30_000, timeoutMs));
+/** A failed recording of an attempt is tried again this many times in all (0.5, 1, 2, 4 s apart), its lease renewed meanwhile. */
+const RECORD_TRIES = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Claimed = {
   id: string;
@@ -40,7 +43,8 @@ type Claimed = {
 export type DeliveryWorker = { start(): void; stop(): Promise<void>; runOnce(): Promise<void>; readonly metrics: WebhookMetrics };
 
 export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, log: Logger, metrics = new WebhookMetrics()): DeliveryWorker {
-  const leaseMs = settings.attemptTimeoutMs + leaseMarginMs(settings.attemptTimeoutMs);
+  const leaseMs = leaseMsFor(settings.attemptTimeoutMs);
+  const leases = leaseKeeper(prisma, leaseMs, log);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -63,20 +67,54 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
       WHERE d.id = due.id AND s.id = d.subscription_id
       RETURNING d.id, d.subscription_id, d.event_id, d.payload, d.attempts, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at`;
 
-  async function send(delivery: Claimed) {
+  /** Sends a claimed delivery and records the attempt; `claimedAt` is when the claim was asked for (performance.now()). */
+  async function send(delivery: Claimed, claimedAt: number) {
+    leases.hold(delivery.id, delivery.attempts);
+    try {
+      // A claim is only sent while fresh, with most of its lease ahead: an event loop that stalled since the claim was
+      // asked for may have let the lease run out, and another worker take the delivery. Handed back untried instead.
+      if (performance.now() - claimedAt > leaseMarginMs(settings.attemptTimeoutMs) / 2) return await unclaim(delivery, "webhook claim too old to send: handed back");
+      const result = await attempt(delivery);
+      metrics.observe(result);
+      await recordWithRetries(delivery, result);
+    } finally {
+      leases.release(delivery.id);
+    }
+  }
+
+  /** Hands a claimed delivery back untried (the attempt number it took is given back too), for any worker to take now. */
+  async function unclaim(delivery: Claimed, why?: string) {
+    if (why) log.warn({ deliveryId: delivery.id }, why);
+    await prisma.webhookDelivery
+      .updateMany({ where: { id: delivery.id, attempts: delivery.attempts, status: "pending" }, data: { leasedUntil: null, attempts: { decrement: 1 } } })
+      .catch((error: unknown) => log.warn({ err: error, deliveryId: delivery.id }, "webhook claim not handed back: its lease runs out"));
+  }
+
+  function attempt(delivery: Claimed) {
     const now = new Date();
     const secrets = [delivery.secret];
     if (delivery.previous_secret && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now) secrets.push(delivery.previous_secret);
-    const result = await postDelivery(delivery.url, signedHeaders(secrets, delivery.event_id, delivery.payload, now), delivery.payload, {
+    return postDelivery(delivery.url, signedHeaders(secrets, delivery.event_id, delivery.payload, now), delivery.payload, {
       timeoutMs: settings.attemptTimeoutMs,
       allowPrivate: settings.allowPrivateTargets,
     });
-    metrics.observe(result);
-    try {
-      await prisma.$transaction((tx) => record(tx, delivery, result));
-    } catch (error) {
-      // The subscription was deleted meanwhile (its deliveries went with it), or the database is away: the lease runs out.
-      log.warn({ err: error, deliveryId: delivery.id }, "webhook attempt not recorded");
+  }
+
+  /**
+   * Records the attempt, trying again when that fails (a busy pool, a lock held elsewhere) while the lease is renewed:
+   * letting the lease run out instead would have another worker send the attempt again. It gives up when the
+   * subscription was deleted meanwhile (its deliveries went with it), or after RECORD_TRIES (the database is away):
+   * then the lease runs out and the attempt is made again, as after a crash.
+   */
+  async function recordWithRetries(delivery: Claimed, result: AttemptResult) {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await prisma.$transaction((tx) => record(tx, delivery, result));
+      } catch (error) {
+        const claimed = await prisma.webhookDelivery.count({ where: { id: delivery.id, attempts: delivery.attempts } }).catch(() => 1);
+        if (claimed === 0 || tries >= RECORD_TRIES) return log.warn({ err: error, deliveryId: delivery.id }, "webhook attempt not recorded");
+        await sleep(250 * 2 ** tries);
+      }
     }
   }
 
@@ -99,7 +137,8 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
     const state = succeeded ? "succeeded" : gone || delay === undefined ? "failed" : "pending";
     const nextAttemptAt = state === "pending" ? new Date(Date.now() + Math.round(delay! * (0.8 + Math.random() * 0.4))) : undefined;
     // Only the attempt this worker claimed (a lease that ran out may have let another worker take the delivery).
-    await tx.webhookDelivery.updateMany({ where: { id: delivery.id, attempts: delivery.attempts }, data: { status: state, leasedUntil: null, nextAttemptAt } });
+    const own = await tx.webhookDelivery.updateMany({ where: { id: delivery.id, attempts: delivery.attempts }, data: { status: state, leasedUntil: null, nextAttemptAt } });
+    if (own.count === 0) log.warn({ deliveryId: delivery.id }, "webhook lease lost before the attempt was recorded: the delivery may have been sent twice");
     if (succeeded) {
       await tx.webhookSubscription.updateMany({ where: { id: delivery.subscription_id, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0 } });
       return;
@@ -135,8 +174,12 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
 
   async function runOnce() {
     await dispatchEvents(prisma);
-    for (let claimed = await claim(); claimed.length > 0 && !stopped; claimed = await claim()) {
-      await Promise.all(claimed.map(send));
+    for (;;) {
+      const claimedAt = performance.now();
+      const claimed = await claim();
+      if (stopped) await Promise.all(claimed.map((delivery) => unclaim(delivery)));
+      if (claimed.length === 0 || stopped) break;
+      await Promise.all(claimed.map((delivery) => send(delivery, claimedAt)));
     }
     if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
       prunedAt = Date.now();
