@@ -18,10 +18,10 @@ export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
     const [cursor] = await tx.$queryRaw<Array<{ position: string }>>`SELECT position::text AS position FROM webhook_dispatch WHERE id = 1 FOR UPDATE SKIP LOCKED`;
     if (!cursor) return 0;
     const after = BigInt(cursor.position);
-    const { events, next } = await readableEvents(tx, { after, limit: BATCH, resourceTypes: CHANGE_RESOURCE_TYPES, details: true });
-    const subscriptions =
-      events.length === 0 ? [] : await tx.webhookSubscription.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, createdAt: true } });
-    const deliveries = events.flatMap((event) => {
+    const subscriptions = await tx.webhookSubscription.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, createdAt: true } });
+    // With no subscription nothing is delivered: the position moves past the events without loading what they carry.
+    const { events, next } = await readableEvents(tx, { after, limit: BATCH, resourceTypes: CHANGE_RESOURCE_TYPES, details: subscriptions.length > 0 });
+    const deliveries = (subscriptions.length === 0 ? [] : events).flatMap((event) => {
       const type = eventTypeOf(event);
       const targets = subscriptions.filter((subscription) => subscribedTo(subscription.eventTypes, type) && subscription.createdAt <= event.occurredAt);
       if (targets.length === 0) return [];
