@@ -168,9 +168,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         tags: [tag],
         operationId: operationIds.update,
         summary: `Update ${aNoun} (JSON Merge Patch)`,
-        description:
-          "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
-          "The result must be valid as a whole. Requires `If-Match` with the current ETag.",
+        // How a merge patch works is said once, in the document's description (src/plugins/swagger.ts).
         params: ItemParams,
         headers: IfMatchHeader,
         body: schemas.patch,

@@ -125,9 +125,7 @@ export interface paths {
         head?: never;
         /**
          * Update a coordinator (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCoordinator"];
         trace?: never;
@@ -205,9 +203,7 @@ export interface paths {
         head?: never;
         /**
          * Update a cluster (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCluster"];
         trace?: never;
@@ -287,9 +283,7 @@ export interface paths {
         head?: never;
         /**
          * Update a grant application (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateGrantApplication"];
         trace?: never;
@@ -413,9 +407,7 @@ export interface paths {
         head?: never;
         /**
          * Update an organization (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -493,9 +485,7 @@ export interface paths {
         head?: never;
         /**
          * Update a membership (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateOrganizationMembership"];
         trace?: never;
@@ -575,9 +565,7 @@ export interface paths {
         head?: never;
         /**
          * Update a media partner (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMediaPartner"];
         trace?: never;
@@ -655,9 +643,7 @@ export interface paths {
         head?: never;
         /**
          * Update a publication (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMediaPartnerPublication"];
         trace?: never;
@@ -759,9 +745,7 @@ export interface paths {
         head?: never;
         /**
          * Update a meeting (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMeeting"];
         trace?: never;
@@ -839,9 +823,7 @@ export interface paths {
         head?: never;
         /**
          * Update a participant (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMeetingParticipant"];
         trace?: never;
@@ -941,9 +923,7 @@ export interface paths {
         head?: never;
         /**
          * Update a calendar feed (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCalendarFeed"];
         trace?: never;
@@ -1023,9 +1003,7 @@ export interface paths {
         head?: never;
         /**
          * Update an activity (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateActivity"];
         trace?: never;
@@ -1279,9 +1257,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `admin`.
+         * @description Role: `admin`.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -4184,33 +4160,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The Accept header allows no JSON. */
-        NotAcceptable2: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not_acceptable",
-                 *       "title": "No acceptable representation",
-                 *       "status": 406,
-                 *       "detail": "The Accept header allows no JSON.",
-                 *       "code": "not_acceptable"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description The Accept header allows none of JSON, CSV and XLSX. */
-        NotAcceptable3: {
+        NotAcceptable2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4234,7 +4185,7 @@ export interface components {
             };
         };
         /** @description The Accept header allows neither text/calendar nor JSON. */
-        NotAcceptable4: {
+        NotAcceptable3: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4483,31 +4434,6 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/payload_too_large",
-                 *       "title": "The request body is too large",
-                 *       "status": 413,
-                 *       "detail": "The body is too large.",
-                 *       "code": "payload_too_large"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is too large. */
-        PayloadTooLarge2: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                 "Content-Language": components["headers"]["Content-Language"];
                 [name: string]: unknown;
             };
@@ -4912,7 +4838,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not JSON or JSON Merge Patch. */
+        /** @description The body is not JSON. */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4929,14 +4855,14 @@ export interface components {
                  *       "type": "/problems/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
-                 *       "detail": "The body is not JSON or JSON Merge Patch.",
+                 *       "detail": "The body is not JSON.",
                  *       "code": "unsupported_media_type"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not JSON. */
+        /** @description The body is not JSON or JSON Merge Patch. */
         UnsupportedMediaType2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4944,7 +4870,6 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                 "Content-Language": components["headers"]["Content-Language"];
                 [name: string]: unknown;
             };
@@ -4954,31 +4879,7 @@ export interface components {
                  *       "type": "/problems/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
-                 *       "detail": "The body is not JSON.",
-                 *       "code": "unsupported_media_type"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is not JSON. */
-        UnsupportedMediaType3: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/unsupported_media_type",
-                 *       "title": "Unsupported media type",
-                 *       "status": 415,
-                 *       "detail": "The body is not JSON.",
+                 *       "detail": "The body is not JSON or JSON Merge Patch.",
                  *       "code": "unsupported_media_type"
                  *     }
                  */
@@ -5305,7 +5206,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5353,11 +5254,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -5489,7 +5390,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -5580,7 +5481,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5628,11 +5529,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -5766,7 +5667,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -5860,7 +5761,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5908,11 +5809,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6046,7 +5947,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6153,7 +6054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The status cannot move to `to` from the current one; `allowedTransitions` lists where it can. */
             409: {
@@ -6213,8 +6114,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["VersionMismatchProblem"];
                 };
             };
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The idempotency key was used with another body. */
             422: {
                 headers: {
@@ -6371,7 +6272,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6419,11 +6320,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6557,7 +6458,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6647,7 +6548,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6698,11 +6599,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6839,7 +6740,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6931,7 +6832,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6979,11 +6880,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7117,7 +7018,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7211,7 +7112,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7262,11 +7163,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7403,7 +7304,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7495,7 +7396,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable4"];
+            406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7562,7 +7463,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7610,11 +7511,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7748,7 +7649,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7838,7 +7739,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7889,11 +7790,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8030,7 +7931,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8161,7 +8062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            406: components["responses"]["NotAcceptable4"];
+            406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8216,7 +8117,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -8264,7 +8165,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict5"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity5"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8396,7 +8297,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8489,7 +8390,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -8537,11 +8438,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8675,7 +8576,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8825,7 +8726,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Not answered by this operation (no references, no Idempotency-Key); declared like every create. */
             422: {
                 headers: {
@@ -9278,7 +9179,7 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The idempotency key is in use by a request still running. */
             409: {
@@ -9314,7 +9215,6 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Content-Language": components["headers"]["Content-Language"];
                     [name: string]: unknown;
                 };
@@ -9339,7 +9239,6 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Content-Language": components["headers"]["Content-Language"];
                     [name: string]: unknown;
                 };
@@ -9495,7 +9394,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -9543,7 +9442,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict5"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity5"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9675,7 +9574,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -9760,7 +9659,7 @@ export interface operations {
             409: components["responses"]["Conflict4"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9791,7 +9690,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict4"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9868,7 +9767,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict4"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
