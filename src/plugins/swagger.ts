@@ -14,6 +14,7 @@ import { describeSharedContract } from "../lib/openapi-contract.ts";
 import { describeProblems } from "../lib/openapi-problems.ts";
 import { hoistSharedComponents } from "../lib/openapi-shared.ts";
 import { SECURITY_SCHEME } from "../lib/roles.ts";
+import { SWAGGER_UI_PLUGINS } from "./swagger-ui-resolver.ts";
 
 export const API_DESCRIPTION = `Activity records of industry clusters: the coordinator that runs a cluster, the cluster, its members,
 the coordinator's activity log, strategy meetings, grant applications and media partnerships.
@@ -100,8 +101,15 @@ async function docsPlugin(app: FastifyInstance) {
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",
-    // persistAuthorization: the key entered under "Authorize" survives a reload of the page.
-    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true, persistAuthorization: true },
+    // persistAuthorization: the key entered under "Authorize" survives a reload of the page. The plugins are
+    // serialized into the page's script; the resolver is what makes /docs usable within 2 s (swagger-ui-resolver.ts).
+    uiConfig: {
+      deepLinking: true,
+      displayRequestDuration: true,
+      tryItOutEnabled: true,
+      persistAuthorization: true,
+      plugins: SWAGGER_UI_PLUGINS as never,
+    },
   });
   // Scalar's script, from its package; its page is ours (below), so that no inline script needs a CSP exception.
   await app.register(scalar, { routePrefix: "/reference/assets", logLevel: "warn" });
