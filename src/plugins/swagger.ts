@@ -27,6 +27,7 @@ Conventions used by every endpoint:
 - \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field, nested objects merge; the result must be valid as a whole.
 - \`POST\` accepts \`Idempotency-Key\`: a retry with the same key and body replays the first answer (\`Idempotent-Replayed: true\`).
 - Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).
+- Exports: a list whose 200 offers \`text/csv\` answers with CSV or XLSX by \`Accept\`. CSV: RFC 4180, UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; \`delimiter=semicolon\` for Polish Excel; dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. XLSX: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type. In both, a text starting with \`=\`, \`+\`, \`-\`, \`@\`, TAB or CR is prefixed with \`'\` so that no spreadsheet runs it as a formula.
 - Rate limits per API key (per client address without one): every answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds); past the limit, 429 with \`Retry-After\`.`;
 
 export const TAGS = [

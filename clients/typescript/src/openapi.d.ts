@@ -2269,10 +2269,6 @@ export interface components {
          * @description The file (at most 5242880 bytes and 2000 rows under a header row): `text/csv` in UTF-8 or Windows-1250 (told apart by the bytes, or by `charset=`), comma- or semicolon-separated; or an XLSX workbook (its first sheet; no macros). Headers are the columns of the record type's export, by key or by their English or Polish header; unknown columns are ignored.
          */
         Csv: string;
-        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
-        Csv2: string;
-        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
-        Csv3: string;
         /** Format: date */
         Date: string;
         /** Format: date-time */
@@ -3775,16 +3771,6 @@ export interface components {
         /** @example https://gospodarkamorska.pl */
         Website: string | null;
         /**
-         * Format: binary
-         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
-         */
-        Xlsx: string;
-        /**
-         * Format: binary
-         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
-         */
-        Xlsx2: string;
-        /**
          * @description The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.
          * @example 2013
          */
@@ -4371,30 +4357,6 @@ export interface components {
                  *       "title": "Not found",
                  *       "status": 404,
                  *       "detail": "The record the path names as the parent does not exist.",
-                 *       "code": "not_found"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description No API key has this id. */
-        NotFound8: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not_found",
-                 *       "title": "Not found",
-                 *       "status": 404,
-                 *       "detail": "No API key has this id.",
                  *       "code": "not_found"
                  *     }
                  */
@@ -5199,8 +5161,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoordinatorPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5754,8 +5716,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrantApplicationPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6265,8 +6227,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6540,8 +6502,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7104,8 +7066,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaPublicationPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7731,8 +7693,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingParticipantPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -8793,7 +8755,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound8"];
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -8834,7 +8796,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound8"];
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The key is already revoked. */
@@ -9317,30 +9279,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            /** @description No import has this id. */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Content-Language": components["headers"]["Content-Language"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not_found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No import has this id.",
-                     *       "code": "not_found"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -9387,8 +9326,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];

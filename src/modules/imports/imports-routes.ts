@@ -94,7 +94,7 @@ export default async function importsRoutes(appIn: FastifyInstance) {
         operationId: "getImport",
         summary: "Get an import run and its report",
         params: IdParams,
-        response: { 200: jsonResponse(ImportRun, "The run: its status, its summary and a report per row, in the request's language."), ...commonProblems, 404: problemResponse("No import has this id.") },
+        response: { 200: jsonResponse(ImportRun, "The run: its status, its summary and a report per row, in the request's language."), ...commonProblems, 404: problemResponse("No record has the id in the path.") },
       },
     },
     async (request) => toImportRunRecord(await service.get(request.params.id), requestLanguage(request)),
