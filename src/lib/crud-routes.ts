@@ -7,7 +7,7 @@ import { EXPORT_MAX_ROWS, EXPORT_MEDIA_TYPES, listFormat, listResponse, sendExpo
 import type { Role } from "./request-context.ts";
 import { ifNoneMatchHits, representationEtag, requireIfMatch } from "./etag.ts";
 import { nextLink } from "./pagination.ts";
-import { IdParams, Uuid, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
+import { IdParams, Uuid, commonProblems, idempotencyKeyHeader, ifMatchHeader, ifNoneMatchHeader, jsonResponse, problemResponse } from "./schemas.ts";
 
 /**
  * The five routes of a collection resource, declared the same way for every resource: list (cursor pages,
@@ -25,12 +25,6 @@ const IfNoneMatchHeader = z.object({ "if-none-match": ifNoneMatchHeader });
 const IdempotencyHeader = z.object({ "idempotency-key": idempotencyKeyHeader });
 
 const NoQuery = z.strictObject({});
-
-const common = {
-  400: problemResponse("The request is not valid: `errors` names each field and rule."),
-  406: problemResponse("The Accept header allows no JSON."),
-  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
-};
 
 export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) {
   // Generic over the resource's schemas, so request/reply are typed here by hand; validation still runs through zod,
@@ -70,7 +64,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         querystring: schemas.listQuery,
         response: {
           200: listResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`, resource),
-          ...common,
+          ...commonProblems,
           406: problemResponse("The Accept header allows none of JSON, CSV and XLSX."),
           422: problemResponse(`A spreadsheet was asked for and more than ${EXPORT_MAX_ROWS} records match: \`matched\` says how many; narrow the filters.`),
           ...parentNotFound,
@@ -107,7 +101,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
             schemas.created ?? schemas.record,
             `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}; its URL is in Location, its ETag in ETag.`,
           ),
-          ...common,
+          ...commonProblems,
           ...parentNotFound,
           409: problemResponse("A unique value is already taken, or the idempotency key is in use by a request still running."),
           413: problemResponse("The body is too large."),
@@ -143,7 +137,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
             `The ${names.noun}, with its ETag in the ETag header (with \`include\`, one that also covers the embedded records; If-Match takes the plain one).`,
           ),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
-          ...common,
+          ...commonProblems,
           404: problemResponse(notFoundText),
         },
       },
@@ -168,9 +162,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         tags: [tag],
         operationId: operationIds.update,
         summary: `Update ${aNoun} (JSON Merge Patch)`,
-        description:
-          "Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. " +
-          "The result must be valid as a whole. Requires `If-Match` with the current ETag.",
+        // How a merge patch works is said once, in the document's description (src/plugins/swagger.ts).
         params: ItemParams,
         headers: IfMatchHeader,
         body: schemas.patch,
@@ -178,7 +170,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         consumes: ["application/merge-patch+json", "application/json"],
         response: {
           200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
-          ...common,
+          ...commonProblems,
           404: problemResponse(notFoundText),
           409: problemResponse("A unique value is already taken."),
           412: problemResponse("If-Match does not name the current version; `currentVersion` says which is."),
@@ -209,7 +201,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         headers: IfMatchHeader,
         response: {
           204: z.undefined().describe("Deleted."),
-          ...common,
+          ...commonProblems,
           404: problemResponse(notFoundText),
           409: problemResponse("Other records still reference this one; the problem names them."),
           412: problemResponse("If-Match does not name the current version."),
@@ -239,7 +231,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         querystring: AuditHistoryQuery,
         response: {
           200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
-          ...common,
+          ...commonProblems,
           404: problemResponse(parent ? "The record in the path, or the one it belongs to, does not exist and never did." : "No record has (or had) the id in the path."),
         },
       },

@@ -137,7 +137,11 @@ function headersFor(status: string, response: Json, facts: Facts): string[] {
 }
 
 const DOWNLOADS = new Set(["text/csv", "text/calendar", "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
-const BEFORE_THE_KEY = new Set(["401", "403", "408", "429", "431"]);
+/**
+ * Refusals that come before the Idempotency-Key is claimed (src/plugins/idempotency.ts claims it in preHandler, after
+ * validation): never stored, so never replayed. 406 is answered in preParsing, 413 and 415 by the body parser.
+ */
+const BEFORE_THE_KEY = new Set(["401", "403", "406", "408", "413", "415", "429", "431"]);
 
 const isPage = (response: Json) => {
   const schema = ((response.content as Record<string, { schema?: Json }> | undefined)?.["application/json"]?.schema ?? {}) as Json;

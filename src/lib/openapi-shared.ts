@@ -179,8 +179,19 @@ function hoistRepeatedSchemas(doc: Doc): void {
   });
 }
 
+/**
+ * `required: false` is what a parameter outside the path is without it (OpenAPI 3.1, Parameter Object): not written,
+ * but on If-Match, which is required on most operations that take it and says so either way.
+ */
+function dropDefaultRequired(doc: Doc): void {
+  for (const operation of eachOperation(doc)) {
+    for (const parameter of operation.parameters ?? []) if (parameter.required === false && parameter.in !== "path" && parameter.name !== "if-match") delete parameter.required;
+  }
+}
+
 export function hoistSharedComponents<T extends Doc>(doc: T): T {
   hoistPatternSchemas(doc);
+  dropDefaultRequired(doc);
   hoistRepeatedSchemas(doc);
   // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
   const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));

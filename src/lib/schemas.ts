@@ -223,6 +223,13 @@ export const problemResponse = (description: string) => ({
   content: { "application/problem+json": { schema: Problem } },
 });
 
+/** The problems every /v1 route declares: invalid input (400), an Accept that allows no JSON (406), the database down (503). */
+export const commonProblems = {
+  400: problemResponse("The request is not valid: `errors` names each field and rule."),
+  406: problemResponse("The Accept header allows no JSON."),
+  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
+};
+
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { "application/json": { schema } },

@@ -14,6 +14,7 @@ import { describeSharedContract } from "../lib/openapi-contract.ts";
 import { describeProblems } from "../lib/openapi-problems.ts";
 import { hoistSharedComponents } from "../lib/openapi-shared.ts";
 import { SECURITY_SCHEME } from "../lib/roles.ts";
+import { SWAGGER_UI_PLUGINS } from "./swagger-ui-resolver.ts";
 
 export const API_DESCRIPTION = `Activity records of industry clusters: the coordinator that runs a cluster, the cluster, its members,
 the coordinator's activity log, strategy meetings, grant applications and media partnerships.
@@ -23,9 +24,10 @@ Conventions used by every endpoint:
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` and, for invalid input, \`errors[]\` with JSON Pointer paths.
 - Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too.
 - Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale).
-- \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field.
+- \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field, nested objects merge; the result must be valid as a whole.
 - \`POST\` accepts \`Idempotency-Key\`: a retry with the same key and body replays the first answer (\`Idempotent-Replayed: true\`).
 - Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).
+- Exports: a list whose 200 offers \`text/csv\` answers with CSV or XLSX by \`Accept\`. CSV: RFC 4180, UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; \`delimiter=semicolon\` for Polish Excel; dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. XLSX: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type. In both, a text starting with \`=\`, \`+\`, \`-\`, \`@\`, TAB or CR is prefixed with \`'\` so that no spreadsheet runs it as a formula.
 - Rate limits per API key (per client address without one): every answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds); past the limit, 429 with \`Retry-After\`.`;
 
 export const TAGS = [
@@ -100,8 +102,15 @@ async function docsPlugin(app: FastifyInstance) {
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",
-    // persistAuthorization: the key entered under "Authorize" survives a reload of the page.
-    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: true, persistAuthorization: true },
+    // persistAuthorization: the key entered under "Authorize" survives a reload of the page. The plugins are
+    // serialized into the page's script; the resolver is what makes /docs usable within 2 s (swagger-ui-resolver.ts).
+    uiConfig: {
+      deepLinking: true,
+      displayRequestDuration: true,
+      tryItOutEnabled: true,
+      persistAuthorization: true,
+      plugins: SWAGGER_UI_PLUGINS as never,
+    },
   });
   // Scalar's script, from its package; its page is ours (below), so that no inline script needs a CSP exception.
   await app.register(scalar, { routePrefix: "/reference/assets", logLevel: "warn" });

@@ -313,8 +313,9 @@ t.test("the served document", async (t) => {
   t.test("the document says each shared thing once", async (t) => {
     const size = fs.statSync(OPENAPI_FILE).size;
     // Issue 10 asks for at most 400 KB, set when the API had 75 operations; with 93 (exports, imports, calendar feeds,
-    // webhooks) the document is 427 KB. This bound keeps it from growing back while the rest is cut (issue 10 is open).
-    t.ok(size <= 430_000, `openapi.yaml is ${size} bytes (at most 430 KB for now; the target is 400 KB)`);
+    // webhooks) the document is 414 KB, about a third of it the header and response references every answer of every
+    // operation must carry (see "the headers it carries" above). This bound keeps it from growing back (issue 10 is open).
+    t.ok(size <= 415_000, `openapi.yaml is ${size} bytes (at most 415 KB for now; the target is 400 KB)`);
     // No response or parameter object is written out in two operations: the second use is a $ref.
     for (const [kind, pick] of [
       ["response", (operation: Operation & { parameters?: unknown[] }) => Object.values(operation.responses ?? {})],

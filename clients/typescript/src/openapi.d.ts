@@ -125,9 +125,7 @@ export interface paths {
         head?: never;
         /**
          * Update a coordinator (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCoordinator"];
         trace?: never;
@@ -205,9 +203,7 @@ export interface paths {
         head?: never;
         /**
          * Update a cluster (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCluster"];
         trace?: never;
@@ -287,9 +283,7 @@ export interface paths {
         head?: never;
         /**
          * Update a grant application (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateGrantApplication"];
         trace?: never;
@@ -413,9 +407,7 @@ export interface paths {
         head?: never;
         /**
          * Update an organization (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -493,9 +485,7 @@ export interface paths {
         head?: never;
         /**
          * Update a membership (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateOrganizationMembership"];
         trace?: never;
@@ -575,9 +565,7 @@ export interface paths {
         head?: never;
         /**
          * Update a media partner (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMediaPartner"];
         trace?: never;
@@ -655,9 +643,7 @@ export interface paths {
         head?: never;
         /**
          * Update a publication (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMediaPartnerPublication"];
         trace?: never;
@@ -759,9 +745,7 @@ export interface paths {
         head?: never;
         /**
          * Update a meeting (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMeeting"];
         trace?: never;
@@ -839,9 +823,7 @@ export interface paths {
         head?: never;
         /**
          * Update a participant (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateMeetingParticipant"];
         trace?: never;
@@ -941,9 +923,7 @@ export interface paths {
         head?: never;
         /**
          * Update a calendar feed (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateCalendarFeed"];
         trace?: never;
@@ -1023,9 +1003,7 @@ export interface paths {
         head?: never;
         /**
          * Update an activity (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor` (or `admin`).
          */
         patch: operations["updateActivity"];
         trace?: never;
@@ -1279,9 +1257,7 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook (JSON Merge Patch)
-         * @description Send only the fields that change (RFC 7396): `null` clears an optional field, nested objects merge. The result must be valid as a whole. Requires `If-Match` with the current ETag.
-         *
-         *     Role: `admin`.
+         * @description Role: `admin`.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -2293,10 +2269,6 @@ export interface components {
          * @description The file (at most 5242880 bytes and 2000 rows under a header row): `text/csv` in UTF-8 or Windows-1250 (told apart by the bytes, or by `charset=`), comma- or semicolon-separated; or an XLSX workbook (its first sheet; no macros). Headers are the columns of the record type's export, by key or by their English or Polish header; unknown columns are ignored.
          */
         Csv: string;
-        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
-        Csv2: string;
-        /** @description CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula. */
-        Csv3: string;
         /** Format: date */
         Date: string;
         /** Format: date-time */
@@ -3799,16 +3771,6 @@ export interface components {
         /** @example https://gospodarkamorska.pl */
         Website: string | null;
         /**
-         * Format: binary
-         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
-         */
-        Xlsx: string;
-        /**
-         * Format: binary
-         * @description An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type; text that would start a formula is prefixed with `'`.
-         */
-        Xlsx2: string;
-        /**
          * @description The year of the activity log the activity is recorded under. Defaults to the year of `startDate`; required without it.
          * @example 2013
          */
@@ -4184,33 +4146,8 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The Accept header allows no JSON. */
-        NotAcceptable2: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not_acceptable",
-                 *       "title": "No acceptable representation",
-                 *       "status": 406,
-                 *       "detail": "The Accept header allows no JSON.",
-                 *       "code": "not_acceptable"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description The Accept header allows none of JSON, CSV and XLSX. */
-        NotAcceptable3: {
+        NotAcceptable2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4234,7 +4171,7 @@ export interface components {
             };
         };
         /** @description The Accept header allows neither text/calendar nor JSON. */
-        NotAcceptable4: {
+        NotAcceptable3: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4426,30 +4363,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No API key has this id. */
-        NotFound8: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not_found",
-                 *       "title": "Not found",
-                 *       "status": 404,
-                 *       "detail": "No API key has this id.",
-                 *       "code": "not_found"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description Not modified: the ETag in If-None-Match is current. */
         NotModified: {
             headers: {
@@ -4483,31 +4396,6 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/payload_too_large",
-                 *       "title": "The request body is too large",
-                 *       "status": 413,
-                 *       "detail": "The body is too large.",
-                 *       "code": "payload_too_large"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is too large. */
-        PayloadTooLarge2: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                 "Content-Language": components["headers"]["Content-Language"];
                 [name: string]: unknown;
             };
@@ -4912,7 +4800,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not JSON or JSON Merge Patch. */
+        /** @description The body is not JSON. */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4929,14 +4817,14 @@ export interface components {
                  *       "type": "/problems/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
-                 *       "detail": "The body is not JSON or JSON Merge Patch.",
+                 *       "detail": "The body is not JSON.",
                  *       "code": "unsupported_media_type"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is not JSON. */
+        /** @description The body is not JSON or JSON Merge Patch. */
         UnsupportedMediaType2: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4944,7 +4832,6 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                 "Content-Language": components["headers"]["Content-Language"];
                 [name: string]: unknown;
             };
@@ -4954,31 +4841,7 @@ export interface components {
                  *       "type": "/problems/unsupported_media_type",
                  *       "title": "Unsupported media type",
                  *       "status": 415,
-                 *       "detail": "The body is not JSON.",
-                 *       "code": "unsupported_media_type"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is not JSON. */
-        UnsupportedMediaType3: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                "Content-Language": components["headers"]["Content-Language"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/unsupported_media_type",
-                 *       "title": "Unsupported media type",
-                 *       "status": 415,
-                 *       "detail": "The body is not JSON.",
+                 *       "detail": "The body is not JSON or JSON Merge Patch.",
                  *       "code": "unsupported_media_type"
                  *     }
                  */
@@ -5298,14 +5161,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoordinatorPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5353,11 +5216,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -5489,7 +5352,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -5580,7 +5443,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5628,11 +5491,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -5766,7 +5629,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -5853,14 +5716,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrantApplicationPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -5908,11 +5771,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6046,7 +5909,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6153,7 +6016,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The status cannot move to `to` from the current one; `allowedTransitions` lists where it can. */
             409: {
@@ -6213,8 +6076,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["VersionMismatchProblem"];
                 };
             };
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The idempotency key was used with another body. */
             422: {
                 headers: {
@@ -6364,14 +6227,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationPage"];
-                    "text/csv": components["schemas"]["Csv3"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx2"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6419,11 +6282,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6557,7 +6420,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6639,15 +6502,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6698,11 +6561,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -6839,7 +6702,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -6931,7 +6794,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -6979,11 +6842,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7117,7 +6980,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7203,15 +7066,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaPublicationPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7262,11 +7125,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7403,7 +7266,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7495,7 +7358,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable4"];
+            406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7562,7 +7425,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7610,11 +7473,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -7748,7 +7611,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -7830,15 +7693,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingParticipantPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
             404: components["responses"]["NotFound6"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -7889,11 +7752,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound7"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8030,7 +7893,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8161,7 +8024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            406: components["responses"]["NotAcceptable4"];
+            406: components["responses"]["NotAcceptable3"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8216,7 +8079,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -8264,7 +8127,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict5"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity5"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8396,7 +8259,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8489,7 +8352,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -8537,11 +8400,11 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict3"];
-            413: components["responses"]["PayloadTooLarge2"];
-            415: components["responses"]["UnsupportedMediaType2"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity3"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -8675,7 +8538,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -8825,7 +8688,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description Not answered by this operation (no references, no Idempotency-Key); declared like every create. */
             422: {
                 headers: {
@@ -8892,7 +8755,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound8"];
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -8933,7 +8796,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            404: components["responses"]["NotFound8"];
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The key is already revoked. */
@@ -9278,7 +9141,7 @@ export interface operations {
             400: components["responses"]["BadRequest2"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            406: components["responses"]["NotAcceptable2"];
+            406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             /** @description The idempotency key is in use by a request still running. */
             409: {
@@ -9314,7 +9177,6 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Content-Language": components["headers"]["Content-Language"];
                     [name: string]: unknown;
                 };
@@ -9339,7 +9201,6 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Content-Language": components["headers"]["Content-Language"];
                     [name: string]: unknown;
                 };
@@ -9418,30 +9279,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
-            /** @description No import has this id. */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    "Content-Language": components["headers"]["Content-Language"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "/problems/not_found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No import has this id.",
-                     *       "code": "not_found"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            404: components["responses"]["NotFound"];
             406: components["responses"]["NotAcceptable"];
             408: components["responses"]["RequestTimeout"];
             429: components["responses"]["TooManyRequests"];
@@ -9488,14 +9326,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookPage"];
-                    "text/csv": components["schemas"]["Csv2"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Xlsx"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
-            406: components["responses"]["NotAcceptable3"];
+            406: components["responses"]["NotAcceptable2"];
             408: components["responses"]["RequestTimeout"];
             422: components["responses"]["UnprocessableEntity2"];
             429: components["responses"]["TooManyRequests"];
@@ -9543,7 +9381,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict5"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity5"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9675,7 +9513,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed2"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
+            415: components["responses"]["UnsupportedMediaType2"];
             422: components["responses"]["UnprocessableEntity"];
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
@@ -9760,7 +9598,7 @@ export interface operations {
             409: components["responses"]["Conflict4"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9791,7 +9629,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict4"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];
@@ -9868,7 +9706,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict4"];
             413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType3"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity4"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["RequestHeaderFieldsTooLarge"];

@@ -109,24 +109,9 @@ export function listResponse(page: z.ZodType, description: string, resource: Any
       (sheets.length > 0 ? ` The XLSX has a second sheet (${sheets.join(", ")}) with the owner's id first.` : ""),
     content: {
       "application/json": { schema: page },
-      [CSV_MEDIA_TYPE]: {
-        schema: z.string().meta({
-          maxLength,
-          description:
-            "CSV (RFC 4180), UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; `delimiter=semicolon` for Polish Excel. " +
-            "Dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. " +
-            "A text starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` so that no spreadsheet runs it as a formula.",
-        }),
-      },
-      [XLSX_MEDIA_TYPE]: {
-        schema: z.string().meta({
-          format: "binary",
-          maxLength,
-          description:
-            "An Excel workbook: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, " +
-            "widths by column type; text that would start a formula is prefixed with `'`.",
-        }),
-      },
+      // How the files are written is said once, in the document's description (src/plugins/swagger.ts).
+      [CSV_MEDIA_TYPE]: { schema: z.string().meta({ maxLength }) },
+      [XLSX_MEDIA_TYPE]: { schema: z.string().meta({ format: "binary", maxLength }) },
     },
   };
 }

@@ -96,7 +96,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
           200: jsonResponse(ApiKey, "The API key (without its secret), with its ETag in the ETag header."),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...common,
-          404: problemResponse("No API key has this id."),
+          404: problemResponse("No record has the id in the path."),
         },
       },
     },
@@ -128,7 +128,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
         response: {
           204: z.undefined().describe("Revoked."),
           ...common,
-          404: problemResponse("No API key has this id."),
+          404: problemResponse("No record has the id in the path."),
           409: problemResponse("The key is already revoked."),
           412: problemResponse("If-Match does not name the current version."),
           428: problemResponse("If-Match is missing."),

@@ -8,16 +8,10 @@ import { IMPORT_MEDIA_TYPES, badFile, type ImportMediaType } from "../../lib/imp
 import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { currentContext } from "../../lib/request-context.ts";
-import { IdParams, idempotencyKeyHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
+import { IdParams, commonProblems, idempotencyKeyHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { RESOURCES } from "../resources.ts";
 import { ImportBody, ImportQuery, ImportRun } from "./imports-schemas.ts";
 import { importsService, toImportRunRecord } from "./imports-service.ts";
-
-const common = {
-  400: problemResponse("The request is not valid: `errors` names each field and rule."),
-  406: problemResponse("The Accept header allows no JSON."),
-  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
-};
 
 export default async function importsRoutes(appIn: FastifyInstance) {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
@@ -50,7 +44,7 @@ export default async function importsRoutes(appIn: FastifyInstance) {
         consumes: [...IMPORT_MEDIA_TYPES],
         response: {
           201: jsonResponse(ImportRun, "The run and its report (a dry run's too); its URL is in Location."),
-          ...common,
+          ...commonProblems,
           409: problemResponse("The idempotency key is in use by a request still running."),
           413: problemResponse(`The file is larger than ${IMPORT_MAX_BYTES} bytes.`),
           415: problemResponse("Not CSV or XLSX, a CSV in neither UTF-8 nor Windows-1250, or an XLSX with macros."),
@@ -100,7 +94,7 @@ export default async function importsRoutes(appIn: FastifyInstance) {
         operationId: "getImport",
         summary: "Get an import run and its report",
         params: IdParams,
-        response: { 200: jsonResponse(ImportRun, "The run: its status, its summary and a report per row, in the request's language."), ...common, 404: problemResponse("No import has this id.") },
+        response: { 200: jsonResponse(ImportRun, "The run: its status, its summary and a report per row, in the request's language."), ...commonProblems, 404: problemResponse("No record has the id in the path.") },
       },
     },
     async (request) => toImportRunRecord(await service.get(request.params.id), requestLanguage(request)),

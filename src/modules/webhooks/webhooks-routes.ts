@@ -4,18 +4,13 @@ import { z } from "zod";
 import { registerCrudRoutes } from "../../lib/crud-routes.ts";
 import { representationEtag } from "../../lib/etag.ts";
 import { nextLink } from "../../lib/pagination.ts";
-import { IdParams, ifMatchHeader, jsonResponse, paginationQuery, problemResponse } from "../../lib/schemas.ts";
+import { IdParams, commonProblems, ifMatchHeader, jsonResponse, paginationQuery, problemResponse } from "../../lib/schemas.ts";
 import { TargetRefused, checkTarget, targetRefusedProblem } from "./webhook-targets.ts";
 import { webhooks } from "./webhooks-resource.ts";
 import { RotateSecret, WebhookAttemptPage, WebhookCreated, WebhookDeliveryParams, WebhookDeliveryQueued } from "./webhooks-schemas.ts";
 import { webhooksService } from "./webhooks-service.ts";
 
-const common = {
-  400: problemResponse("The request is not valid: `errors` names each field and rule."),
-  404: problemResponse("No webhook (or no delivery of it) has this id."),
-  406: problemResponse("The Accept header allows no JSON."),
-  503: problemResponse("The database is unavailable; retry after the Retry-After delay."),
-};
+const common = { ...commonProblems, 404: problemResponse("No webhook (or no delivery of it) has this id.") };
 const admin = { minRole: "admin" as const };
 // Every POST takes an Idempotency-Key (src/plugins/idempotency.ts), and a body.
 const post = {

@@ -2,26 +2,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import t from "tap";
-import { chromium } from "playwright-core";
 import { seedDemoData } from "../../../src/db/seed.ts";
+import { launchChromium, withChromium } from "../../fixtures/chromium.ts";
 import { testApp } from "../../helper.ts";
 
 /**
- * The HTML report as a person sees it: Debian's Chromium, headless, at 1280 px. The page must lay out without a
- * horizontal scroll bar (a long unbroken stored word included) and show the meeting list. Without Chromium the test
- * is skipped, visibly, on a developer's machine; in CI (CI=true, where .ci/run installs the chromium package) a
- * missing browser is a failure, never a silent skip.
+ * The HTML report as a person sees it: Debian's Chromium, headless, at 1280 px (test/fixtures/chromium.ts: skipped
+ * without it, visibly, but in CI). The page must lay out without a horizontal scroll bar (a long unbroken stored
+ * word included) and show the meeting list.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// The flags this machine needs (see the machine description): no sandbox as root, and no background networking,
-// whose connections the closed network refuses.
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-if (!fs.existsSync(CHROMIUM)) {
-  if (process.env.CI) t.fail(`Chromium is missing at ${CHROMIUM}: .ci/run must install the Debian chromium package`);
-  else t.test("the 2013 page at 1280 px", { skip: `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)` }, async () => {});
-} else {
+withChromium(t, "the 2013 page at 1280 px", () => {
   t.test("the 2013 page at 1280 px: no horizontal scroll, the meeting list visible", async (t) => {
     const { app, db, adminKey } = await testApp(t);
     await seedDemoData(db.prisma);
@@ -35,8 +26,7 @@ if (!fs.existsSync(CHROMIUM)) {
     t.equal(long.statusCode, 201);
     const address = await app.listen({ host: "127.0.0.1", port: 0 });
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    t.teardown(() => browser.close());
+    const browser = await launchChromium(t);
     // A browser set to Polish sends Accept-Language: pl-PL, and gets the page in Polish.
     const context = await browser.newContext({ locale: "pl-PL", viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${adminKey.key}` } });
     const page = await context.newPage();
@@ -67,4 +57,4 @@ if (!fs.existsSync(CHROMIUM)) {
     t.equal(png.subarray(1, 4).toString("latin1"), "PNG", `screenshot written to ${file}`);
     t.equal(png.readUInt32BE(16), 1280, "the full-page screenshot is exactly as wide as the window");
   });
-}
+});
