@@ -9,6 +9,15 @@ import { collectionOf, parentOf, RECORD_TYPES } from "../fixtures/record-types.t
 import { testApp, usingPostgres } from "../helper.ts";
 
 type Json = Record<string, unknown>;
+const ODD = ["x,y", "{z}", '"q"', "back\\slash", "NULL", "żółć 🙂"];
+/** Merge patches of nested members and lists, by record type. */
+const NESTED: Record<string, Json[]> = {
+  coordinators: [{ address: { city: "Gdynia", country: "PL" } }, { address: { city: null } }, { address: null }, { nip: null, address: { street: "ul. 100% _x_" } }],
+  clusters: [{ sectors: ODD }, { sectors: [] }, { sectors: null }],
+  organizations: [{ address: { city: "Gdynia", country: "PL" } }, { address: { city: null } }, { address: null }],
+  meetings: [{ venue: { name: "Sala", city: "Gdańsk" } }, { venue: { city: null } }, { venue: null }, { agenda: ODD }, { startsAt: "2013-06-19T23:30:00+02:00", endsAt: "2013-06-20T01:00:00Z" }],
+  "media-partners": [{ cooperation: { since: "2013-01-01", until: "2014-01-01" } }, { cooperation: { until: null } }, { cooperation: null }],
+};
 const PATCH = { "content-type": "application/merge-patch+json" };
 
 if (!usingPostgres) {
@@ -54,7 +63,8 @@ if (!usingPostgres) {
         const ids: [string, string] = [(plain.json() as Json).id as string, (prisma.json() as Json).id as string];
         const etags = [plain.headers.etag, prisma.headers.etag] as string[];
         t.equal(etags[0]!.replace(ids[0], ""), etags[1]!.replace(ids[1], ""), "etags alike");
-        const patches: Json[] = [row.patch, await shared(await make.sorted(n + 3)), Object.fromEntries(Object.keys(await make.sorted(3)).map((key) => [key, null]))];
+        const nulls = Object.fromEntries(Object.entries({ ...(await make.sorted(3)), ...(await make.sorted(4)) }).filter(([, value]) => value === null));
+        const patches: Json[] = [row.patch, await shared(await make.sorted(n + 3)), nulls, ...(NESTED[row.definition.key] ?? [])];
         for (const [i, patch] of patches.entries()) {
           const [a, b] = await both(
             `patch ${n}.${i} ${JSON.stringify(patch)}`,
