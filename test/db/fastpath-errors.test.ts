@@ -1,0 +1,82 @@
+// The plain writes' failures (src/db/sql-models.ts) are Prisma's problems: a taken unique key a 409 naming the field, a
+// reference to a missing record a 422 naming it, a database that drops the connection mid-write a 503, never a 500.
+import t from "tap";
+
+import { problemFromDatabaseError } from "../../src/lib/prisma-errors.ts";
+import { testApp, usingPostgres } from "../helper.ts";
+
+type Json = Record<string, unknown>;
+const PATCH = { "content-type": "application/merge-patch+json" };
+const comparable = (body: Json) => {
+  const { requestId: _requestId, instance: _instance, ...rest } = body;
+  return rest;
+};
+
+if (!usingPostgres) {
+  t.pass("PostgreSQL only: on PGlite every write goes through Prisma");
+} else {
+  const { app, db } = await testApp(t);
+  const { app: viaPrisma } = await testApp(t, { ...db, sql: undefined });
+  const coordinator = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Unikalny" } })).json() as { id: string };
+
+  /** The same request to both apps, each with its own value: the same answer (the value named alike). */
+  async function alike(t: Test, label: string, request: (target: typeof app, value: string) => Promise<{ statusCode: number; json(): unknown }>) {
+    const plain = await request(app, "PLAIN");
+    const prisma = await request(viaPrisma, "PRISMA");
+    t.equal(plain.statusCode, prisma.statusCode, `${label}: ${plain.statusCode}`);
+    t.strictSame(JSON.parse(JSON.stringify(comparable(plain.json() as Json)).replaceAll("PLAIN", "X")), JSON.parse(JSON.stringify(comparable(prisma.json() as Json)).replaceAll("PRISMA", "X")), label);
+    return plain;
+  }
+  type Test = typeof t;
+
+  t.test("a taken unique key: the same 409, naming the field", async (t) => {
+    const cases: Array<[string, (value: string) => Json, Json?]> = [
+      ["/v1/clusters", (value) => ({ name: "Klaster", shortName: `SN-${value}`, coordinatorId: coordinator.id })],
+      ["/v1/media-partners", (value) => ({ name: "Portal", kind: "portal", domain: `${value.toLowerCase()}.example.pl` })],
+    ];
+    for (const [url, body] of cases) {
+      for (const target of [app, viaPrisma]) {
+        const value = target === app ? "PLAIN" : "PRISMA";
+        const first = await target.inject({ method: "POST", url, payload: body(value) });
+        t.equal(first.statusCode, 201, `${url} ${first.body}`);
+      }
+      const taken = await alike(t, `${url} create`, (target, value) => target.inject({ method: "POST", url, payload: body(value) }));
+      t.equal(taken.statusCode, 409);
+      t.match(taken.json(), { errors: [{ path: /^\/(shortName|domain)$/ }] });
+      await alike(t, `${url} update`, async (target, value) => {
+        const other = (await target.inject({ method: "POST", url, payload: { ...body(`${value}-2`), name: "Inny" } }));
+        const { id } = other.json() as { id: string };
+        return target.inject({ method: "PATCH", url: `${url}/${id}`, headers: { ...PATCH, "if-match": other.headers.etag as string }, payload: body(value) });
+      });
+    }
+  });
+
+  t.test("a database error of a plain write maps as Prisma's does", async (t) => {
+    const model = (await db.sql!.model("Cluster"))!;
+    const data = { name: "Klaster", coordinatorId: "01900000-0000-7000-8000-000000000000", searchText: "klaster" };
+    const plainError = await Promise.resolve(model.create(data, () => ({ action: "create", resourceType: "clusters", resourceId: "x", changes: {} }))).catch((error: unknown) => error);
+    const prismaError = await db.prisma.cluster.create({ data }).catch((error: unknown) => error);
+    t.strictSame(problemFromDatabaseError(plainError)?.body ?? problemFromDatabaseError(plainError), problemFromDatabaseError(prismaError)?.body ?? problemFromDatabaseError(prismaError), "a missing reference");
+    t.match(problemFromDatabaseError(plainError), { code: "reference_not_found" });
+  });
+
+  t.test("the connection dropped mid-write: a 503, and the next write works", async (t) => {
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION drop_me() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name LIKE 'Drop%' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; RETURN NEW; END $$`);
+    await db.prisma.$executeRawUnsafe("CREATE TRIGGER drop_me BEFORE INSERT OR UPDATE ON coordinators FOR EACH ROW EXECUTE FUNCTION drop_me()");
+    t.teardown(async () => {
+      await db.prisma.$executeRawUnsafe("DROP TRIGGER IF EXISTS drop_me ON coordinators");
+      await db.prisma.$executeRawUnsafe("DROP FUNCTION IF EXISTS drop_me()");
+    });
+    await alike(t, "create", (target, value) => target.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Drop ${value}` } }));
+    await alike(t, "update", async (target, value) => {
+      const made = await target.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Keep ${value}` } });
+      const { id } = made.json() as { id: string };
+      return target.inject({ method: "PATCH", url: `/v1/coordinators/${id}`, headers: { ...PATCH, "if-match": made.headers.etag as string }, payload: { name: `Drop ${value}` } });
+    });
+    for (const target of [app, viaPrisma]) {
+      const after = await target.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Po zerwaniu" } });
+      t.equal(after.statusCode, 201, "the next write works");
+    }
+  });
+}
