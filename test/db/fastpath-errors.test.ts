@@ -82,4 +82,20 @@ if (!usingPostgres) {
       t.equal(after.statusCode, 201, "the next write works");
     }
   });
+
+  t.test("every connection of the server's dropped between requests: reads and writes answer, never a 500", async (t) => {
+    const database = (await db.prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT current_database() AS name"))[0]!.name;
+    for (let round = 0; round < 3; round++) {
+      await db.prisma.$executeRawUnsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}' AND pid <> pg_backend_pid()`).catch(() => undefined);
+      for (const target of [app, viaPrisma]) {
+        const [list, made] = await Promise.all([
+          target.inject("/v1/coordinators?limit=5"),
+          target.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Po restarcie ${round}` } }),
+        ]);
+        t.ok([200, 503].includes(list.statusCode), `list: ${list.statusCode}`);
+        t.ok([201, 503].includes(made.statusCode), `create: ${made.statusCode}`);
+      }
+    }
+    t.equal((await app.inject("/v1/coordinators?limit=5")).statusCode, 200, "the plain path recovers");
+  });
 }
