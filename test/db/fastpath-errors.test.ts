@@ -98,4 +98,21 @@ if (!usingPostgres) {
     }
     t.equal((await app.inject("/v1/coordinators?limit=5")).statusCode, 200, "the plain path recovers");
   });
+
+  t.test("concurrent writes: one wins, the others are 412 or 409, each winner with one audit event", async (t) => {
+    const made = await app.inject({ method: "POST", url: "/v1/clusters", payload: { name: "Klaster Wyścigowy", coordinatorId: coordinator.id } });
+    const { id } = made.json() as { id: string };
+    const patches = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        app.inject({ method: "PATCH", url: `/v1/clusters/${id}`, headers: { ...PATCH, "if-match": made.headers.etag as string }, payload: { description: `Wersja ${i}` } }),
+      ),
+    );
+    t.strictSame(patches.map((res) => res.statusCode).sort(), [200, 412, 412, 412, 412, 412, 412, 412], "one update wins");
+    t.equal(await db.prisma.auditEvent.count({ where: { resourceId: id } }), 2, "its audit event, and the create's");
+    const creates = await Promise.all(
+      Array.from({ length: 8 }, () => app.inject({ method: "POST", url: "/v1/clusters", payload: { name: "Klaster", shortName: "WYSCIG", coordinatorId: coordinator.id } })),
+    );
+    t.strictSame(creates.map((res) => res.statusCode).sort(), [201, 409, 409, 409, 409, 409, 409, 409], "one create wins");
+    for (const res of creates.filter((res) => res.statusCode === 409)) t.match(res.json(), { code: "conflict", errors: [{ path: "/shortName" }] });
+  });
 }
