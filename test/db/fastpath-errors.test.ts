@@ -115,4 +115,20 @@ if (!usingPostgres) {
     t.strictSame(creates.map((res) => res.statusCode).sort(), [201, 409, 409, 409, 409, 409, 409, 409], "one create wins");
     for (const res of creates.filter((res) => res.statusCode === 409)) t.match(res.json(), { code: "conflict", errors: [{ path: "/shortName" }] });
   });
+
+  t.test("a reference to a missing (or deleted) record: the same 422, naming the field", async (t) => {
+    const gone = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Usunięty" } }));
+    const goneId = (gone.json() as { id: string }).id;
+    t.equal((await app.inject({ method: "DELETE", url: `/v1/coordinators/${goneId}`, headers: { "if-match": gone.headers.etag as string } })).statusCode, 204);
+    for (const missing of [goneId, "01900000-0000-7000-8000-000000000001"]) {
+      const created = await alike(t, `create ${missing}`, (target, value) => target.inject({ method: "POST", url: "/v1/clusters", payload: { name: `Klaster ${value}`, coordinatorId: missing } }));
+      t.match(created.json(), { code: "reference_not_found", errors: [{ path: "/coordinatorId" }] });
+      await alike(t, `update ${missing}`, async (target, value) => {
+        const made = await target.inject({ method: "POST", url: "/v1/clusters", payload: { name: `Klaster ${value}`, coordinatorId: coordinator.id } });
+        const { id } = made.json() as { id: string };
+        return target.inject({ method: "PATCH", url: `/v1/clusters/${id}`, headers: { ...PATCH, "if-match": made.headers.etag as string }, payload: { coordinatorId: missing } });
+      });
+      await alike(t, `participant of a missing meeting ${missing}`, (target) => target.inject({ method: "POST", url: `/v1/meetings/${missing}/participants`, payload: { personName: "Ktoś" } }));
+    }
+  });
 }
