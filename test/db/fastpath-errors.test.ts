@@ -131,4 +131,19 @@ if (!usingPostgres) {
       await alike(t, `participant of a missing meeting ${missing}`, (target) => target.inject({ method: "POST", url: `/v1/meetings/${missing}/participants`, payload: { personName: "Ktoś" } }));
     }
   });
+
+  t.test("the referenced record deleted between the check and the write: the foreign key's 422, as through Prisma", async (t) => {
+    await db.prisma.$executeRawUnsafe(`CREATE FUNCTION race_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name LIKE 'Race%' THEN DELETE FROM coordinators WHERE id = NEW.coordinator_id; END IF; RETURN NEW; END $$`);
+    await db.prisma.$executeRawUnsafe("CREATE TRIGGER race_delete BEFORE INSERT ON clusters FOR EACH ROW EXECUTE FUNCTION race_delete()");
+    t.teardown(async () => {
+      await db.prisma.$executeRawUnsafe("DROP TRIGGER IF EXISTS race_delete ON clusters");
+      await db.prisma.$executeRawUnsafe("DROP FUNCTION IF EXISTS race_delete()");
+    });
+    const raced = await alike(t, "create", async (target, value) => {
+      const owner = (await target.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Koordynator ${value}` } })).json() as { id: string };
+      return target.inject({ method: "POST", url: "/v1/clusters", payload: { name: `Race ${value}`, coordinatorId: owner.id } });
+    });
+    t.match(raced.json(), { status: 422, code: "reference_not_found", errors: [{ path: "/coordinatorId" }] });
+  });
 }
