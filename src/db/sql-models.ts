@@ -91,6 +91,11 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
     const events = await auditTable();
     if (!events) throw new Error("audit_events not found");
     const client = await pool.connect();
+    // The pool listens for a connection's errors only while it is idle: one that breaks while held here (the server
+    // went away) would be an unhandled 'error' event, which ends the process. It is noted, and the connection dropped.
+    let broken: Error | undefined;
+    const onError = (error: Error) => void (broken ??= error);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const row = (await client.query({ ...write, types })).rows[0] as { id: string; version: number } | undefined;
@@ -98,10 +103,11 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       await client.query("COMMIT");
       return row ?? null;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((failed: Error) => void (broken ??= failed));
       throw error;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      client.release(broken);
     }
   }
 

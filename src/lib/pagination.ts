@@ -8,7 +8,9 @@ import { problemText } from "./messages/problems.ts";
  * million rows as on the first page, with no duplicates or gaps when rows are inserted meanwhile.
  */
 
+/** `number`: an Int column (PostgreSQL integer), so a cursor's number must be an integer it can hold. */
 export type SortFieldType = "string" | "number" | "date" | "datetime";
+const INT4_MAX = 2_147_483_647;
 export type SortableFields = Record<string, { type: SortFieldType; nullable?: boolean }>;
 export type SortTerm<F extends string = string> = { field: F; direction: "asc" | "desc" };
 
@@ -39,7 +41,8 @@ function isCursorValue(value: unknown, type: SortFieldType | "uuid", nullable: b
     case "uuid":
       return typeof value === "string" && UUID.test(value);
     case "number":
-      return typeof value === "number" && Number.isFinite(value);
+      // 0.5 or 1e308 against an integer column: Prisma answered with rows or a 500, PostgreSQL itself with a 400.
+      return typeof value === "number" && Number.isInteger(value) && value >= -INT4_MAX - 1 && value <= INT4_MAX;
     case "date":
     case "datetime":
       // As encoded: Date#toISOString() of a date PostgreSQL can hold.
