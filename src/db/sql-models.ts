@@ -51,7 +51,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
 
 /** The reads of one table: its columns' fields, and rows renamed to them. */
-function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>): SqlModel {
+function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>, idleLimitMs: number): SqlModel {
   const columns = described.map((column) => column.name);
   const byField = new Map(columns.map((column) => [camel(column), quote(column)]));
   const json = new Set(described.filter((column) => column.json).map((column) => camel(column.name)));
@@ -97,7 +97,9 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
     const onError = (error: Error) => void (broken ??= error);
     client.on("error", onError);
     try {
-      await client.query("BEGIN");
+      // As Prisma's transactions are time-limited: a transaction left idle (a stalled process) is ended by the server,
+      // so it never holds its rows, or the change feed (which waits for every older transaction), for long.
+      await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleLimitMs}`);
       const row = (await client.query({ ...write, types })).rows[0] as { id: string; version: number } | undefined;
       if (row) await (events as TableModel).insert(client, audit(row));
       await client.query("COMMIT");
@@ -148,7 +150,8 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
 type TableModel = SqlModel & { insert(client: pg.PoolClient, data: Record<string, unknown>): Promise<void> };
 
 /** The plain-read models of a PostgreSQL database, each made on first use (after migrations have made the tables). */
-export function sqlModels(pool: pg.Pool): SqlModels {
+/** `idleLimitMs`: how long a write transaction may sit idle before the server ends it (the app's transaction timeout). */
+export function sqlModels(pool: pg.Pool, idleLimitMs = 5000): SqlModels {
   const made = new Map<string, Promise<SqlModel | undefined>>();
   const models: SqlModels = {
     model(name) {
@@ -161,7 +164,7 @@ export function sqlModels(pool: pg.Pool): SqlModels {
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
             [table],
           )
-          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"))));
+          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"), Math.max(1, Math.trunc(idleLimitMs)))));
         // A failed lookup (the database was down) is tried again next time.
         model.catch(() => made.delete(name));
         made.set(name, model);
