@@ -1490,6 +1490,10 @@ export interface components {
             startDate?: components["schemas"]["Date"] | null;
             endDate?: components["schemas"]["EndDate"];
             mediaPartnerIds?: components["schemas"]["MediaPartnerIds"];
+        } | {
+            year: unknown;
+        } | {
+            startDate: string;
         };
         /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
         ActivityId: components["schemas"]["Uuid"] | null;
@@ -2762,7 +2766,7 @@ export interface components {
          */
         JoinedOn: components["schemas"]["Date"] | null;
         /**
-         * @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 0000434123
          */
         Krs: string;
@@ -3037,7 +3041,7 @@ export interface components {
             date?: components["schemas"]["Date"];
             startsAt?: components["schemas"]["StartsAt"];
             endsAt?: components["schemas"]["EndsAt"];
-            timeZone?: components["schemas"]["TimeZone"];
+            timeZone?: components["schemas"]["TimeZoneName"];
             format: components["schemas"]["MeetingFormat"];
             /** @default scheduled */
             status: components["schemas"]["MeetingStatus"];
@@ -3053,6 +3057,8 @@ export interface components {
              */
             agenda: string[];
             outcomes?: components["schemas"]["Outcomes"];
+        } | unknown | {
+            startsAt: unknown;
         };
         /**
          * @description What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.
@@ -3104,6 +3110,10 @@ export interface components {
             role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
             notes?: components["schemas"]["Notes5"];
+        } | {
+            organizationId: unknown;
+        } | {
+            personName: unknown;
         };
         MeetingParticipantPage: {
             data: components["schemas"]["MeetingParticipant"][];
@@ -3137,7 +3147,7 @@ export interface components {
             date?: components["schemas"]["Date"] | null;
             startsAt?: components["schemas"]["StartsAt"];
             endsAt?: components["schemas"]["EndsAt"];
-            timeZone?: components["schemas"]["TimeZone"] | null;
+            timeZone?: components["schemas"]["TimeZoneName"] | null;
             format?: components["schemas"]["MeetingFormat"];
             status?: components["schemas"]["MeetingStatus"];
             venue?: components["schemas"]["MeetingVenue"] | null;
@@ -3277,7 +3287,8 @@ export interface components {
         /** @description Pass as `cursor` to get the next page; null on the last page. */
         NextCursor: string | null;
         /**
-         * @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * Format: nip
+         * @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 1234563218
          */
         Nip: string;
@@ -3418,6 +3429,16 @@ export interface components {
         /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
         Outcomes: string | null;
         /**
+         * Format: nip
+         * @example 1234563218
+         */
+        Parameters: string;
+        /**
+         * Format: regon
+         * @example 123456785
+         */
+        Parameters2: string;
+        /**
          * @description The person, when known by name.
          * @example Jan Kowalski
          */
@@ -3513,7 +3534,8 @@ export interface components {
          */
         Reference: string | null;
         /**
-         * @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * Format: regon
+         * @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 123456785
          */
         Regon: string;
@@ -3586,10 +3608,11 @@ export interface components {
          */
         SubmittedOn: components["schemas"]["Date"] | null;
         /**
-         * @description IANA time zone the meeting's times and date are read in.
+         * @description IANA time zone the meeting's times and date are read in. Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the name listed here.
          * @example Europe/Warsaw
+         * @enum {string}
          */
-        TimeZone: string;
+        TimeZoneName: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/La_Rioja" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis";
         /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
         Title: string;
         /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
@@ -5029,7 +5052,7 @@ export interface components {
         Include8: string;
         /** @description Comma-separated relations to embed: publications, coordinator. */
         Include9: string;
-        /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
         Krs: string;
         /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
         Lang: "en" | "pl";
@@ -5037,13 +5060,13 @@ export interface components {
         Limit: number;
         MediaPartnerId: components["schemas"]["Uuid"];
         MeetingId: components["schemas"]["Uuid"];
-        /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
-        Nip: string;
+        /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        Nip: components["schemas"]["Parameters"];
         OrganizationId: components["schemas"]["Uuid"];
         /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
         Q: string;
-        /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
-        Regon: string;
+        /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        Regon: components["schemas"]["Parameters2"];
         Role: components["schemas"]["MembershipRole"];
         /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
         Sort: string;
@@ -5264,11 +5287,11 @@ export interface operations {
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
-                /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 nip?: components["parameters"]["Nip"];
-                /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 regon?: components["parameters"]["Regon"];
-                /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 krs?: components["parameters"]["Krs"];
                 /** @description Exact city, ignoring case. */
                 city?: components["parameters"]["City"];
@@ -6331,11 +6354,11 @@ export interface operations {
                 role?: components["parameters"]["Role"];
                 /** @description Exact city, ignoring case. */
                 city?: components["parameters"]["City"];
-                /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 nip?: components["parameters"]["Nip"];
-                /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 regon?: components["parameters"]["Regon"];
-                /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 krs?: components["parameters"]["Krs"];
                 /** @description Comma-separated relations to embed: memberships. */
                 include?: components["parameters"]["Include6"];

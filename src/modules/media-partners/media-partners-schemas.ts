@@ -29,12 +29,15 @@ export const domainOfWebsite = (website: string | null | undefined): string | nu
 /** A host name has at most 253 characters (RFC 1035); z.regexes.domain checks that of the canonical form too. */
 export const DOMAIN_MAX_LENGTH = 253;
 
+/** z.regexes.domain (the check below) as the document states it: without its length lookahead, which maxLength says. */
+const DOMAIN_PATTERN = z.regexes.domain.source.replace(`(?=.{1,${DOMAIN_MAX_LENGTH}}$)`, "");
+
 export const Domain = z
   .string()
   .max(DOMAIN_MAX_LENGTH, "must be a domain name such as gospodarkamorska.pl")
   .transform(canonicalDomain)
   .refine((value) => z.regexes.domain.test(value), "must be a domain name such as gospodarkamorska.pl")
-  .meta({ description: "Host name, stored in lower case without `www.`; unique.", example: "gospodarkamorska.pl" });
+  .meta({ description: "Host name, stored in lower case without `www.`; unique.", pattern: DOMAIN_PATTERN, example: "gospodarkamorska.pl" });
 
 const Cooperation = z
   .strictObject({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
 import { DateOnly, EMBED_MAX_ITEMS, Instant, Timestamp, Uuid, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
+import { TIME_ZONES } from "../../lib/time-zones.ts";
 import { MeetingFormat as MeetingFormatValues, MeetingStatus as MeetingStatusValues } from "../../generated/prisma/enums.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
@@ -36,7 +37,13 @@ export const TimeZone = z
     }
     return canonical;
   })
-  .meta({ description: "IANA time zone the meeting's times and date are read in.", example: DEFAULT_TIME_ZONE });
+  // The document lists the canonical names (one shared component); the check above also takes aliases and any casing.
+  .meta({
+    id: "TimeZoneName",
+    enum: [...TIME_ZONES],
+    description: "IANA time zone the meeting's times and date are read in. Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the name listed here.",
+    example: DEFAULT_TIME_ZONE,
+  });
 
 /** `NN-NNN`: the pattern fixes the length. */
 const POSTAL_CODE_LENGTH = 6;
@@ -135,6 +142,10 @@ export const MeetingCreate = z
   .superRefine(checkTimes)
   .meta({
     id: "MeetingCreate",
+    // checkTimes, as far as JSON Schema can say it: `date` unless `startsAt`; `endsAt` only with `startsAt`.
+    anyOf: [{ required: ["date"] }, { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } }],
+    if: { required: ["endsAt"], properties: { endsAt: { type: "string" } } },
+    then: { required: ["startsAt"], properties: { startsAt: { type: "string" } } },
     example: {
       title: "Pierwsze spotkanie strategiczne",
       seriesName: "Spotkanie strategiczne",
