@@ -15,6 +15,7 @@ import { parse } from "yaml";
 import { seedDemoData } from "../../src/db/seed.ts";
 import { CHECKED_FORMATS, schemaArbitrary, type OpenApiDocument, type Operation, type References } from "../../src/fuzz/openapi-fuzz.ts";
 import { applyMergePatch } from "../../src/lib/merge-patch.ts";
+import { EXTENSION_KEYWORDS } from "../../src/fuzz/spec-extensions.ts";
 import { inlineSharedComponents } from "../../src/lib/openapi-shared.ts";
 import { testApp } from "../helper.ts";
 
@@ -26,6 +27,7 @@ const ajv = new Ajv2020({ strict: false, validateFormats: true });
 addFormats.default(ajv);
 ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
 for (const [name, check] of Object.entries(CHECKED_FORMATS)) ajv.addFormat(name, check);
+for (const keyword of EXTENSION_KEYWORDS) ajv.addKeyword(keyword);
 ajv.addSchema({ $id: "https://cluster-records.invalid/components", $defs: JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) });
 const validator = (name: string) => ajv.getSchema(`https://cluster-records.invalid/components#/$defs/${name}`)!;
 

@@ -2471,7 +2471,7 @@ export interface components {
             clusterId?: components["schemas"]["ClusterId3"];
             activityId?: components["schemas"]["ActivityId3"];
             /**
-             * @description Partner organizations (at most 100), in the order given; PATCH replaces the whole list.
+             * @description Partner organizations (at most 100), each once, in the order given; PATCH replaces the whole list.
              * @default []
              */
             partners: {

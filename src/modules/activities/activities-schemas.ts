@@ -85,6 +85,7 @@ export const ActivityCreate = z
   .transform((value) => ({ ...value, year: value.year ?? yearOf(value.startDate!) }))
   .meta({
     id: "ActivityCreate",
+    "x-not-after": { startDate: "endDate" },
     // The first rule above in JSON Schema: `year`, or a `startDate` whose year is from 1900 to 2200.
     anyOf: [
       { required: ["year"], properties: { year: { not: { type: "null" } } } },

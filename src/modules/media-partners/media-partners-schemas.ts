@@ -56,7 +56,13 @@ const Cooperation = z
       ctx.addIssue({ code: "custom", path: ["until"], message: "must not be before since" });
     }
   })
-  .meta({ description: "When the partner works with the coordinator." });
+  .meta({
+    description: "When the partner works with the coordinator.",
+    // The rules above: an end date only when not ongoing (JSON Schema), and not before `since` (the document's keyword).
+    if: { required: ["until"], properties: { until: { type: "string" } } },
+    then: { properties: { ongoing: { not: { const: true } } } },
+    "x-not-after": { since: "until" },
+  });
 
 const NAME_MAX = 300;
 const CONTACT_NAME_MAX = 200;

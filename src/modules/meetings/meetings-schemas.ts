@@ -146,6 +146,7 @@ export const MeetingCreate = z
     anyOf: [{ required: ["date"] }, { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } }],
     if: { required: ["endsAt"], properties: { endsAt: { type: "string" } } },
     then: { required: ["startsAt"], properties: { startsAt: { type: "string" } } },
+    "x-before": { startsAt: "endsAt" },
     example: {
       title: "Pierwsze spotkanie strategiczne",
       seriesName: "Spotkanie strategiczne",
