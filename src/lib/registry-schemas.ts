@@ -59,7 +59,7 @@ export const KrsRecord = outText(10).meta({ description: "KRS: 10 digits." });
 
 /**
  * Contact details as records return them, bounded by what WebUrl (2048), Email (254) and Phone accept (its pattern
- * `^\+?[0-9][0-9 ()-]{5,24}$` lets through up to 26 characters).
+ * `^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$` lets through up to 26 characters).
  */
 export const WebsiteRecord = outText(2048);
 export const EmailRecord = outText(254);

@@ -59,7 +59,8 @@ export const WebUrl = z
 export const Phone = z
   .string()
   .trim()
-  .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, "must be a phone number such as +48 58 123 45 67")
+  // Checked after trimming, so it never ends in a space: the pattern says so, for those who check before trimming.
+  .regex(/^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$/, "must be a phone number such as +48 58 123 45 67")
   .meta({ maxLength: 26 }); // "+", then 1 + up to 24 characters
 
 /** Fields every record carries. */

@@ -85,7 +85,9 @@ export const ActivityCreate = z
   .transform((value) => ({ ...value, year: value.year ?? yearOf(value.startDate!) }))
   .meta({
     id: "ActivityCreate",
+    // The other rules above, in the document's own keywords (src/fuzz/spec-extensions.ts).
     "x-not-after": { startDate: "endDate" },
+    "x-year-within": { year: ["startDate", "endDate"] },
     // The first rule above in JSON Schema: `year`, or a `startDate` whose year is from 1900 to 2200.
     anyOf: [
       { required: ["year"], properties: { year: { not: { type: "null" } } } },

@@ -70,7 +70,7 @@ const NOTES_MAX = 10_000;
 /** Email and WebUrl (src/lib/schemas.ts) allow at most this many characters. */
 const EMAIL_MAX = 254;
 const URL_MAX = 2048;
-/** Phone's pattern `^\+?[0-9][0-9 ()-]{5,24}$` allows 26 characters with the leading `+`. */
+/** Phone's pattern `^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$` allows 26 characters with the leading `+`. */
 const PHONE_MAX = 26;
 
 const Contact = z

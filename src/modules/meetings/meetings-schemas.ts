@@ -147,6 +147,7 @@ export const MeetingCreate = z
     if: { required: ["endsAt"], properties: { endsAt: { type: "string" } } },
     then: { required: ["startsAt"], properties: { startsAt: { type: "string" } } },
     "x-before": { startsAt: "endsAt" },
+    "x-date-of": { member: "date", instant: "startsAt", timeZone: "timeZone", default: DEFAULT_TIME_ZONE },
     example: {
       title: "Pierwsze spotkanie strategiczne",
       seriesName: "Spotkanie strategiczne",
