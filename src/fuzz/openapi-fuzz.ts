@@ -133,7 +133,9 @@ function typeArbitrary(doc: OpenApiDocument, schema: Schema, type: string | unde
       const min = (schema.minimum as number | undefined) ?? -1e6;
       const max = (schema.maximum as number | undefined) ?? 1e6;
       const step = schema.multipleOf as number | undefined;
-      if (step) return fc.integer({ min: Math.ceil(min / step), max: Math.min(Math.floor(max / step), 1e9) }).map((n) => Number((n * step).toFixed(10)));
+      // Rounded to the step's decimals: 655986435 × 0.01 is 6559864.350000001 in binary floating point.
+      const decimals = step && step < 1 ? Math.ceil(-Math.log10(step)) : 0;
+      if (step) return fc.integer({ min: Math.ceil(min / step), max: Math.min(Math.floor(max / step), 1e9) }).map((n) => Number((n * step).toFixed(decimals)));
       return fc.double({ min, max, noNaN: true });
     }
     case "string":

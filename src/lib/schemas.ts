@@ -2,9 +2,12 @@ import { z } from "zod";
 import type { SortableFields } from "./pagination.ts";
 import { FIELD_ERROR_TEXT_MAX, PROBLEM_MAX_FIELD_ERRORS, PROBLEM_TEXT_MAX, PROBLEM_TYPES, REQUEST_ID_MAX_LENGTH } from "./problem.ts";
 
-/** Text as the API stores it: Unicode NFC, trimmed, never empty. */
+/**
+ * Text as the API stores it: Unicode NFC, trimmed, never empty. The document says "not empty once trimmed" as the
+ * pattern `\S` (a character that is not white space: ECMAScript's `\s` is what `trim` removes).
+ */
 export const text = (max: number) =>
-  z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+  z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).meta({ pattern: "\\S" });
 
 /**
  * Size limits are part of the contract (OWASP API4: every string has a maxLength, every array a maxItems, every

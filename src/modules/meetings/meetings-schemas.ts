@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
 import { DateOnly, EMBED_MAX_ITEMS, Instant, Timestamp, Uuid, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
-import { TIME_ZONES } from "../../lib/time-zones.ts";
+import { TIME_ZONE_PATTERN } from "../../lib/time-zones.ts";
 import { MeetingFormat as MeetingFormatValues, MeetingStatus as MeetingStatusValues } from "../../generated/prisma/enums.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
@@ -37,11 +37,13 @@ export const TimeZone = z
     }
     return canonical;
   })
-  // The document lists the canonical names (one shared component); the check above also takes aliases and any casing.
+  // The document names the canonical zones (one shared component); the check above also takes aliases and any casing.
   .meta({
     id: "TimeZoneName",
-    enum: [...TIME_ZONES],
-    description: "IANA time zone the meeting's times and date are read in. Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the name listed here.",
+    pattern: TIME_ZONE_PATTERN,
+    description:
+      "IANA time zone the meeting's times and date are read in: a canonical name of the tz database, as the pattern lists them. " +
+      "Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the canonical name.",
     example: DEFAULT_TIME_ZONE,
   });
 
