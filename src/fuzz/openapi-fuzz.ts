@@ -95,11 +95,12 @@ function withBranch(doc: OpenApiDocument, schema: Schema, branch: Schema): Schem
   const properties = { ...((base.properties ?? {}) as Record<string, Schema>) };
   for (const [name, rule] of Object.entries((branch.properties ?? {}) as Record<string, Schema>)) {
     const current = properties[name] ? resolve(doc, properties[name]!) : {};
+    const { not: _not, ...more } = rule;
     if (isNotNull(rule) && Array.isArray(current.anyOf)) {
       const { anyOf, ...rest } = current;
-      const values = (anyOf as Schema[]).filter((s) => s.type !== "null");
-      properties[name] = values.length === 1 ? { ...rest, ...values[0] } : { ...rest, anyOf: values };
-    } else if (!isNotNull(rule)) properties[name] = { ...current, ...rule };
+      const values = (anyOf as Schema[]).filter((s) => s.type !== "null").map((s) => resolve(doc, s));
+      properties[name] = values.length === 1 ? { ...rest, ...values[0], ...more } : { ...rest, anyOf: values, ...more };
+    } else properties[name] = isNotNull(rule) ? { ...current, ...more } : { ...current, ...rule };
   }
   return { ...base, properties, required: [...new Set([...((base.required ?? []) as string[]), ...((branch.required ?? []) as string[])])] };
 }

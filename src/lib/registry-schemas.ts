@@ -102,9 +102,8 @@ export const Address = z
   })
   .meta({
     id: "Address",
-    // The rule above in JSON Schema (a missing country is PL).
-    if: { properties: { country: { const: "PL" } } },
-    then: { properties: { postalCode: { pattern: "^[0-9]{2}-[0-9]{3}$" } } },
+    // The rule above in JSON Schema: a country other than PL, or a Polish postal code (a missing country is PL).
+    anyOf: [{ required: ["country"], properties: { country: { not: { const: "PL" } } } }, { properties: { postalCode: { pattern: "^[0-9]{2}-[0-9]{3}$" } } }],
   });
 
 /**

@@ -1493,7 +1493,7 @@ export interface components {
         } | {
             year: unknown;
         } | {
-            startDate: string;
+            startDate: unknown;
         };
         /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
         ActivityId: components["schemas"]["Uuid"] | null;
@@ -1547,6 +1547,10 @@ export interface components {
              * @default PL
              */
             country: string;
+        } | {
+            country: unknown;
+        } | {
+            postalCode?: unknown;
         };
         /**
          * @description What a coordinator did in one calendar year, in numbers: for funders and the regional (marshal's) office.

@@ -91,7 +91,7 @@ export const ActivityCreate = z
     // The first rule above in JSON Schema: `year`, or a `startDate` whose year is from 1900 to 2200.
     anyOf: [
       { required: ["year"], properties: { year: { not: { type: "null" } } } },
-      { required: ["startDate"], properties: { startDate: { type: "string", pattern: `^(?:19\\d\\d|2[01]\\d\\d|${YEAR_MAX})-` } } },
+      { required: ["startDate"], properties: { startDate: { not: { type: "null" }, pattern: `^(?:19\\d\\d|2[01]\\d\\d|${YEAR_MAX})-` } } },
     ],
     example: {
       coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",

@@ -59,7 +59,7 @@ const Cooperation = z
   .meta({
     description: "When the partner works with the coordinator.",
     // The rules above: an end date only when not ongoing (JSON Schema), and not before `since` (the document's keyword).
-    if: { required: ["until"], properties: { until: { type: "string" } } },
+    if: { required: ["until"], properties: { until: { not: { type: "null" } } } },
     then: { properties: { ongoing: { not: { const: true } } } },
     "x-not-after": { since: "until" },
   });

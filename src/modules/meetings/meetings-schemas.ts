@@ -146,8 +146,8 @@ export const MeetingCreate = z
     id: "MeetingCreate",
     // checkTimes, as far as JSON Schema can say it: `date` unless `startsAt`; `endsAt` only with `startsAt`.
     anyOf: [{ required: ["date"] }, { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } }],
-    if: { required: ["endsAt"], properties: { endsAt: { type: "string" } } },
-    then: { required: ["startsAt"], properties: { startsAt: { type: "string" } } },
+    if: { required: ["endsAt"], properties: { endsAt: { not: { type: "null" } } } },
+    then: { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } },
     "x-before": { startsAt: "endsAt" },
     "x-date-of": { member: "date", instant: "startsAt", timeZone: "timeZone", default: DEFAULT_TIME_ZONE },
     example: {
