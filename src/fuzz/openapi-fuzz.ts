@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { inlineSharedComponents } from "../lib/openapi-shared.ts";
+import { isValidNip, isValidRegon, normalizeRegistryId } from "../lib/polish-registry-ids.ts";
 
 /**
  * Requests generated from the committed OpenAPI document, valid and mutated, and the check of each answer against
@@ -36,12 +37,21 @@ const isoDateTime = fc
   .tuple(fc.date({ min: new Date("0001-01-02T00:00:00Z"), max: new Date("9999-12-30T00:00:00Z"), noInvalidDate: true }), offset)
   .map(([d, o]) => d.toISOString().slice(0, 19) + o);
 
-function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
+/**
+ * Formats of the document beyond JSON Schema's own: a registry id's check digit (`format: nip`), which no pattern can
+ * state. The checks are the server's; values of the pattern are generated and those that pass kept.
+ */
+export const CHECKED_FORMATS: Readonly<Record<string, (value: string) => boolean>> = {
+  nip: (value) => isValidNip(normalizeRegistryId(value)),
+  regon: (value) => isValidRegon(normalizeRegistryId(value)),
+};
+
+function stringArbitrary(schema: Schema, ids?: readonly string[]): fc.Arbitrary<string> {
   const maxLength = typeof schema.maxLength === "number" ? Math.min(schema.maxLength, 60) : 60;
   const minLength = typeof schema.minLength === "number" ? schema.minLength : 0;
   switch (schema.format) {
     case "uuid":
-      return fc.uuid();
+      return ids && ids.length > 0 ? fc.constantFrom(...ids) : fc.uuid();
     case "date":
       return isoDate;
     case "date-time":
@@ -54,7 +64,8 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   }
   if (typeof schema.pattern === "string") {
     try {
-      return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength as number | undefined ?? Infinity));
+      const check = CHECKED_FORMATS[schema.format as string] ?? (() => true);
+      return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength as number | undefined ?? Infinity) && check(s));
     } catch {
       /* a pattern fast-check cannot generate from: plain text below */
     }
@@ -62,20 +73,56 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   return fc.string({ unit: "grapheme", minLength: Math.min(minLength, maxLength), maxLength });
 }
 
-/** Values that fit `schema` (as far as the document describes it). */
-export function schemaArbitrary(doc: OpenApiDocument, schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+/**
+ * Ids of existing records for body members that refer to records, by member name (`clusterId`, `mediaPartnerIds`):
+ * a UUID generated for such a member (or for an item of it) is one of these instead.
+ */
+export type References = Readonly<Record<string, readonly string[]>>;
+
+const resolve = (doc: OpenApiDocument, schema: Schema): Schema =>
+  typeof schema.$ref === "string" ? resolve(doc, doc.components.schemas[schema.$ref.split("/").pop()!] ?? {}) : schema;
+
+/** `{ not: { type: "null" } }`: the branch of a cross-field rule that says a member must have a value. */
+const isNotNull = (schema: Schema) => (schema.not as Schema | undefined)?.type === "null";
+
+/**
+ * An object schema with one branch of its `anyOf`/`oneOf` (a cross-field rule such as "organizationId or
+ * personName") folded in: the branch's required members added, and a member it says must not be null generated
+ * without its null alternative. (`if`/`then` and `not` are not generated from: callers filter by validity.)
+ */
+function withBranch(doc: OpenApiDocument, schema: Schema, branch: Schema): Schema {
+  const { anyOf: _anyOf, oneOf: _oneOf, ...base } = schema;
+  const properties = { ...((base.properties ?? {}) as Record<string, Schema>) };
+  for (const [name, rule] of Object.entries((branch.properties ?? {}) as Record<string, Schema>)) {
+    const current = properties[name] ? resolve(doc, properties[name]!) : {};
+    const { not: _not, ...more } = rule;
+    if (isNotNull(rule) && Array.isArray(current.anyOf)) {
+      const { anyOf, ...rest } = current;
+      const values = (anyOf as Schema[]).filter((s) => s.type !== "null").map((s) => resolve(doc, s));
+      properties[name] = values.length === 1 ? { ...rest, ...values[0], ...more } : { ...rest, anyOf: values, ...more };
+    } else properties[name] = isNotNull(rule) ? { ...current, ...more } : { ...current, ...rule };
+  }
+  return { ...base, properties, required: [...new Set([...((base.required ?? []) as string[]), ...((branch.required ?? []) as string[])])] };
+}
+
+/** Values that fit `schema` (as far as the document describes it). `ids`: what a UUID in it refers to. */
+export function schemaArbitrary(doc: OpenApiDocument, schema: Schema | undefined, depth = 0, references: References = {}, ids?: readonly string[]): fc.Arbitrary<unknown> {
   if (!schema || depth > MAX_DEPTH) return fc.constant(null);
-  if (typeof schema.$ref === "string") return schemaArbitrary(doc, doc.components.schemas[schema.$ref.split("/").pop()!], depth + 1);
+  if (typeof schema.$ref === "string") return schemaArbitrary(doc, doc.components.schemas[schema.$ref.split("/").pop()!], depth + 1, references, ids);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   if ("const" in schema) return fc.constant(schema.const);
   for (const key of ["anyOf", "oneOf"]) {
-    if (Array.isArray(schema[key])) return fc.oneof(...(schema[key] as Schema[]).map((s) => schemaArbitrary(doc, s, depth + 1)));
+    if (!Array.isArray(schema[key])) continue;
+    const branches = (schema[key] as Schema[]).map((s) => resolve(doc, s));
+    // A cross-field rule beside the members: one branch folded into the object.
+    if (schema.properties) return fc.oneof(...branches.map((branch) => schemaArbitrary(doc, withBranch(doc, schema, branch), depth + 1, references, ids)));
+    return fc.oneof(...(schema[key] as Schema[]).map((s) => schemaArbitrary(doc, s, depth + 1, references, ids)));
   }
   const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string | undefined];
-  return fc.oneof(...types.map((type) => typeArbitrary(doc, schema, type, depth)));
+  return fc.oneof(...types.map((type) => typeArbitrary(doc, schema, type, depth, references, ids)));
 }
 
-function typeArbitrary(doc: OpenApiDocument, schema: Schema, type: string | undefined, depth: number): fc.Arbitrary<unknown> {
+function typeArbitrary(doc: OpenApiDocument, schema: Schema, type: string | undefined, depth: number, references: References, ids?: readonly string[]): fc.Arbitrary<unknown> {
   switch (type) {
     case "null":
       return fc.constant(null);
@@ -83,19 +130,27 @@ function typeArbitrary(doc: OpenApiDocument, schema: Schema, type: string | unde
       return fc.boolean();
     case "integer":
       return fc.integer({ min: (schema.minimum as number | undefined) ?? -1000, max: (schema.maximum as number | undefined) ?? 1_000_000 });
-    case "number":
-      return fc.double({ min: (schema.minimum as number | undefined) ?? -1e6, max: (schema.maximum as number | undefined) ?? 1e6, noNaN: true });
+    case "number": {
+      const min = (schema.minimum as number | undefined) ?? -1e6;
+      const max = (schema.maximum as number | undefined) ?? 1e6;
+      const step = schema.multipleOf as number | undefined;
+      // Rounded to the step's decimals: 655986435 × 0.01 is 6559864.350000001 in binary floating point.
+      const decimals = step && step < 1 ? Math.ceil(-Math.log10(step)) : 0;
+      if (step) return fc.integer({ min: Math.ceil(min / step), max: Math.min(Math.floor(max / step), 1e9) }).map((n) => Number((n * step).toFixed(decimals)));
+      return fc.double({ min, max, noNaN: true });
+    }
     case "string":
-      return stringArbitrary(schema);
-    case "array":
-      return fc.array(schemaArbitrary(doc, schema.items as Schema, depth + 1), {
-        maxLength: Math.min((schema.maxItems as number | undefined) ?? MAX_ITEMS, MAX_ITEMS),
-      });
+      return stringArbitrary(schema, ids);
+    case "array": {
+      const item = schemaArbitrary(doc, schema.items as Schema, depth + 1, references, ids);
+      const maxLength = Math.min((schema.maxItems as number | undefined) ?? MAX_ITEMS, MAX_ITEMS);
+      return schema.uniqueItems === true ? fc.uniqueArray(item, { maxLength, selector: (value) => JSON.stringify(value) }) : fc.array(item, { maxLength });
+    }
     case "object":
     case undefined: {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
       const required = new Set((schema.required ?? []) as string[]);
-      const model = Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, schemaArbitrary(doc, s, depth + 1)]));
+      const model = Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, schemaArbitrary(doc, s, depth + 1, references, references[name])]));
       if (Object.keys(model).length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
       return fc.record(model, { requiredKeys: [...required].filter((name) => name in model) });
     }

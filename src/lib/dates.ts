@@ -16,9 +16,14 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-/** The calendar date (YYYY-MM-DD) an instant falls on in a time zone. */
+/**
+ * The calendar date (YYYY-MM-DD) an instant falls on in a time zone. Intl writes the year without leading zeros
+ * (`491`) and counts years before the common era as `1 BC`: the year is padded to four digits, and a date before
+ * 0001-01-01 comes out with a minus sign (`-0001-12-31`), which no YYYY-MM-DD check takes.
+ */
 export function localDateOf(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, era: "short", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
+  const year = part("year").padStart(4, "0");
+  return `${part("era") === "BC" ? "-" : ""}${year}-${part("month")}-${part("day")}`;
 }

@@ -23,7 +23,17 @@ export const LegalForm = z.enum(Object.values(LegalFormValues) as [LegalFormValu
  */
 export const REGISTRY_ID_INPUT_MAX_LENGTH = 20;
 
-const registryId = (name: string, valid: (value: string) => boolean, rule: string, example: string) => {
+/**
+ * `n` digits with at most one space or hyphen between two (which normalizeRegistryId removes), as a pattern: the
+ * forms ids are written in ("584-025-37-40"). The server takes any number of them, within the 20 characters.
+ */
+const digitsPattern = (n: number) => `(?:[0-9][ -]?){${n - 1}}[0-9]`;
+
+/**
+ * The document states the form as a pattern (digits, spaces and hyphens; "PL" before a NIP) and names the check digit
+ * as the id's `format` (`nip`, `regon`), which JSON Schema cannot compute; the refine is what the server checks.
+ */
+const registryId = (name: string, valid: (value: string) => boolean, rule: string, example: string, pattern: string, format?: string) => {
   const message = `must be a valid ${name} (${rule})`;
   return z
     .string()
@@ -31,14 +41,16 @@ const registryId = (name: string, valid: (value: string) => boolean, rule: strin
     .transform(normalizeRegistryId)
     .refine(valid, message)
     .meta({
-      description: `${name}; spaces and hyphens are accepted and removed (at most ${REGISTRY_ID_INPUT_MAX_LENGTH} characters as sent).`,
+      description: `${name}: ${rule}; spaces and hyphens are accepted and removed (at most ${REGISTRY_ID_INPUT_MAX_LENGTH} characters as sent).`,
+      pattern: `^${pattern}$`,
+      ...(format ? { format } : {}),
       example,
     });
 };
 
-export const Nip = registryId("NIP", isValidNip, "10 digits with a correct check digit", "1234563218");
-export const Regon = registryId("REGON", isValidRegon, "9 or 14 digits with a correct check digit", "123456785");
-export const Krs = registryId("KRS", isValidKrs, "10 digits", "0000434123");
+export const Nip = registryId("NIP", isValidNip, "10 digits with a correct check digit", "1234563218", `(?:PL ?)?${digitsPattern(10)}`, "nip");
+export const Regon = registryId("REGON", isValidRegon, "9 or 14 digits with a correct check digit", "123456785", `${digitsPattern(9)}(?:[ -]?${digitsPattern(5)})?`, "regon");
+export const Krs = registryId("KRS", isValidKrs, "10 digits", "0000434123", digitsPattern(10));
 
 /** Registry ids as records return them: digits only, as validated (NIP and KRS 10, REGON 9 or 14). */
 export const NipRecord = outText(10).meta({ description: "NIP: 10 digits." });
@@ -47,7 +59,7 @@ export const KrsRecord = outText(10).meta({ description: "KRS: 10 digits." });
 
 /**
  * Contact details as records return them, bounded by what WebUrl (2048), Email (254) and Phone accept (its pattern
- * `^\+?[0-9][0-9 ()-]{5,24}$` lets through up to 26 characters).
+ * `^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$` lets through up to 26 characters).
  */
 export const WebsiteRecord = outText(2048);
 export const EmailRecord = outText(254);
@@ -88,7 +100,11 @@ export const Address = z
       ctx.addIssue({ code: "custom", path: ["postalCode"], message: "must be a Polish postal code NN-NNN, e.g. 80-309" });
     }
   })
-  .meta({ id: "Address" });
+  .meta({
+    id: "Address",
+    // The rule above in JSON Schema: a country other than PL, or a Polish postal code (a missing country is PL).
+    anyOf: [{ required: ["country"], properties: { country: { not: { const: "PL" } } } }, { properties: { postalCode: { pattern: "^[0-9]{2}-[0-9]{3}$" } } }],
+  });
 
 /**
  * The address in a JSON Merge Patch: every member optional and nullable, merged into the current address;

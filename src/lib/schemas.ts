@@ -2,9 +2,12 @@ import { z } from "zod";
 import type { SortableFields } from "./pagination.ts";
 import { FIELD_ERROR_TEXT_MAX, PROBLEM_MAX_FIELD_ERRORS, PROBLEM_TEXT_MAX, PROBLEM_TYPES, REQUEST_ID_MAX_LENGTH } from "./problem.ts";
 
-/** Text as the API stores it: Unicode NFC, trimmed, never empty. */
+/**
+ * Text as the API stores it: Unicode NFC, trimmed, never empty. The document says "not empty once trimmed" as the
+ * pattern `\S` (a character that is not white space: ECMAScript's `\s` is what `trim` removes).
+ */
 export const text = (max: number) =>
-  z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+  z.string().normalize("NFC").trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).meta({ pattern: "\\S" });
 
 /**
  * Size limits are part of the contract (OWASP API4: every string has a maxLength, every array a maxItems, every
@@ -59,7 +62,8 @@ export const WebUrl = z
 export const Phone = z
   .string()
   .trim()
-  .regex(/^\+?[0-9][0-9 ()-]{5,24}$/, "must be a phone number such as +48 58 123 45 67")
+  // Checked after trimming, so it never ends in a space: the pattern says so, for those who check before trimming.
+  .regex(/^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$/, "must be a phone number such as +48 58 123 45 67")
   .meta({ maxLength: 26 }); // "+", then 1 + up to 24 characters
 
 /** Fields every record carries. */

@@ -1457,7 +1457,7 @@ export interface components {
         ActivityCreate: {
             coordinatorId: components["schemas"]["CoordinatorId"];
             clusterId?: components["schemas"]["ClusterId4"];
-            title: components["schemas"]["Title2"];
+            title: components["schemas"]["Title3"];
             description?: components["schemas"]["Description3"];
             category: components["schemas"]["ActivityCategory"];
             status: components["schemas"]["ActivityStatus"];
@@ -1466,6 +1466,10 @@ export interface components {
             startDate?: components["schemas"]["Date"] | null;
             endDate?: components["schemas"]["EndDate"];
             mediaPartnerIds?: components["schemas"]["MediaPartnerIds"];
+        } | {
+            year: unknown;
+        } | {
+            startDate: unknown;
         };
         /** @description The activity (in the coordinator's activity log) the meeting belongs to. */
         ActivityId: components["schemas"]["Uuid"] | null;
@@ -1486,7 +1490,7 @@ export interface components {
         ActivityPatch: {
             coordinatorId?: components["schemas"]["CoordinatorId"];
             clusterId?: components["schemas"]["ClusterId4"];
-            title?: components["schemas"]["Title2"];
+            title?: components["schemas"]["Title3"];
             description?: components["schemas"]["Description3"];
             category?: components["schemas"]["ActivityCategory"];
             status?: components["schemas"]["ActivityStatus"];
@@ -1519,6 +1523,10 @@ export interface components {
              * @default PL
              */
             country: string;
+        } | {
+            country: unknown;
+        } | {
+            postalCode?: unknown;
         };
         /**
          * @description What a coordinator did in one calendar year, in numbers: for funders and the regional (marshal's) office.
@@ -2205,9 +2213,8 @@ export interface components {
          *     }
          */
         CoordinatorCreate: {
-            name: components["schemas"]["Name4"];
-            /** @example ZNIK */
-            shortName?: string | null;
+            name: components["schemas"]["Name5"];
+            shortName?: components["schemas"]["ShortName3"];
             legalForm?: components["schemas"]["LegalForm"] | null;
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
@@ -2236,9 +2243,8 @@ export interface components {
          *     }
          */
         CoordinatorPatch: {
-            name?: components["schemas"]["Name4"];
-            /** @example ZNIK */
-            shortName?: string | null;
+            name?: components["schemas"]["Name5"];
+            shortName?: components["schemas"]["ShortName3"];
             legalForm?: components["schemas"]["LegalForm"] | null;
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
@@ -2431,7 +2437,7 @@ export interface components {
          *     }
          */
         GrantApplicationCreate: {
-            title: components["schemas"]["Title3"];
+            title: components["schemas"]["Title4"];
             callName?: components["schemas"]["CallName"];
             programme?: components["schemas"]["Programme"];
             fundingBodyId?: components["schemas"]["FundingBodyId"];
@@ -2439,7 +2445,7 @@ export interface components {
             clusterId?: components["schemas"]["ClusterId3"];
             activityId?: components["schemas"]["ActivityId3"];
             /**
-             * @description Partner organizations (at most 100), in the order given; PATCH replaces the whole list.
+             * @description Partner organizations (at most 100), each once, in the order given; PATCH replaces the whole list.
              * @default []
              */
             partners: {
@@ -2523,7 +2529,7 @@ export interface components {
          *     }
          */
         GrantApplicationPatch: {
-            title?: components["schemas"]["Title3"];
+            title?: components["schemas"]["Title4"];
             callName?: components["schemas"]["CallName"];
             programme?: components["schemas"]["Programme"];
             fundingBodyId?: components["schemas"]["FundingBodyId"];
@@ -2734,7 +2740,7 @@ export interface components {
          */
         JoinedOn: components["schemas"]["Date"] | null;
         /**
-         * @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 0000434123
          */
         Krs: string;
@@ -2892,7 +2898,7 @@ export interface components {
          *     }
          */
         MediaPublicationCreate: {
-            title: components["schemas"]["Title"];
+            title: components["schemas"]["Title2"];
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
@@ -2909,7 +2915,7 @@ export interface components {
          *     }
          */
         MediaPublicationPatch: {
-            title?: components["schemas"]["Title"];
+            title?: components["schemas"]["Title2"];
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
@@ -2998,8 +3004,7 @@ export interface components {
          */
         MeetingCreate: {
             activityId?: components["schemas"]["ActivityId"];
-            /** @example Pierwsze spotkanie strategiczne */
-            title: string;
+            title: components["schemas"]["Title"];
             seriesName?: components["schemas"]["SeriesName"];
             sequenceNumber?: components["schemas"]["SequenceNumber"];
             /**
@@ -3009,7 +3014,7 @@ export interface components {
             date?: components["schemas"]["Date"];
             startsAt?: components["schemas"]["StartsAt"];
             endsAt?: components["schemas"]["EndsAt"];
-            timeZone?: components["schemas"]["TimeZone"];
+            timeZone?: components["schemas"]["TimeZoneName"];
             format: components["schemas"]["MeetingFormat"];
             /** @default scheduled */
             status: components["schemas"]["MeetingStatus"];
@@ -3025,6 +3030,8 @@ export interface components {
              */
             agenda: string[];
             outcomes?: components["schemas"]["Outcomes"];
+        } | unknown | {
+            startsAt: unknown;
         };
         /**
          * @description What kind of meeting: workshop, simulation_workshop, working_meeting, conference, other.
@@ -3076,6 +3083,10 @@ export interface components {
             role?: components["schemas"]["Role2"];
             helix?: components["schemas"]["Helix"] | null;
             notes?: components["schemas"]["Notes5"];
+        } | {
+            organizationId: unknown;
+        } | {
+            personName: unknown;
         };
         MeetingParticipantPage: {
             data: components["schemas"]["MeetingParticipant"][];
@@ -3102,14 +3113,13 @@ export interface components {
          */
         MeetingPatch: {
             activityId?: components["schemas"]["ActivityId"];
-            /** @example Pierwsze spotkanie strategiczne */
-            title?: string;
+            title?: components["schemas"]["Title"];
             seriesName?: components["schemas"]["SeriesName"];
             sequenceNumber?: components["schemas"]["SequenceNumber"];
             date?: components["schemas"]["Date"] | null;
             startsAt?: components["schemas"]["StartsAt"];
             endsAt?: components["schemas"]["EndsAt"];
-            timeZone?: components["schemas"]["TimeZone"] | null;
+            timeZone?: components["schemas"]["TimeZoneName"] | null;
             format?: components["schemas"]["MeetingFormat"];
             status?: components["schemas"]["MeetingStatus"];
             venue?: components["schemas"]["MeetingVenue"] | null;
@@ -3244,12 +3254,15 @@ export interface components {
          * @example gospodarkamorska.pl
          */
         Name3: string;
-        /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
+        /** @example Wyższa Szkoła Bankowa w Gdańsku */
         Name4: string;
+        /** @example Zarząd Nadbałtyckich Inicjatyw Klastrowych Sp. z o.o. */
+        Name5: string;
         /** @description Pass as `cursor` to get the next page; null on the last page. */
         NextCursor: string | null;
         /**
-         * @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * Format: nip
+         * @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 1234563218
          */
         Nip: string;
@@ -3334,10 +3347,8 @@ export interface components {
          *     }
          */
         OrganizationCreate: {
-            /** @example Wyższa Szkoła Bankowa w Gdańsku */
-            name: string;
-            /** @example WSB */
-            shortName?: string | null;
+            name: components["schemas"]["Name4"];
+            shortName?: components["schemas"]["ShortName2"];
             kind: components["schemas"]["OrganizationKind"];
             legalForm?: components["schemas"]["LegalForm"] | null;
             krs?: components["schemas"]["Krs"] | null;
@@ -3367,10 +3378,8 @@ export interface components {
          *     }
          */
         OrganizationPatch: {
-            /** @example Wyższa Szkoła Bankowa w Gdańsku */
-            name?: string;
-            /** @example WSB */
-            shortName?: string | null;
+            name?: components["schemas"]["Name4"];
+            shortName?: components["schemas"]["ShortName2"];
             kind?: components["schemas"]["OrganizationKind"];
             legalForm?: components["schemas"]["LegalForm"] | null;
             krs?: components["schemas"]["Krs"] | null;
@@ -3389,6 +3398,16 @@ export interface components {
         };
         /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
         Outcomes: string | null;
+        /**
+         * Format: nip
+         * @example 1234563218
+         */
+        Parameters: string;
+        /**
+         * Format: regon
+         * @example 123456785
+         */
+        Parameters2: string;
         /**
          * @description The person, when known by name.
          * @example Jan Kowalski
@@ -3485,7 +3504,8 @@ export interface components {
          */
         Reference: string | null;
         /**
-         * @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent).
+         * Format: regon
+         * @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
          * @example 123456785
          */
         Regon: string;
@@ -3537,6 +3557,10 @@ export interface components {
          * @example LTPP
          */
         ShortName: string | null;
+        /** @example WSB */
+        ShortName2: string | null;
+        /** @example ZNIK */
+        ShortName3: string | null;
         /** @description First day of the cooperation (YYYY-MM-DD). */
         Since: components["schemas"]["Date"] | null;
         /**
@@ -3558,16 +3582,18 @@ export interface components {
          */
         SubmittedOn: components["schemas"]["Date"] | null;
         /**
-         * @description IANA time zone the meeting's times and date are read in.
+         * @description IANA time zone the meeting's times and date are read in: a canonical name of the tz database, as the pattern lists them. Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the canonical name.
          * @example Europe/Warsaw
          */
-        TimeZone: string;
-        /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
+        TimeZoneName: string;
+        /** @example Pierwsze spotkanie strategiczne */
         Title: string;
-        /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
+        /** @example Pierwsze spotkanie strategiczne Klastra LTPP w budynku Oliwia Gate */
         Title2: string;
-        /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
+        /** @example Rozpoczęto i zakończono prace nad Strategią dla Klastra */
         Title3: string;
+        /** @example Wniosek Klastra LTPP w konkursie „Strategia dla klastra” */
+        Title4: string;
         /** @description 422 `too_many_rows`: how many records matched, and the most one answer holds. */
         TooManyRowsProblem: components["schemas"]["Problem"] & {
             matched?: components["schemas"]["Count"];
@@ -4892,7 +4918,7 @@ export interface components {
         Include8: string;
         /** @description Comma-separated relations to embed: publications, coordinator. */
         Include9: string;
-        /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
         Krs: string;
         /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
         Lang: "en" | "pl";
@@ -4900,13 +4926,13 @@ export interface components {
         Limit: number;
         MediaPartnerId: components["schemas"]["Uuid"];
         MeetingId: components["schemas"]["Uuid"];
-        /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
-        Nip: string;
+        /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        Nip: components["schemas"]["Parameters"];
         OrganizationId: components["schemas"]["Uuid"];
         /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
         Q: string;
-        /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
-        Regon: string;
+        /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+        Regon: components["schemas"]["Parameters2"];
         Role: components["schemas"]["MembershipRole"];
         /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
         Sort: string;
@@ -5127,11 +5153,11 @@ export interface operations {
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
-                /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 nip?: components["parameters"]["Nip"];
-                /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 regon?: components["parameters"]["Regon"];
-                /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 krs?: components["parameters"]["Krs"];
                 /** @description Exact city, ignoring case. */
                 city?: components["parameters"]["City"];
@@ -6194,11 +6220,11 @@ export interface operations {
                 role?: components["parameters"]["Role"];
                 /** @description Exact city, ignoring case. */
                 city?: components["parameters"]["City"];
-                /** @description NIP; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description NIP: 10 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 nip?: components["parameters"]["Nip"];
-                /** @description REGON; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 regon?: components["parameters"]["Regon"];
-                /** @description KRS; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
+                /** @description KRS: 10 digits; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
                 krs?: components["parameters"]["Krs"];
                 /** @description Comma-separated relations to embed: memberships. */
                 include?: components["parameters"]["Include6"];

@@ -29,6 +29,7 @@ const MediaPartnerIds = z
     });
   })
   .meta({
+    uniqueItems: true,
     description: `Media partners that took part in the activity (e.g. the portals that promoted it), at most ${ID_LIST_MAX_ITEMS}. PATCH replaces the whole list.`,
   });
 
@@ -84,6 +85,14 @@ export const ActivityCreate = z
   .transform((value) => ({ ...value, year: value.year ?? yearOf(value.startDate!) }))
   .meta({
     id: "ActivityCreate",
+    // The other rules above, in the document's own keywords (src/fuzz/spec-extensions.ts).
+    "x-not-after": { startDate: "endDate" },
+    "x-year-within": { year: ["startDate", "endDate"] },
+    // The first rule above in JSON Schema: `year`, or a `startDate` whose year is from 1900 to 2200.
+    anyOf: [
+      { required: ["year"], properties: { year: { not: { type: "null" } } } },
+      { required: ["startDate"], properties: { startDate: { not: { type: "null" }, pattern: `^(?:19\\d\\d|2[01]\\d\\d|${YEAR_MAX})-` } } },
+    ],
     example: {
       coordinatorId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f",
       clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",

@@ -17,7 +17,7 @@ export const ApiKeyCreate = z
     role: ApiKeyRole,
     expiresAt: Timestamp.nullish()
       .refine((value) => value == null || new Date(value).getTime() > Date.now(), "must be in the future")
-      .meta({ description: "When the key stops working (RFC 3339 with offset, in the future); omitted or null: never.", example: "2030-01-01T00:00:00+01:00" }),
+      .meta({ description: "When the key stops working (RFC 3339 with offset, in the future); omitted or null: never.", "x-future": true, example: "2030-01-01T00:00:00+01:00" }),
   })
   .meta({ id: "ApiKeyCreate", example: { name: "raporty miesięczne (odczyt)", role: "reader", expiresAt: "2030-01-01T00:00:00+01:00" } });
 

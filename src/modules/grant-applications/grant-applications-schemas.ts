@@ -46,7 +46,10 @@ const Partners = z
       else ctx.addIssue({ code: "custom", path: [index, "organizationId"], message: `repeats partner ${earlier}; list each organization once` });
     });
   })
-  .meta({ description: `Partner organizations (at most ${PARTNERS_MAX_ITEMS}), in the order given; PATCH replaces the whole list.` });
+  .meta({
+    description: `Partner organizations (at most ${PARTNERS_MAX_ITEMS}), each once, in the order given; PATCH replaces the whole list.`,
+    "x-unique-by": "organizationId",
+  });
 
 /** Scores are numeric(8, 2): at most 6 digits before the point and 2 after. */
 const SCORE_DIGITS = { integerDigits: 6, scale: 2 } as const;
@@ -75,7 +78,8 @@ const Evaluation = z
     if (evaluation.rank != null && evaluation.rankOutOf != null && evaluation.rank > evaluation.rankOutOf) {
       ctx.addIssue({ code: "custom", path: ["rank"], message: `must not exceed rankOutOf (${evaluation.rankOutOf})` });
     }
-  });
+  })
+  .meta({ "x-not-after": { score: "maxScore", rank: "rankOutOf" } });
 
 const Decision = z.strictObject({
   reference: text(DECISION_TEXT_MAX).nullish().meta({ description: "The decision's reference number.", example: "Uchwała nr 1486/205/12" }),

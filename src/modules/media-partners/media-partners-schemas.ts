@@ -29,12 +29,15 @@ export const domainOfWebsite = (website: string | null | undefined): string | nu
 /** A host name has at most 253 characters (RFC 1035); z.regexes.domain checks that of the canonical form too. */
 export const DOMAIN_MAX_LENGTH = 253;
 
+/** z.regexes.domain (the check below) as the document states it: without its length lookahead, which maxLength says. */
+const DOMAIN_PATTERN = z.regexes.domain.source.replace(`(?=.{1,${DOMAIN_MAX_LENGTH}}$)`, "");
+
 export const Domain = z
   .string()
   .max(DOMAIN_MAX_LENGTH, "must be a domain name such as gospodarkamorska.pl")
   .transform(canonicalDomain)
   .refine((value) => z.regexes.domain.test(value), "must be a domain name such as gospodarkamorska.pl")
-  .meta({ description: "Host name, stored in lower case without `www.`; unique.", example: "gospodarkamorska.pl" });
+  .meta({ description: "Host name, stored in lower case without `www.`; unique.", pattern: DOMAIN_PATTERN, example: "gospodarkamorska.pl" });
 
 const Cooperation = z
   .strictObject({
@@ -53,7 +56,13 @@ const Cooperation = z
       ctx.addIssue({ code: "custom", path: ["until"], message: "must not be before since" });
     }
   })
-  .meta({ description: "When the partner works with the coordinator." });
+  .meta({
+    description: "When the partner works with the coordinator.",
+    // The rules above: an end date only when not ongoing (JSON Schema), and not before `since` (the document's keyword).
+    if: { required: ["until"], properties: { until: { not: { type: "null" } } } },
+    then: { properties: { ongoing: { not: { const: true } } } },
+    "x-not-after": { since: "until" },
+  });
 
 const NAME_MAX = 300;
 const CONTACT_NAME_MAX = 200;
@@ -61,7 +70,7 @@ const NOTES_MAX = 10_000;
 /** Email and WebUrl (src/lib/schemas.ts) allow at most this many characters. */
 const EMAIL_MAX = 254;
 const URL_MAX = 2048;
-/** Phone's pattern `^\+?[0-9][0-9 ()-]{5,24}$` allows 26 characters with the leading `+`. */
+/** Phone's pattern `^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$` allows 26 characters with the leading `+`. */
 const PHONE_MAX = 26;
 
 const Contact = z

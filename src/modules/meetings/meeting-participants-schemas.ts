@@ -31,6 +31,8 @@ export const MeetingParticipantCreate = z
   .superRefine(checkWho)
   .meta({
     id: "MeetingParticipantCreate",
+    // checkWho in JSON Schema.
+    anyOf: ["organizationId", "personName"].map((field) => ({ required: [field], properties: { [field]: { not: { type: "null" } } } })),
     example: { organizationId: "0193b2a4-6f1e-7c3a-9d2e-1f4b5c6d7e8f", role: "organizator", helix: "business" },
   });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SORT_BY_TIME, recordSchemas, embeddedRecord } from "../../lib/record-schemas.ts";
 import { DateOnly, EMBED_MAX_ITEMS, Instant, Timestamp, Uuid, int32, outText, recordMeta, text } from "../../lib/schemas.ts";
 import { canonicalTimeZone, localDateOf } from "../../lib/dates.ts";
+import { TIME_ZONE_PATTERN } from "../../lib/time-zones.ts";
 import { MeetingFormat as MeetingFormatValues, MeetingStatus as MeetingStatusValues } from "../../generated/prisma/enums.ts";
 import type { ActivityDto } from "../activities/activities-schemas.ts";
 import { MeetingParticipant } from "./meeting-participants-schemas.ts";
@@ -36,7 +37,15 @@ export const TimeZone = z
     }
     return canonical;
   })
-  .meta({ description: "IANA time zone the meeting's times and date are read in.", example: DEFAULT_TIME_ZONE });
+  // The document names the canonical zones (one shared component); the check above also takes aliases and any casing.
+  .meta({
+    id: "TimeZoneName",
+    pattern: TIME_ZONE_PATTERN,
+    description:
+      "IANA time zone the meeting's times and date are read in: a canonical name of the tz database, as the pattern lists them. " +
+      "Aliases (`Europe/Kiev`) and other casings are accepted too, and stored under the canonical name.",
+    example: DEFAULT_TIME_ZONE,
+  });
 
 /** `NN-NNN`: the pattern fixes the length. */
 const POSTAL_CODE_LENGTH = 6;
@@ -135,6 +144,12 @@ export const MeetingCreate = z
   .superRefine(checkTimes)
   .meta({
     id: "MeetingCreate",
+    // checkTimes, as far as JSON Schema can say it: `date` unless `startsAt`; `endsAt` only with `startsAt`.
+    anyOf: [{ required: ["date"] }, { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } }],
+    if: { required: ["endsAt"], properties: { endsAt: { not: { type: "null" } } } },
+    then: { required: ["startsAt"], properties: { startsAt: { not: { type: "null" } } } },
+    "x-before": { startsAt: "endsAt" },
+    "x-date-of": { member: "date", instant: "startsAt", timeZone: "timeZone", default: DEFAULT_TIME_ZONE },
     example: {
       title: "Pierwsze spotkanie strategiczne",
       seriesName: "Spotkanie strategiczne",

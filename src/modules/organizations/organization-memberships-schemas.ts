@@ -30,6 +30,8 @@ export const MembershipCreate = z
   .superRefine(leftAfterJoined)
   .meta({
     id: "MembershipCreate",
+    // leftAfterJoined, in the document's own keyword (src/fuzz/spec-extensions.ts).
+    "x-not-after": { joinedOn: "leftOn" },
     example: {
       clusterId: "0193b2a5-0a11-7d42-8b3c-2e5f6a7b8c9d",
       role: "partner",

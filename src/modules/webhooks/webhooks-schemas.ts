@@ -41,6 +41,8 @@ const TargetUrl = z
   .meta({
     description:
       "Where events are POSTed. Must be `https` and resolve to public addresses only (422 `webhook_url_refused` names the rule), unless the service allows private targets (WEBHOOK_ALLOW_PRIVATE_TARGETS).",
+    // The scheme rule of checkTarget (webhook-targets.ts), as the document can state it; where a host resolves it cannot.
+    pattern: "^[Hh][Tt][Tt][Pp][Ss]://",
     example: "https://crm.example.pl/hooks/cluster-records",
   });
 
