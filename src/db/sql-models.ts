@@ -9,11 +9,15 @@ import { orderSql, whereSql } from "./sql-where.ts";
  * snake_case columns), the same values (Date for dates and instants, Prisma.Decimal for numeric, BigInt for int8) —
  * so every mapper reads them unchanged; test/db/sql-models.test.ts compares the two for every record type.
  *
+ * Also the plain writes (create, update) of a record type that writes only its own row, each one transaction with
+ * its audit event (lib/record-service.ts decides which).
+ *
  * Why: a profile of GET /v1/coordinators/{id} put Prisma's client and query compiler at about a quarter of the
- * server's CPU, and a page of 25 rows spends more in Prisma's result mapping than in PostgreSQL (bench/RESULTS.md).
- * Writes, `include=` and any filter this subset cannot write (src/db/sql-where.ts) still go through Prisma, which
- * stays the one place that knows the schema: table and column names are read from the database, and a model whose
- * table or columns are not found keeps using Prisma.
+ * server's CPU, a page of 25 rows spent more in Prisma's result mapping than in PostgreSQL, and Prisma's interactive
+ * transaction was 40 % of a POST (bench/RESULTS.md). `include=`, any filter this subset cannot write
+ * (src/db/sql-where.ts), other writes and every transaction of more than one row still go through Prisma, which stays
+ * the one place that knows the schema: table and column names are read from the database, and a model whose table
+ * is not found keeps using Prisma.
  */
 
 export type SqlReadArgs = { where?: object; orderBy?: ReadonlyArray<Record<string, unknown>>; take?: number; select?: { id: true } };
@@ -50,7 +54,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Prisma model name -> table, as this schema names them: snake_case, plural ("MediaPartner" -> "media_partners"). */
 const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
 
-/** The reads of one table: its columns' fields, and rows renamed to them. */
+/** The plain reads and writes of one table: its columns by field, rows named by field. */
 function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>, idleLimitMs: number): SqlModel {
   const columns = described.map((column) => column.name);
   const byField = new Map(columns.map((column) => [camel(column), quote(column)]));
@@ -81,6 +85,7 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       names.push(column);
       if (json.has(field)) values.push(JSON.stringify(value));
       else if (typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value) && !(value instanceof Prisma.Decimal)) return undefined;
+      else if (value instanceof Prisma.Decimal) values.push(value.toString());
       else values.push(value instanceof Date ? value.toISOString() : value);
     }
     return { names, values };
@@ -149,8 +154,10 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
 
 type TableModel = SqlModel & { insert(client: pg.PoolClient, data: Record<string, unknown>): Promise<void> };
 
-/** The plain-read models of a PostgreSQL database, each made on first use (after migrations have made the tables). */
-/** `idleLimitMs`: how long a write transaction may sit idle before the server ends it (the app's transaction timeout). */
+/**
+ * The plain models of a PostgreSQL database, each made on first use (after migrations have made the tables).
+ * `idleLimitMs`: how long a write transaction may sit idle before the server ends it (the app's transaction timeout).
+ */
 export function sqlModels(pool: pg.Pool, idleLimitMs = 5000): SqlModels {
   const made = new Map<string, Promise<SqlModel | undefined>>();
   const models: SqlModels = {
