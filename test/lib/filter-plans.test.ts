@@ -6,16 +6,12 @@
 // scans stay on (a filter's rows are found through its index, then the page is sorted: a trigram or array index is
 // read as a bitmap).
 import t from "tap";
-import pg from "pg";
 import { z } from "zod";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../../src/generated/prisma/client.ts";
-import { plainReads, sqlModels } from "../../src/db/sql-models.ts";
-import { openDatabase } from "../../src/db/database.ts";
 import { keyset, type SortTerm } from "../../src/lib/pagination.ts";
 import { searchWhere } from "../../src/lib/search-text.ts";
 import { RESOURCES } from "../../src/modules/resources.ts";
-import { createPostgresDatabase, usingPostgres } from "../helper.ts";
+import { planTestDatabase } from "../fixtures/query-plans.ts";
+import { usingPostgres } from "../helper.ts";
 
 /**
  * One side of a date range (`dateFrom`) is explained with the range closed on the same day (`dateTo` too): alone, for
@@ -67,36 +63,8 @@ function columnsOf(condition: unknown): string[] {
 if (!usingPostgres) {
   t.pass("PostgreSQL only (query plans)");
 } else {
-  const { url, drop } = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
-  const database = await openDatabase({ kind: "postgres", url, poolSize: 2 });
-  await database.migrate();
-  await database.close();
-
-  // A client whose SQL we can see: each query Prisma sends is recorded, to be explained.
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const sent: Array<{ text: string; values: unknown[] }> = [];
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((config: unknown, values?: unknown) => {
-    const c = config as { text?: string; values?: unknown[] };
-    if (typeof c === "object" && c.text) sent.push({ text: c.text, values: c.values ?? [] });
-    return query(config, values);
-  }) as typeof pool.query;
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  // Both ways a list is read: Prisma's SQL, and the service's plain reads on PostgreSQL (src/db/sql-models.ts; a
-  // filter it cannot write goes to Prisma there too).
-  const sql = sqlModels(pool);
-  const explainer = new pg.Client({ connectionString: url });
-  await explainer.connect();
-  await explainer.query("SET enable_seqscan = off");
-  t.teardown(async () => {
-    await explainer.end();
-    await prisma.$disconnect();
-    await pool.end();
-    await drop();
-  });
-
-  type PlanNode = { "Node Type": string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[] };
-  const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+  // Sequential scans off: an empty table planned as a large one would be.
+  const plans = await planTestDatabase(t, "SET enable_seqscan = off");
 
   for (const definition of RESOURCES) {
     // A sub-resource's list is one parent's records (read through the parent's index), not a million rows.
@@ -107,11 +75,9 @@ if (!usingPostgres) {
       $defs?: Record<string, Record<string, unknown>>;
     };
     const filters = Object.keys(json.properties).filter((name) => !NOT_FILTERS.has(name));
-    const delegate = definition.model(prisma as never);
-    const readers = { Prisma: delegate, "node-postgres": plainReads(delegate as never, sql) as unknown as typeof delegate };
-    for (const [way, reader] of Object.entries(readers))
+    for (const way of ["Prisma", "node-postgres"] as const)
     t.test(`${definition.path}: every filter (${way})`, async (t) => {
-      await sql.model((delegate as unknown as { name: string }).name);
+      const reader = (await plans.readers(definition))[way];
       for (const filter of filters) {
         const label = `${definition.path}?${filter}=`;
         if (EXCEPTIONS[`${definition.path}.${filter}`]) {
@@ -133,15 +99,13 @@ if (!usingPostgres) {
           continue;
         }
         const { orderBy } = keyset(definition.sortable, listed.sort, undefined);
-        sent.length = 0;
         await reader.findMany({ where: { AND: conditions }, orderBy, take: 26, select: { id: true } });
-        const select = sent.find((sql) => /^\s*SELECT/i.test(sql.text));
+        const select = await plans.lastSelect();
         if (!select) {
           t.fail(`${label}: no SELECT seen`);
           continue;
         }
-        const { rows } = await explainer.query({ text: `EXPLAIN (FORMAT JSON) ${select.text}`, values: select.values });
-        const plan = nodes((rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode }> })["QUERY PLAN"][0]!.Plan);
+        const { plan } = select;
         const indexed = plan.filter((node) => node["Index Cond"] && columns.some((column) => new RegExp(`\\b${column}\\b`).test(node["Index Cond"]!)));
         t.ok(indexed.length > 0, `${label}${sample}${partner ? `&${partner}=${sample}` : ""}: an index on ${columns.join(", ")}`, {
           plan: plan.map((node) => [node["Node Type"], node["Index Name"], node["Index Cond"]].filter(Boolean).join(" ")),
