@@ -6,6 +6,7 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../src/lib/imports/import-
 import { XLSX_MEDIA_TYPE } from "../../src/lib/exports/writers.ts";
 import { createReaderKey, testApp } from "../helper.ts";
 import { expectProblem } from "../expect.ts";
+import { CSV, importsOf, type Run } from "../fixtures/imports.ts";
 import { validNip } from "../fixtures/records.ts";
 
 /**
@@ -16,12 +17,7 @@ import { validNip } from "../fixtures/records.ts";
 const { app, db } = await testApp(t);
 await seedDemoData(db.prisma);
 
-const CSV = "text/csv";
-type Run = { id: string; status: string; encoding: string | null; summary: Record<string, number>; rows: Array<{ row: number; action: string; id?: string; errors?: Array<{ column: string | null; rule: string; message: string }> }> };
-
-const exportFile = async (resource: string, accept: string, query = "") => (await app.inject({ url: `/v1/${resource}${query}`, headers: { accept } })).rawPayload;
-const importFile = (resource: string, payload: Buffer | string, contentType: string, query = "") =>
-  app.inject({ method: "POST", url: `/v1/imports?resource=${resource}${query}`, headers: { "content-type": contentType }, payload });
+const { exportFile, importFile } = importsOf(app);
 
 t.test("whole files refused: formulas, macros, missing columns, duplicate keys", async (t) => {
   const formula = expectProblem(t, await importFile("organizations", "nip,name,kind\r\n,\"=HYPERLINK(\"\"x\"\")\",ngo\r\n", CSV), 422, "validation_failed");

@@ -4,6 +4,7 @@ import { seedDemoData } from "../../src/db/seed.ts";
 import { XLSX_MEDIA_TYPE } from "../../src/lib/exports/writers.ts";
 import { feedSettled, testApp } from "../helper.ts";
 import { expectProblem } from "../expect.ts";
+import { CSV, importsOf, type Run } from "../fixtures/imports.ts";
 import { validNip } from "../fixtures/records.ts";
 
 /**
@@ -14,12 +15,7 @@ import { validNip } from "../fixtures/records.ts";
 const { app, db } = await testApp(t);
 await seedDemoData(db.prisma);
 
-const CSV = "text/csv";
-type Run = { id: string; status: string; encoding: string | null; summary: Record<string, number>; rows: Array<{ row: number; action: string; id?: string; errors?: Array<{ column: string | null; rule: string; message: string }> }> };
-
-const exportFile = async (resource: string, accept: string, query = "") => (await app.inject({ url: `/v1/${resource}${query}`, headers: { accept } })).rawPayload;
-const importFile = (resource: string, payload: Buffer | string, contentType: string, query = "") =>
-  app.inject({ method: "POST", url: `/v1/imports?resource=${resource}${query}`, headers: { "content-type": contentType }, payload });
+const { exportFile, importFile } = importsOf(app);
 const auditCount = () => db.prisma.auditEvent.count();
 const changeFeed = async () => ((await app.inject({ url: "/v1/changes?limit=100" })).json() as { data: unknown[] }).data.length;
 
