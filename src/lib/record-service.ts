@@ -218,10 +218,11 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
       if (plain) {
         await assertParent(prisma, parentId);
         await assertReferences(prisma, input, undefined);
+        const data = { ...definition.toData(input), ...scope(parentId) };
+        const audited = (row: object) => auditEventData(auditOf("create", row as Versioned, parentId, null, auditShape(row as Versioned)));
+        const written = await write(() => input, async () => plain.create(data, audited));
+        if (written) return present(definition, written as Versioned);
       }
-      const data = { ...definition.toData(input), ...scope(parentId) };
-      const written = plain && (await write(() => input, async () => plain.create(data, (row) => auditEventData(auditOf("create", row, parentId, null, auditShape(row as Versioned))))));
-      if (written) return present(definition, written as Versioned);
       return write(
         () => input,
         () =>
