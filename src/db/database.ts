@@ -96,7 +96,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     kind: "postgres",
     description,
     prisma,
-    sql: sqlModels(pool, statementTimeoutMs),
+    sql: sqlModels(pool),
     createdNow: false,
     async migrate() {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });

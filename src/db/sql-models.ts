@@ -1,3 +1,4 @@
+import { randomFillSync } from "node:crypto";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../generated/prisma/client.ts";
@@ -9,8 +10,9 @@ import { orderSql, whereSql } from "./sql-where.ts";
  * snake_case columns), the same values (Date for dates and instants, Prisma.Decimal for numeric, BigInt for int8) —
  * so every mapper reads them unchanged; test/db/sql-models.test.ts compares the two for every record type.
  *
- * Also the plain writes (create, update) of a record type that writes only its own row, each one transaction with
- * its audit event (lib/record-service.ts decides which).
+ * Also the plain writes (create, update) of a record type that writes only its own row, each one statement with its
+ * audit event (lib/record-service.ts decides which): one round trip, where a transaction of BEGIN, the write, the
+ * audit INSERT and COMMIT took four (bench/RESULTS.md).
  *
  * Why: a profile of GET /v1/coordinators/{id} put Prisma's client and query compiler at about a quarter of the
  * server's CPU, a page of 25 rows spent more in Prisma's result mapping than in PostgreSQL, and Prisma's interactive
@@ -27,15 +29,20 @@ export type SqlModel = {
   findFirst(args: SqlReadArgs): Promise<object | null> | undefined;
   count(args: { where?: object }): Promise<number> | undefined;
   /**
-   * INSERT of `data` (values by field; id, createdAt and updatedAt made here as Prisma would) and, in the same
-   * transaction, of the audit event `audit` describes from the new row. undefined: `data` holds what is not a column.
+   * INSERT of `data` (values by field; id, version, createdAt and updatedAt made here as Prisma would) and of the
+   * audit event `audit` describes from the new row, in one statement. undefined: the row as it will be stored cannot
+   * be told from `data` (a member that is not a column, a JSON or numeric value, a column left to its default).
    */
   create(data: Record<string, unknown>, audit: AuditOf): Promise<object> | undefined;
-  /** UPDATE of the row at `version` with `data`, version + 1, and its audit event; null when the version has moved. */
-  update(id: string, version: number, data: Record<string, unknown>, audit: AuditOf): Promise<object | null> | undefined;
+  /**
+   * UPDATE of `current` (the row as read) with `data`, at its version, version + 1, and its audit event, in one
+   * statement; null when the version has moved. undefined as for create.
+   */
+  update(current: Row, data: Record<string, unknown>, audit: AuditOf): Promise<object | null> | undefined;
 };
+type Row = { id: string; version: number } & Record<string, unknown>;
 /** The audit event of a write (values by field of the AuditEvent model), from the row as written. */
-export type AuditOf = (row: { id: string; version: number }) => Record<string, unknown>;
+export type AuditOf = (row: Row) => Record<string, unknown>;
 export type SqlModels = { model(name: string): Promise<SqlModel | undefined> };
 
 /** Values as Prisma gives them: a DATE is UTC midnight (node-postgres would use local time), numeric a Decimal, int8 a BigInt. */
@@ -44,9 +51,22 @@ const PARSERS: Record<number, (value: string) => unknown> = {
   1700: (value) => new Prisma.Decimal(value),
   20: (value) => BigInt(value),
 };
-const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") => PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+
+/**
+ * A new record's id: a UUIDv7 (time-ordered, so new rows land at the end of the primary key's index, not all over it).
+ * Its random bytes come from a pool refilled 256 ids at a time: uuid's own source asks the kernel for 16 bytes per id
+ * (a getrandom call, and WebCrypto's argument checks), which a profile of POST showed at 3 % of a create.
+ */
+const randomPool = new Uint8Array(16 * 256);
+let randomUsed = randomPool.length;
+function newId(): string {
+  if (randomUsed === randomPool.length) {
+    randomFillSync(randomPool);
+    randomUsed = 0;
+  }
+  randomUsed += 16;
+  return uuidv7({ random: randomPool.subarray(randomUsed - 16, randomUsed) });
+}
 
 const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
@@ -55,13 +75,17 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
 
 /** The plain reads and writes of one table: its columns by field, rows named by field. */
-function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>, idleLimitMs: number): SqlModel {
-  const columns = described.map((column) => column.name);
-  const byField = new Map(columns.map((column) => [camel(column), quote(column)]));
-  const json = new Set(described.filter((column) => column.json).map((column) => camel(column.name)));
-  const columnOf = (field: string) => byField.get(field);
+function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>): SqlModel {
+  const columns = new Map(described.map((column) => [camel(column.name), column]));
+  const typeOfColumn = new Map(described.map((column) => [quote(column.name), column.type]));
+  const columnOf = (field: string) => {
+    const column = columns.get(field);
+    return column && quote(column.name);
+  };
   // The select list names each column by its field, so a row needs no renaming: `"short_name" AS "shortName"`.
-  const selectList = columns.map((column) => (camel(column) === column ? quote(column) : `${quote(column)} AS ${quote(camel(column))}`)).join(", ");
+  const selectList = [...columns]
+    .map(([field, { name }]) => (field === name ? quote(name) : `${quote(name)} AS ${quote(field)}`))
+    .join(", ");
   const from = ` FROM ${quote(table)}`;
 
   function query(args: SqlReadArgs, limit: number | undefined) {
@@ -71,51 +95,54 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
     if (where === undefined || order === undefined) return undefined;
     const list = args.select ? '"id"' : selectList;
     const take = limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.trunc(limit))}`;
-    return pool.query({ text: `SELECT ${list}${from} WHERE ${where}${order}${take}`, values, types }).then((result) => result.rows as object[]);
+    return pool.query(`SELECT ${list}${from} WHERE ${where}${order}${take}`, values).then((result) => result.rows as object[]);
   }
 
-  /** `data`'s columns and values, or undefined when a member is not a column (a nested write, `{ increment: 1 }`). */
-  function columnsOf(data: Record<string, unknown>) {
+  /**
+   * `data` as the columns and values of a write. With `stored`, also the values as they will read back; undefined
+   * then when a member holds what the database may store otherwise than sent (JSON: jsonb orders keys; numeric:
+   * its scale). Always undefined when a member is not a column (a nested write, `{ increment: 1 }`).
+   */
+  function columnsOf(data: Record<string, unknown>, stored?: Record<string, unknown>) {
     const names: string[] = [];
     const values: unknown[] = [];
     for (const [field, value] of Object.entries(data)) {
       if (value === undefined) continue;
-      const column = columnOf(field);
+      const column = columns.get(field);
       if (!column) return undefined;
-      names.push(column);
-      if (json.has(field)) values.push(JSON.stringify(value));
-      else if (typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value) && !(value instanceof Prisma.Decimal)) return undefined;
-      else if (value instanceof Prisma.Decimal) values.push(value.toString());
-      else values.push(value instanceof Date ? value.toISOString() : value);
+      if (stored && (column.json || column.type === "numeric")) return undefined;
+      names.push(quote(column.name));
+      if (column.json) {
+        values.push(JSON.stringify(value));
+        continue;
+      }
+      if (typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value)) {
+        if (!(value instanceof Prisma.Decimal)) return undefined;
+        values.push(value.toString());
+        continue;
+      }
+      // A DATE goes as its UTC calendar day, which the server stores whatever its time zone (a full instant would be
+      // cast to a day in the session's zone).
+      const sent = value instanceof Date ? (column.type === "date" ? value.toISOString().slice(0, 10) : value.toISOString()) : value;
+      values.push(sent);
+      if (stored) stored[field] = !(value instanceof Date) ? value : column.type === "date" ? PARSERS[1082]!(sent as string) : new Date(value.getTime());
     }
     return { names, values };
   }
 
-  /** One transaction on one connection: the write, then its audit event. */
-  async function inTransaction(write: pg.QueryConfig, audit: AuditOf) {
-    const events = await auditTable();
+  /**
+   * The write (INSERT or UPDATE ... RETURNING, `$1`.. its values) and its audit event as one statement: a
+   * data-modifying CTE, atomic without BEGIN and COMMIT, one round trip. The event is made in JavaScript from the
+   * row as it will be stored — every column of it is written here with a value whose stored form is known
+   * (columnsOf) — and inserted only when the write wrote a row (an UPDATE at a version that has moved writes none).
+   */
+  async function writeWithAudit(write: string, values: unknown[], row: Row, audit: AuditOf): Promise<object | null> {
+    const events = (await auditTable()) as TableModel | undefined;
     if (!events) throw new Error("audit_events not found");
-    const client = await pool.connect();
-    // The pool listens for a connection's errors only while it is idle: one that breaks while held here (the server
-    // went away) would be an unhandled 'error' event, which ends the process. It is noted, and the connection dropped.
-    let broken: Error | undefined;
-    const onError = (error: Error) => void (broken ??= error);
-    client.on("error", onError);
-    try {
-      // As Prisma's transactions are time-limited: a transaction left idle (a stalled process) is ended by the server,
-      // so it never holds its rows, or the change feed (which waits for every older transaction), for long.
-      await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleLimitMs}`);
-      const row = (await client.query({ ...write, types })).rows[0] as { id: string; version: number } | undefined;
-      if (row) await (events as TableModel).insert(client, audit(row));
-      await client.query("COMMIT");
-      return row ?? null;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((failed: Error) => void (broken ??= failed));
-      throw error;
-    } finally {
-      client.removeListener("error", onError);
-      client.release(broken);
-    }
+    const event = events.insertSelect(audit(row), "written", values.length);
+    const text = `WITH written AS (${write} RETURNING ${selectList}), audited AS (${event.text}) SELECT * FROM written`;
+    const result = await pool.query(text, [...values, ...event.values]);
+    return (result.rows[0] as object | undefined) ?? null;
   }
 
   const model: TableModel = {
@@ -125,40 +152,50 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       const values: unknown[] = [];
       const where = whereSql(args.where, columnOf, values);
       if (where === undefined) return undefined;
-      return pool.query({ text: `SELECT count(*)::int AS n${from} WHERE ${where}`, values }).then((result) => (result.rows[0] as { n: number }).n);
+      return pool.query(`SELECT count(*)::int AS n${from} WHERE ${where}`, values).then((result) => (result.rows[0] as { n: number }).n);
     },
     create(data, audit) {
       const now = new Date();
-      const set = columnsOf({ id: uuidv7(), ...data, createdAt: now, updatedAt: now });
-      if (!set) return undefined;
+      const stored: Record<string, unknown> = {};
+      const set = columnsOf({ ...data, id: newId(), version: 1, createdAt: now, updatedAt: now }, stored);
+      // A column left out would get its default, which the audit event could not show.
+      if (!set || set.names.length !== columns.size) return undefined;
       const placeholders = set.values.map((_, i) => `$${i + 1}`).join(", ");
-      const text = `INSERT INTO ${quote(table)} (${set.names.join(", ")}) VALUES (${placeholders}) RETURNING ${selectList}`;
-      return inTransaction({ text, values: set.values }, audit) as Promise<object>;
+      const write = `INSERT INTO ${quote(table)} (${set.names.join(", ")}) VALUES (${placeholders})`;
+      return writeWithAudit(write, set.values, stored as Row, audit) as Promise<object>;
     },
-    update(id, version, data, audit) {
-      const set = columnsOf({ ...data, updatedAt: new Date() });
+    update(current, data, audit) {
+      const stored: Record<string, unknown> = {};
+      const set = columnsOf({ ...data, updatedAt: new Date() }, stored);
       if (!set) return undefined;
       const assignments = set.names.map((name, i) => `${name} = $${i + 3}`).join(", ");
-      const text = `UPDATE ${quote(table)} SET ${assignments}, "version" = "version" + 1 WHERE "id" = $1 AND "version" = $2 RETURNING ${selectList}`;
-      return inTransaction({ text, values: [id, version, ...set.values] }, audit);
+      const write = `UPDATE ${quote(table)} SET ${assignments}, "version" = "version" + 1 WHERE "id" = $1 AND "version" = $2`;
+      const row = { ...current, ...stored, version: current.version + 1 };
+      return writeWithAudit(write, [current.id, current.version, ...set.values], row, audit);
     },
-    async insert(client, data) {
-      const set = columnsOf({ id: uuidv7(), ...data });
+    insertSelect(data, from, after) {
+      const set = columnsOf({ id: newId(), ...data });
       if (!set) throw new Error(`${table}: not a row of columns`);
-      const placeholders = set.values.map((_, i) => `$${i + 1}`).join(", ");
-      await client.query(`INSERT INTO ${quote(table)} (${set.names.join(", ")}) VALUES (${placeholders})`, set.values);
+      // In a SELECT list a parameter has no column to take its type from: each is cast to its column's type.
+      const casts = set.names.map((name, i) => `$${after + i + 1}::${quote(typeOfColumn.get(name)!)}`);
+      return { text: `INSERT INTO ${quote(table)} (${set.names.join(", ")}) SELECT ${casts.join(", ")} FROM ${from}`, values: set.values };
     },
   };
   return model;
 }
 
-type TableModel = SqlModel & { insert(client: pg.PoolClient, data: Record<string, unknown>): Promise<void> };
+type TableModel = SqlModel & {
+  /** `INSERT INTO <this table> (...) SELECT <data's values, from parameter after + 1> FROM <from>`, and its values. */
+  insertSelect(data: Record<string, unknown>, from: string, after: number): { text: string; values: unknown[] };
+};
 
-/**
- * The plain models of a PostgreSQL database, each made on first use (after migrations have made the tables).
- * `idleLimitMs`: how long a write transaction may sit idle before the server ends it (the app's transaction timeout).
- */
-export function sqlModels(pool: pg.Pool, idleLimitMs = 5000): SqlModels {
+/** The plain models of a PostgreSQL database, each made on first use (after migrations have made the tables). */
+export function sqlModels(pool: pg.Pool): SqlModels {
+  // Every connection of the pool reads values as Prisma gives them (PARSERS). Prisma's own queries on the same pool
+  // bring their own parsers with each query, which take precedence.
+  pool.on("connect", (client) => {
+    for (const [oid, parse] of Object.entries(PARSERS)) client.setTypeParser(Number(oid), "text", parse);
+  });
   const made = new Map<string, Promise<SqlModel | undefined>>();
   const models: SqlModels = {
     model(name) {
@@ -167,11 +204,11 @@ export function sqlModels(pool: pg.Pool, idleLimitMs = 5000): SqlModels {
         const table = tableOf(name);
         model = pool
           .query<Column>(
-            `SELECT column_name AS name, data_type IN ('json', 'jsonb') AS json FROM information_schema.columns
+            `SELECT column_name AS name, udt_name AS type, data_type IN ('json', 'jsonb') AS json FROM information_schema.columns
              WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
             [table],
           )
-          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"), Math.max(1, Math.trunc(idleLimitMs)))));
+          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"))));
         // A failed lookup (the database was down) is tried again next time.
         model.catch(() => made.delete(name));
         made.set(name, model);
@@ -182,7 +219,8 @@ export function sqlModels(pool: pg.Pool, idleLimitMs = 5000): SqlModels {
   return models;
 }
 
-type Column = { name: string; json: boolean };
+/** A column: its name, its type's name in the catalog (udt_name: "text", "date", "timestamptz", "_text", an enum's name). */
+type Column = { name: string; type: string; json: boolean };
 
 type Delegate = {
   findFirst(args: { where: object; include?: object }): Promise<unknown>;

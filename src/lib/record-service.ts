@@ -135,7 +135,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
 
   /**
    * The plain write path: a record type whose create and update write only its own row (writesOnlyItsRow) writes it
-   * and its audit event straight through node-postgres, in one transaction,
+   * and its audit event straight through node-postgres, in one statement,
    * on PostgreSQL (src/db/sql-models.ts); not inside another transaction nor under an Idempotency-Key, whose claim
    * commits with the write through Prisma. Otherwise, and on PGlite, the writes below go through Prisma.
    */
@@ -253,7 +253,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
         input = patched(current, patch);
         await assertReferences(prisma, input as Record<string, unknown>, current);
         const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)));
-        const saved = await write(() => input, async () => plain.update(current.id, current.version, definition.toData(input) as Record<string, unknown>, audited));
+        const saved = await write(() => input, async () => plain.update(current, definition.toData(input) as Record<string, unknown>, audited));
         if (saved === null) throw lostRace(noun);
         if (saved) return present(definition, saved as Versioned);
       }

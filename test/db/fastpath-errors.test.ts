@@ -52,8 +52,11 @@ if (!usingPostgres) {
 
   t.test("a database error of a plain write maps as Prisma's does", async (t) => {
     const model = (await db.sql!.model("Cluster"))!;
-    const data = { name: "Klaster", coordinatorId: "01900000-0000-7000-8000-000000000000", searchText: "klaster" };
-    const plainError = await Promise.resolve(model.create(data, () => ({ action: "create", resourceType: "clusters", resourceId: "x", changes: {} }))).catch((error: unknown) => error);
+    // Every column given: the plain create writes a row only when it knows every value it stores.
+    const data = { name: "Klaster", shortName: null, sectors: [], description: null, foundingAgreementDate: null, coordinatorId: "01900000-0000-7000-8000-000000000000", searchText: "klaster" };
+    const written = model.create(data, (row) => ({ action: "create", resourceType: "clusters", resourceId: row.id, changes: {} }));
+    t.ok(written, "the plain path takes the write");
+    const plainError = await Promise.resolve(written).catch((error: unknown) => error);
     const prismaError = await db.prisma.cluster.create({ data }).catch((error: unknown) => error);
     const problem = (error: unknown) => {
       const found = problemFromDatabaseError(error);

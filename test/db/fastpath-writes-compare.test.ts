@@ -25,6 +25,16 @@ if (!usingPostgres) {
 } else {
   const { app, db } = await testApp(t);
   const { app: viaPrisma } = await testApp(t, { ...db, sql: undefined });
+  // Which writes the plain path took (a create or update it declines goes through Prisma, and would compare alike).
+  const taken = new Map<string, number>();
+  const models = db.sql!;
+  const model = models.model.bind(models);
+  models.model = async (name) => {
+    const found = await model(name);
+    if (!found) return found;
+    const count = <T>(kind: string, result: T) => (result && taken.set(`${name} ${kind}`, (taken.get(`${name} ${kind}`) ?? 0) + 1), result);
+    return { ...found, create: (...args) => count("create", found.create(...args)), update: (...args) => count("update", found.update(...args)) };
+  };
 
   /** A body with the record's own id and instants (and a problem's request id) named, not given. */
   const comparable = (body: unknown, id?: string): unknown =>
@@ -80,6 +90,9 @@ if (!usingPostgres) {
         await both("stale", (target, id) => target.inject({ method: "PATCH", url: `${url}/${id}`, headers: { ...PATCH, "if-match": etags[ids.indexOf(id!)]! }, payload: row.patch }), ids);
         t.strictSame(await events(ids[0]), await events(ids[1]), `audit events of record ${n}`);
       }
+      const modelName = (row.definition.model(db.prisma) as unknown as { name: string }).name;
+      t.ok(taken.get(`${modelName} create`), `the plain path made the ${row.definition.key}`);
+      t.ok(taken.get(`${modelName} update`), `the plain path updated the ${row.definition.key}`);
       // Values no column holds: a 400 alike, never a 500.
       const huge = { ...(await make.body(99)), ...row.text("x".repeat(70_000)) };
       await both("oversized", (target) => target.inject({ method: "POST", url, payload: huge }));

@@ -21,7 +21,9 @@ export const API_KEY_CACHE_DEFAULTS: ApiKeyCacheOptions = { ttlMs: 1_000, max: 1
 export type ApiKeyCache = ReturnType<typeof apiKeyCache>;
 
 export function apiKeyCache(prisma: PrismaClient, options: ApiKeyCacheOptions = API_KEY_CACHE_DEFAULTS) {
-  const rows = new LRUCache<string, ApiKeyRow>({ max: options.max, ttl: options.ttlMs });
+  // ttlResolution 0: an entry's age is read from the clock at each look-up. The default (1 ms) caches the clock and
+  // starts a timer to forget it at every look-up, a timer per request.
+  const rows = new LRUCache<string, ApiKeyRow>({ max: options.max, ttl: options.ttlMs, ttlResolution: 0 });
   let listening = false;
   // Bumped by every invalidation: a read that began before one must not fill the cache.
   let generation = 0;

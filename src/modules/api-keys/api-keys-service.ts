@@ -43,7 +43,7 @@ export function generateApiKey(): { key: string; prefix: string } {
 }
 
 /** What is stored: the SHA-256 (hex) of the whole key. */
-export const hashApiKey = (key: string): string => crypto.createHash("sha256").update(key, "utf8").digest("hex");
+export const hashApiKey = (key: string): string => crypto.hash("sha256", key, "hex");
 
 /** Whether `key` hashes to `storedHash`, compared in constant time (no early exit on the first differing byte). */
 export function secretMatches(key: string, storedHash: string): boolean {
