@@ -14,6 +14,7 @@ import lifecyclePlugin from "./plugins/lifecycle.ts";
 import loadSheddingPlugin from "./plugins/load-shedding.ts";
 import metricsPlugin from "./plugins/metrics.ts";
 import requestContextPlugin from "./plugins/request-context.ts";
+import requestTimeoutPlugin from "./plugins/request-timeout.ts";
 import authPlugin from "./plugins/auth.ts";
 import { API_KEY_CACHE_DEFAULTS, type ApiKeyCacheOptions } from "./modules/api-keys/api-key-cache.ts";
 import corsPlugin from "./plugins/cors.ts";
@@ -71,10 +72,9 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    // Receiving a request (Node answers 408 and closes) and answering it (503 problem, request_timeout) each have
+    // Receiving a request (Node answers 408 and closes) and answering it (503 request_timeout, plugins/request-timeout.ts) each have
     // REQUEST_TIMEOUT_MS; a socket silent for longer than CONNECTION_TIMEOUT_MS is closed.
     requestTimeout: timeouts.requestMs,
-    handlerTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.connectionMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // A client's X-Request-Id is echoed if it is reasonable; otherwise we make one.
@@ -105,6 +105,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(securityHeadersPlugin);
   await app.register(corsPlugin, { origins: config.corsOrigins ?? [] });
   await app.register(requestContextPlugin);
+  await app.register(requestTimeoutPlugin, { timeoutMs: timeouts.requestMs });
   await app.register(databasePlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? false });
   // Before anything that reads the database: a closing or overloaded instance answers at once.
   await app.register(lifecyclePlugin);

@@ -69,9 +69,6 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; detail: DetailMessage }
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: "malformed_request", detail: problemText("invalidContentLength") },
   FST_ERR_BAD_URL: { code: "malformed_request", detail: problemText("badUrl") },
   FST_ERR_MAX_PARAM_LENGTH: { code: "malformed_request", detail: problemText("paramTooLong") },
-  // REQUEST_TIMEOUT_MS passed before the answer was ready. The handler is not stopped (a database transaction cannot
-  // be cancelled from outside), so a write may still complete after this answer.
-  FST_ERR_HANDLER_TIMEOUT: { code: "request_timeout", detail: problemText("handlerTimeout") },
 };
 
 const STATUS_CODES: Record<number, ProblemCode> = {
@@ -97,16 +94,9 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError | 
     const errors = validationErrors(error as never, request);
     return new ApiError("validation_failed", problemText("validationFailed", { count: errors.length, listed: PROBLEM_MAX_FIELD_ERRORS }), { errors });
   }
-  // The handler timeout runs from the request line on: when it ends before the body has even arrived (a slow upload),
-  // nothing was handled yet, so it is the client's 408, and the connection, with the rest of the body, is closed.
-  if (fastifyError.code === "FST_ERR_HANDLER_TIMEOUT" && request.raw.complete === false) {
-    return new ApiError("request_incomplete", problemText("bodyIncomplete"), {
-      headers: { connection: "close" },
-    });
-  }
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   // Every 503 says when to try again (the document declares Retry-After on each).
-  if (known) return new ApiError(known.code, known.detail, known.code === "request_timeout" ? { headers: { "retry-after": "5" } } : {});
+  if (known) return new ApiError(known.code, known.detail);
   const fromDatabase = problemFromDatabaseError(error, request.method === "DELETE" ? "delete" : "write");
   if (fromDatabase) return fromDatabase;
   const status = fastifyError.statusCode;

@@ -270,6 +270,29 @@ t.test("timeouts", async (t) => {
     t.equal((await app.inject({ method: "GET", url: "/test-only/quick" })).statusCode, 200);
   });
 
+  t.test("over a real socket: a request with a body whose handler outlives the timeout gets its 503 at the timeout", async (t) => {
+    // Node emits the request's 'close' as soon as a body has been read; a timeout cleared by it (Fastify's
+    // handlerTimeout) never answered a slow POST. inject() does not show this: only a real connection does.
+    const app = await appWith(t, database, { timeouts: { requestMs: 300, connectionMs: 5_000, keepAliveMs: 1_000 } });
+    app.post("/test-only/slow-post", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return { late: true };
+    });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = app.server.address() as net.AddressInfo;
+    const started = Date.now();
+    const response = await fetch(`http://127.0.0.1:${port}/test-only/slow-post`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ a: 1 }),
+    });
+    const elapsed = Date.now() - started;
+    t.equal(response.status, 503);
+    t.equal(((await response.json()) as { code: string }).code, "request_timeout");
+    t.equal(response.headers.get("retry-after"), "5");
+    t.ok(elapsed >= 280 && elapsed < 1_200, `answered at the timeout (${elapsed} ms), not when the handler finished`);
+  });
+
   t.test("over a real socket: a client that stops sending is cut off", async (t) => {
     const app = await appWith(t, database, { timeouts: { requestMs: 300, connectionMs: 600, keepAliveMs: 400 } });
     await app.listen({ host: "127.0.0.1", port: 0 });
