@@ -49,6 +49,11 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   const notFoundText = parent ? "The record in the path, or the one it belongs to, does not exist." : "No record has the id in the path.";
   const parentNotFound = parent ? { 404: problemResponse("The record the path names as the parent does not exist.") } : {};
   const config: { minRole?: Role } = resource.minRole ? { minRole: resource.minRole } : {};
+  // GET and PATCH answer alike (the record and its ETag), so the document states that answer once.
+  const recordResponse = jsonResponse(
+    schemas.record,
+    `The ${names.noun}, with its ETag in the ETag header: after an update, version +1 and a new ETag; with \`include\`, one that also covers the embedded records (If-Match takes the plain one).`,
+  );
 
   app.get(
     collection,
@@ -132,10 +137,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         querystring: schemas.getQuery ?? NoQuery,
         headers: IfNoneMatchHeader,
         response: {
-          200: jsonResponse(
-            schemas.record,
-            `The ${names.noun}, with its ETag in the ETag header (with \`include\`, one that also covers the embedded records; If-Match takes the plain one).`,
-          ),
+          200: recordResponse,
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...commonProblems,
           404: problemResponse(notFoundText),
@@ -169,7 +171,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         // The request body's media types in the OpenAPI document (both parse the same; see plugins/http.ts).
         consumes: ["application/merge-patch+json", "application/json"],
         response: {
-          200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
+          200: recordResponse,
           ...commonProblems,
           404: problemResponse(notFoundText),
           409: problemResponse("A unique value is already taken."),

@@ -7,9 +7,10 @@ import { STATUS_CODES } from "node:http";
  * than one operation moves to `components/responses` or `components/parameters` and is referenced from there.
  * Nothing is lost: resolving the references gives back the document as the routes declared it.
  *
- * Names are stable and readable: a response is named after its status (`NotFound`, `PreconditionFailed`), the
- * most used variant of a status getting the plain name and the others a number in order of use (`NotFound2`);
- * those of the public operations (no key, no rate limit) end in `Public`; a parameter is named after itself (`Lang`, `IfMatch`).
+ * Names are stable and readable: a response is named after its status (`NotFound`, `PreconditionFailed`), or a
+ * success with a JSON body after the body's schema (`Coordinator`: a record's GET and PATCH answer alike), the most
+ * used variant of a name getting the plain name and the others a number in order of use (`NotFound2`); those of the
+ * public operations (no key, no rate limit) end in `Public`; a parameter is named after itself (`Lang`, `IfMatch`).
  */
 
 type Json = Record<string, unknown>;
@@ -27,6 +28,13 @@ const pascal = (text: string) =>
 
 /** `404` -> `NotFound`, `2XX` or an unknown code -> `Status2XX`. */
 const statusName = (status: string) => (STATUS_CODES[status] ? pascal(STATUS_CODES[status]!.replace(/'/g, "")) : `Status${status}`);
+
+/** A success answer with a JSON body is named after the body's schema (`Coordinator`, `AuditEventPage`). */
+const successSchemaName = (status: string, response: Json) => {
+  const schema = (response.content as Record<string, { schema?: Json }> | undefined)?.["application/json"]?.schema;
+  const ref = /^2/.test(status) && typeof schema?.$ref === "string" ? /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref) : null;
+  return ref?.[1];
+};
 
 /**
  * Counts the objects `pick` finds in every operation (by their JSON), names those used more than once with
@@ -196,7 +204,10 @@ export function hoistSharedComponents<T extends Doc>(doc: T): T {
   // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
   const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));
   const responseNames = nameShared(doc, (operation) =>
-    Object.entries(operation.responses ?? {}).map(([status, response]) => [`${statusName(status)}${isPublic(status, response) ? "Public" : ""}`, response]),
+    Object.entries(operation.responses ?? {}).map(([status, response]) => [
+      successSchemaName(status, response) ?? `${statusName(status)}${isPublic(status, response) ? "Public" : ""}`,
+      response,
+    ]),
   );
   const parameterNames = nameShared(doc, (operation) =>
     (operation.parameters ?? []).filter((parameter) => !("$ref" in parameter)).map((parameter) => [pascal(String(parameter.name)), parameter]),
