@@ -1528,6 +1528,18 @@ export interface components {
         } | {
             postalCode?: unknown;
         };
+        AddressPatch: {
+            street?: string | null;
+            postalCode?: string | null;
+            city?: string | null;
+            country?: string | null;
+        };
+        AddressRecord: {
+            street: string | null;
+            postalCode: string | null;
+            city: string;
+            country: string;
+        };
         /**
          * @description What a coordinator did in one calendar year, in numbers: for funders and the regional (marshal's) office.
          * @example {
@@ -1771,7 +1783,7 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             prefix: components["schemas"]["Prefix"];
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             expiresAt: components["schemas"]["ExpiresAt"];
             revokedAt: components["schemas"]["RevokedAt"];
             lastUsedAt: components["schemas"]["LastUsedAt"];
@@ -1793,7 +1805,7 @@ export interface components {
              * @example raporty miesięczne (odczyt)
              */
             name: string;
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             /**
              * @description When the key stops working (RFC 3339 with offset, in the future); omitted or null: never.
              * @example 2030-01-01T00:00:00+01:00
@@ -1820,7 +1832,7 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             prefix: components["schemas"]["Prefix"];
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             expiresAt: components["schemas"]["ExpiresAt"];
             revokedAt: components["schemas"]["RevokedAt"];
             lastUsedAt: components["schemas"]["LastUsedAt"];
@@ -1903,11 +1915,6 @@ export interface components {
          * @enum {string}
          */
         AuditResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "calendar-feeds" | "webhooks" | "api-keys";
-        /**
-         * @description Who decided.
-         * @example Zarząd Województwa Pomorskiego
-         */
-        Body: string | null;
         /**
          * @description A calendar link's settings. Its token is shown once, when it is created; deleting the feed revokes the link.
          * @example {
@@ -2144,7 +2151,7 @@ export interface components {
         Contact: {
             name?: components["schemas"]["Name"];
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
         };
         /** @description When the partner works with the coordinator. */
         Cooperation: {
@@ -2185,12 +2192,7 @@ export interface components {
             krs: string | null;
             nip: string | null;
             regon: string | null;
-            address: {
-                street: string | null;
-                postalCode: string | null;
-                city: string;
-                country: string;
-            } | null;
+            address: components["schemas"]["AddressRecord"] | null;
             website: string | null;
             email: string | null;
             phone: string | null;
@@ -2222,7 +2224,7 @@ export interface components {
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             mandateBasis?: components["schemas"]["MandateBasis"];
             mandateDate?: components["schemas"]["MandateDate"];
         };
@@ -2249,15 +2251,10 @@ export interface components {
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
             regon?: components["schemas"]["Regon"] | null;
-            address?: {
-                street?: string | null;
-                postalCode?: string | null;
-                city?: string | null;
-                country?: string | null;
-            } | null;
+            address?: components["schemas"]["AddressPatch"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             mandateBasis?: components["schemas"]["MandateBasis"];
             mandateDate?: components["schemas"]["MandateDate"];
         };
@@ -2279,6 +2276,20 @@ export interface components {
         Date: string;
         /** Format: date-time */
         DateTime: string;
+        Decision: {
+            /**
+             * @description The decision's reference number.
+             * @example Uchwała nr 1486/205/12
+             */
+            reference?: string | null;
+            /** @example 2012-12-20 */
+            date?: components["schemas"]["Date"] | null;
+            /**
+             * @description Who decided.
+             * @example Zarząd Województwa Pomorskiego
+             */
+            body?: string | null;
+        };
         /** @example CRM of the regional office */
         Description: string | null;
         /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
@@ -2311,6 +2322,24 @@ export interface components {
          * @example 2013-05-10T14:00:00+02:00
          */
         EndsAt: components["schemas"]["DateTime"] | null;
+        Evaluation: {
+            /** @description Points awarded, a decimal string such as "99.5". */
+            score?: (string | number) | null;
+            /** @description The most points the call allowed. */
+            maxScore?: (string | number) | null;
+            /**
+             * @description Place on the ranking list (1 = first).
+             * @example 2
+             */
+            rank?: number | null;
+            /**
+             * @description How many applications were ranked.
+             * @example 12
+             */
+            rankOutOf?: number | null;
+            /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
+            notes?: string | null;
+        };
         /** @description The events to send; `*` for all. */
         EventTypes: components["schemas"]["WebhookEventType"][];
         /** @description When the key stops working; null: never. */
@@ -2448,28 +2477,13 @@ export interface components {
              * @description Partner organizations (at most 100), each once, in the order given; PATCH replaces the whole list.
              * @default []
              */
-            partners: {
-                /** @description An existing organization (422 otherwise). */
-                organizationId: components["schemas"]["Uuid"];
-                role?: components["schemas"]["Role"];
-            }[];
+            partners: components["schemas"]["Partner"][];
             submittedOn?: components["schemas"]["SubmittedOn"];
             requestedAmount?: components["schemas"]["Money"] | null;
             awardedAmount?: components["schemas"]["Money"] | null;
             inKindSupport?: components["schemas"]["InKindSupport"];
-            evaluation?: {
-                score?: components["schemas"]["Score"];
-                maxScore?: components["schemas"]["MaxScore"];
-                rank?: components["schemas"]["Rank"];
-                rankOutOf?: components["schemas"]["RankOutOf"];
-                notes?: components["schemas"]["Notes2"];
-            } | null;
-            decision?: {
-                reference?: components["schemas"]["Reference"];
-                /** @example 2012-12-20 */
-                date?: components["schemas"]["Date"] | null;
-                body?: components["schemas"]["Body"];
-            } | null;
+            evaluation?: components["schemas"]["Evaluation"] | null;
+            decision?: components["schemas"]["Decision"] | null;
         };
         /**
          * @example {
@@ -2536,34 +2550,13 @@ export interface components {
             applicantId?: components["schemas"]["ApplicantId"];
             clusterId?: components["schemas"]["ClusterId3"];
             activityId?: components["schemas"]["ActivityId3"];
-            partners?: {
-                /** @description An existing organization (422 otherwise). */
-                organizationId: components["schemas"]["Uuid"];
-                role?: components["schemas"]["Role"];
-            }[] | null;
+            partners?: components["schemas"]["Partner"][] | null;
             submittedOn?: components["schemas"]["SubmittedOn"];
-            requestedAmount?: {
-                amount?: (string | number) | null;
-                currency?: string | null;
-            } | null;
-            awardedAmount?: {
-                amount?: (string | number) | null;
-                currency?: string | null;
-            } | null;
+            requestedAmount?: components["schemas"]["MoneyPatch"] | null;
+            awardedAmount?: components["schemas"]["MoneyPatch"] | null;
             inKindSupport?: components["schemas"]["InKindSupport"];
-            evaluation?: {
-                score?: components["schemas"]["Score"];
-                maxScore?: components["schemas"]["MaxScore"];
-                rank?: components["schemas"]["Rank"];
-                rankOutOf?: components["schemas"]["RankOutOf"];
-                notes?: components["schemas"]["Notes2"];
-            } | null;
-            decision?: {
-                reference?: components["schemas"]["Reference"];
-                /** @example 2012-12-20 */
-                date?: components["schemas"]["Date"] | null;
-                body?: components["schemas"]["Body"];
-            } | null;
+            evaluation?: components["schemas"]["Evaluation"] | null;
+            decision?: components["schemas"]["Decision"] | null;
         };
         /**
          * @description Lifecycle: draft -> submitted -> under_evaluation -> approved | rejected; approved -> contracted -> completed; withdrawn from any open state (draft, submitted, under_evaluation, approved). rejected, withdrawn and completed are final.
@@ -2763,10 +2756,6 @@ export interface components {
          * @example 2012-06-01
          */
         MandateDate: components["schemas"]["Date"] | null;
-        /** @description The most points the call allowed. */
-        MaxScore: components["schemas"]["MaxScore2"] | null;
-        /** @example 100 */
-        MaxScore2: string | number;
         /**
          * @description Kind of outlet: portal (internet portal), press, radio, tv, other.
          * @enum {string}
@@ -2837,7 +2826,7 @@ export interface components {
             kind: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            notes?: components["schemas"]["Notes3"];
+            notes?: components["schemas"]["Notes2"];
         };
         /** @description Media partners that took part in the activity (e.g. the portals that promoted it), at most 100. PATCH replaces the whole list. */
         MediaPartnerIds: components["schemas"]["Uuid"][];
@@ -2859,7 +2848,7 @@ export interface components {
             kind?: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            notes?: components["schemas"]["Notes3"];
+            notes?: components["schemas"]["Notes2"];
         };
         /**
          * @example {
@@ -2902,7 +2891,7 @@ export interface components {
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            notes?: components["schemas"]["Notes4"];
+            notes?: components["schemas"]["Notes3"];
         };
         MediaPublicationPage: {
             data: components["schemas"]["MediaPublication"][];
@@ -2919,7 +2908,7 @@ export interface components {
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            notes?: components["schemas"]["Notes4"];
+            notes?: components["schemas"]["Notes3"];
         };
         /**
          * @example {
@@ -3080,9 +3069,9 @@ export interface components {
         MeetingParticipantCreate: {
             organizationId?: components["schemas"]["OrganizationId"];
             personName?: components["schemas"]["PersonName"];
-            role?: components["schemas"]["Role2"];
+            role?: components["schemas"]["Role"];
             helix?: components["schemas"]["Helix"] | null;
-            notes?: components["schemas"]["Notes5"];
+            notes?: components["schemas"]["Notes4"];
         } | {
             organizationId: unknown;
         } | {
@@ -3100,9 +3089,9 @@ export interface components {
         MeetingParticipantPatch: {
             organizationId?: components["schemas"]["OrganizationId"];
             personName?: components["schemas"]["PersonName"];
-            role?: components["schemas"]["Role2"];
+            role?: components["schemas"]["Role"];
             helix?: components["schemas"]["Helix"] | null;
-            notes?: components["schemas"]["Notes5"];
+            notes?: components["schemas"]["Notes4"];
         };
         /**
          * @description Changing `startsAt` or `timeZone` without sending `date` re-derives the date from `startsAt`.
@@ -3226,6 +3215,10 @@ export interface components {
             /** @default PLN */
             currency: string;
         };
+        MoneyPatch: {
+            amount?: (string | number) | null;
+            currency?: string | null;
+        };
         /**
          * @description A sum of money in one currency.
          * @example {
@@ -3268,14 +3261,12 @@ export interface components {
         Nip: string;
         /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
         Notes: string | null;
-        /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-        Notes2: string | null;
         /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-        Notes3: string | null;
+        Notes2: string | null;
         /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-        Notes4: string | null;
+        Notes3: string | null;
         /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-        Notes5: string | null;
+        Notes4: string | null;
         /**
          * Format: date-time
          * @description When the change was written (UTC).
@@ -3317,12 +3308,7 @@ export interface components {
             krs: string | null;
             nip: string | null;
             regon: string | null;
-            address: {
-                street: string | null;
-                postalCode: string | null;
-                city: string;
-                country: string;
-            } | null;
+            address: components["schemas"]["AddressRecord"] | null;
             website: string | null;
             email: string | null;
             phone: string | null;
@@ -3357,7 +3343,7 @@ export interface components {
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             description?: components["schemas"]["Description4"];
         };
         /** @description The organization the participant represents (or is). */
@@ -3385,15 +3371,10 @@ export interface components {
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
             regon?: components["schemas"]["Regon"] | null;
-            address?: {
-                street?: string | null;
-                postalCode?: string | null;
-                city?: string | null;
-                country?: string | null;
-            } | null;
+            address?: components["schemas"]["AddressPatch"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             description?: components["schemas"]["Description4"];
         };
         /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
@@ -3408,11 +3389,22 @@ export interface components {
          * @example 123456785
          */
         Parameters2: string;
+        Partner: {
+            /** @description An existing organization (422 otherwise). */
+            organizationId: components["schemas"]["Uuid"];
+            /**
+             * @description The organization's role in the application.
+             * @default partner
+             * @example partner
+             */
+            role: string;
+        };
         /**
          * @description The person, when known by name.
          * @example Jan Kowalski
          */
         PersonName: string | null;
+        Phone: string;
         /** @description The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret. */
         Prefix: string;
         /** @description After a rotation: until when the previous secret still signs, beside the new one. */
@@ -3447,14 +3439,15 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
-            /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: components["schemas"]["ProblemCode"];
             requestId?: string;
             /** @description The fields at fault: at most 100 (the detail gives the full count). */
             errors?: components["schemas"]["FieldError"][];
         } & {
             [key: string]: unknown;
         };
+        /** @enum {string} */
+        ProblemCode: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
         /**
          * @example {
          *       "type": "/problems/version_mismatch",
@@ -3469,8 +3462,7 @@ export interface components {
          */
         ProblemType: {
             type: string;
-            /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: components["schemas"]["ProblemCode"];
             /** Format: int32 */
             status: number;
             /** @description The title in the language of the answer (Content-Language). */
@@ -3488,21 +3480,6 @@ export interface components {
          * @example 2013-05-10
          */
         PublishedOn: components["schemas"]["Date"] | null;
-        /**
-         * @description Place on the ranking list (1 = first).
-         * @example 2
-         */
-        Rank: number | null;
-        /**
-         * @description How many applications were ranked.
-         * @example 12
-         */
-        RankOutOf: number | null;
-        /**
-         * @description The decision's reference number.
-         * @example Uchwała nr 1486/205/12
-         */
-        Reference: string | null;
         /**
          * Format: regon
          * @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
@@ -3523,25 +3500,15 @@ export interface components {
         /** @description When the key was revoked; null: not revoked. */
         RevokedAt: string | null;
         /**
-         * @description The organization's role in the application.
-         * @default partner
-         * @example partner
-         */
-        Role: string;
-        /**
          * @description Role at the meeting, in the meeting's words.
          * @example moderator
          */
-        Role2: string | null;
+        Role: string | null;
         /**
          * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
          * @enum {string}
          */
-        Role3: "reader" | "editor" | "admin";
-        /** @description Points awarded, a decimal string such as "99.5". */
-        Score: components["schemas"]["Score2"] | null;
-        /** @example 99.5 */
-        Score2: string | number;
+        Role2: "reader" | "editor" | "admin";
         /**
          * @description Place in the series: 1 for the first strategy meeting.
          * @example 1
