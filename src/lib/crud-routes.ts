@@ -68,7 +68,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         ...(CollectionParams ? { params: CollectionParams } : {}),
         querystring: schemas.listQuery,
         response: {
-          200: listResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`, resource),
+          200: listResponse(schemas.page, `One page of ${manyText}.`, resource),
           ...commonProblems,
           406: problemResponse("The Accept header allows none of JSON, CSV and XLSX."),
           422: problemResponse(`A spreadsheet was asked for and more than ${EXPORT_MAX_ROWS} records match: \`matched\` says how many; narrow the filters.`),
@@ -226,13 +226,11 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         tags: [tag],
         operationId: operationIds.history,
         summary: `List the changes of ${aNoun}`,
-        description:
-          `The audit events of the ${names.noun}, oldest first: who created, changed or deleted it, when, ` +
-          "and the before/after value of each changed field. A deleted record's history stays readable.",
+        // What a history holds is said once, in the document's description (src/plugins/swagger.ts).
         params: ItemParams,
         querystring: AuditHistoryQuery,
         response: {
-          200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(AuditEventPage, "One page of audit events, oldest first."),
           ...commonProblems,
           404: problemResponse(parent ? "The record in the path, or the one it belongs to, does not exist and never did." : "No record has (or had) the id in the path."),
         },

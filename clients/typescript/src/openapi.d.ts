@@ -83,7 +83,7 @@ export interface paths {
          * List coordinators
          * @description Filters: `q` (name, short name, city, registry ids), `nip`, `regon`, `krs`, `city`, `legalForm`. Sort: `name` (default), `createdAt`, `updatedAt`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listCoordinators"];
         put?: never;
@@ -91,7 +91,7 @@ export interface paths {
          * Create a coordinator
          * @description NIP and REGON are checked against their check digits; a Polish address needs a postal code in the form NN-NNN.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCoordinator"];
         delete?: never;
@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * Get a coordinator
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCoordinator"];
         put?: never;
@@ -118,14 +118,14 @@ export interface paths {
          * Delete a coordinator
          * @description A coordinator that still coordinates a cluster cannot be deleted (409 names the clusters).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteCoordinator"];
         options?: never;
         head?: never;
         /**
          * Update a coordinator (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCoordinator"];
         trace?: never;
@@ -139,9 +139,7 @@ export interface paths {
         };
         /**
          * List the changes of a coordinator
-         * @description The audit events of the coordinator, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCoordinatorHistory"];
         put?: never;
@@ -163,7 +161,7 @@ export interface paths {
          * List clusters
          * @description Filters: `q` (name, short name, sectors, description), `coordinatorId`, `sector`, `shortName`, `foundingAgreementDateFrom`/`foundingAgreementDateTo`. Sort: `name` (default), `shortName`, `foundingAgreementDate`, `createdAt`, `updatedAt`. `include=coordinator` embeds the coordinator.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listClusters"];
         put?: never;
@@ -171,7 +169,7 @@ export interface paths {
          * Create a cluster
          * @description `coordinatorId` must name an existing coordinator (422 otherwise); `shortName` is unique (409).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCluster"];
         delete?: never;
@@ -189,21 +187,21 @@ export interface paths {
         };
         /**
          * Get a cluster
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCluster"];
         put?: never;
         post?: never;
         /**
          * Delete a cluster
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteCluster"];
         options?: never;
         head?: never;
         /**
          * Update a cluster (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCluster"];
         trace?: never;
@@ -217,9 +215,7 @@ export interface paths {
         };
         /**
          * List the changes of a cluster
-         * @description The audit events of the cluster, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getClusterHistory"];
         put?: never;
@@ -241,7 +237,7 @@ export interface paths {
          * List grant applications
          * @description Filters: `q` (title, call name, programme, decision reference, in-kind support, evaluation notes), `status`, `applicantId`, `fundingBodyId`, `clusterId`, `activityId`, `submittedOnFrom`/`submittedOnTo`, `year` (of `submittedOn`). Sort: `submittedOn` (default; undated last), `title`, `createdAt`, `updatedAt`. `include=` embeds `applicant` (the coordinator), `cluster`, `fundingBody` (the organization), `activity`, and with `partners` each partner's `organization`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listGrantApplications"];
         put?: never;
@@ -249,7 +245,7 @@ export interface paths {
          * Create a grant application
          * @description Every application starts as `draft`; its status changes only through POST /v1/grant-applications/{id}/transitions. `applicantId`, `fundingBodyId`, `clusterId`, `activityId` and each `partners[].organizationId` must exist (422 naming the field). `evaluation.score` may not exceed `evaluation.maxScore`, nor `evaluation.rank` `evaluation.rankOutOf`.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createGrantApplication"];
         delete?: never;
@@ -267,7 +263,7 @@ export interface paths {
         };
         /**
          * Get a grant application
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getGrantApplication"];
         put?: never;
@@ -276,14 +272,14 @@ export interface paths {
          * Delete a grant application
          * @description Only a `draft` can be deleted (409 otherwise): a submitted application stays on record and is withdrawn instead.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteGrantApplication"];
         options?: never;
         head?: never;
         /**
          * Update a grant application (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateGrantApplication"];
         trace?: never;
@@ -297,9 +293,7 @@ export interface paths {
         };
         /**
          * List the changes of a grant application
-         * @description The audit events of the grant application, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getGrantApplicationHistory"];
         put?: never;
@@ -323,7 +317,7 @@ export interface paths {
          * Change a grant application's status
          * @description Moves the application to `to`, which must be one of its `allowedTransitions` (409 `transition_not_allowed` otherwise, listing them): draft -> submitted -> under_evaluation -> approved | rejected; approved -> contracted -> completed; withdrawn from draft, submitted, under_evaluation or approved. `on` (YYYY-MM-DD) becomes `statusChangedOn` and may not be earlier than the previous dated change; `submitted` also fills an empty `submittedOn`. Each change is appended to the status history. `If-Match` is optional here; when sent it must be current (412).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["transitionGrantApplication"];
         delete?: never;
@@ -343,7 +337,7 @@ export interface paths {
          * List a grant application's status changes
          * @description Oldest first; the first entry (from null to draft) is written when the application is created. The history cannot be edited.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listGrantApplicationStatusHistory"];
         put?: never;
@@ -365,7 +359,7 @@ export interface paths {
          * List organizations
          * @description Filters: `q` (name, short name, city, registry ids, description), `kind`, `clusterId` (organizations with a membership in that cluster), `role` (membership role, in `clusterId` when given), `city`, `nip`, `regon`, `krs`. Sort: `name` (default), `createdAt`, `updatedAt`. `include=memberships` embeds the cluster memberships.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listOrganizations"];
         put?: never;
@@ -373,7 +367,7 @@ export interface paths {
          * Create an organization
          * @description NIP and REGON are checked against their check digits; NIP, REGON and KRS are unique (409). A Polish address needs a postal code NN-NNN.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createOrganization"];
         delete?: never;
@@ -391,7 +385,7 @@ export interface paths {
         };
         /**
          * Get an organization
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -400,14 +394,14 @@ export interface paths {
          * Delete an organization
          * @description An organization still referenced by cluster memberships, meeting participants, grant application partners or grant applications it funds cannot be deleted (409 names them).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteOrganization"];
         options?: never;
         head?: never;
         /**
          * Update an organization (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -421,9 +415,7 @@ export interface paths {
         };
         /**
          * List the changes of an organization
-         * @description The audit events of the organization, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationHistory"];
         put?: never;
@@ -445,7 +437,7 @@ export interface paths {
          * List organization memberships
          * @description Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. `include=cluster,organization` embeds the cluster and the organization.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listOrganizationMemberships"];
         put?: never;
@@ -453,7 +445,7 @@ export interface paths {
          * Create a membership
          * @description `clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). `leftOn` must not be before `joinedOn`.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createOrganizationMembership"];
         delete?: never;
@@ -471,21 +463,21 @@ export interface paths {
         };
         /**
          * Get a membership
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationMembership"];
         put?: never;
         post?: never;
         /**
          * Delete a membership
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteOrganizationMembership"];
         options?: never;
         head?: never;
         /**
          * Update a membership (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateOrganizationMembership"];
         trace?: never;
@@ -499,9 +491,7 @@ export interface paths {
         };
         /**
          * List the changes of a membership
-         * @description The audit events of the membership, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationMembershipHistory"];
         put?: never;
@@ -523,7 +513,7 @@ export interface paths {
          * List media partners
          * @description Filters: `q` (name, domain, notes, contact name), `kind`, `ongoing` (true/false), `coordinatorId`, `domain`. Sort: `name` (default), `createdAt`, `updatedAt`. `include=publications,coordinator` embeds them.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMediaPartners"];
         put?: never;
@@ -531,7 +521,7 @@ export interface paths {
          * Create a media partner
          * @description `domain` is derived from `website` when omitted and is unique (409). `cooperation.ongoing` defaults to true exactly when `cooperation.until` is empty; an ongoing cooperation cannot have an end date, and `until` cannot precede `since` (400). `coordinatorId` must name an existing coordinator (422).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMediaPartner"];
         delete?: never;
@@ -549,7 +539,7 @@ export interface paths {
         };
         /**
          * Get a media partner
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartner"];
         put?: never;
@@ -558,14 +548,14 @@ export interface paths {
          * Delete a media partner
          * @description A media partner with publications or linked activities cannot be deleted (409 names them).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteMediaPartner"];
         options?: never;
         head?: never;
         /**
          * Update a media partner (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMediaPartner"];
         trace?: never;
@@ -579,9 +569,7 @@ export interface paths {
         };
         /**
          * List the changes of a media partner
-         * @description The audit events of the media partner, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerHistory"];
         put?: never;
@@ -603,7 +591,7 @@ export interface paths {
          * List media partner publications
          * @description Filters: `q` (title, notes), `activityId`, `publishedOnFrom`/`publishedOnTo`. Sort: `publishedOn` (default; undated last), `createdAt`. `include=activity` embeds the activity.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMediaPartnerPublications"];
         put?: never;
@@ -611,7 +599,7 @@ export interface paths {
          * Create a publication
          * @description `activityId` must name an existing activity (422). 404 when the media partner does not exist.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMediaPartnerPublication"];
         delete?: never;
@@ -629,21 +617,21 @@ export interface paths {
         };
         /**
          * Get a publication
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerPublication"];
         put?: never;
         post?: never;
         /**
          * Delete a publication
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteMediaPartnerPublication"];
         options?: never;
         head?: never;
         /**
          * Update a publication (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMediaPartnerPublication"];
         trace?: never;
@@ -657,9 +645,7 @@ export interface paths {
         };
         /**
          * List the changes of a publication
-         * @description The audit events of the publication, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerPublicationHistory"];
         put?: never;
@@ -681,7 +667,7 @@ export interface paths {
          * Meetings as an iCalendar feed
          * @description The strategy meetings and workshops as an iCalendar (RFC 5545) feed, fetched with an API key like every /v1 call: one VEVENT per meeting (`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1, a cancelled meeting as `STATUS:CANCELLED`). A meeting with a start time is timed (in local time with `TZID=Europe/Warsaw` and its VTIMEZONE for a meeting in that zone, in UTC otherwise); one known only by its date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one item a line) and the outcomes, cut to 2000 characters with "…". At most 1000 events: the latest by date (then id) in the window, in date order; narrow the window or the filters for the rest. Filters as in the meetings list: `dateFrom`/`dateTo` (default: no start, so past meetings too, and no end), `activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`, `status`. Calendar apps that cannot send an API key subscribe to a calendar feed (`POST /v1/calendar-feeds`) instead. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["getMeetingsCalendar"];
         put?: never;
@@ -703,7 +689,7 @@ export interface paths {
          * List meetings
          * @description Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), `format`, `status`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMeetings"];
         put?: never;
@@ -711,7 +697,7 @@ export interface paths {
          * Create a meeting
          * @description Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMeeting"];
         delete?: never;
@@ -729,7 +715,7 @@ export interface paths {
         };
         /**
          * Get a meeting
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeeting"];
         put?: never;
@@ -738,14 +724,14 @@ export interface paths {
          * Delete a meeting
          * @description The meeting's participants are deleted with it.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteMeeting"];
         options?: never;
         head?: never;
         /**
          * Update a meeting (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMeeting"];
         trace?: never;
@@ -759,9 +745,7 @@ export interface paths {
         };
         /**
          * List the changes of a meeting
-         * @description The audit events of the meeting, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingHistory"];
         put?: never;
@@ -783,7 +767,7 @@ export interface paths {
          * List meeting participants
          * @description Filters: `q` (person name, role, notes), `helix`, `organizationId`. Sort: `createdAt` (default), `personName`, `updatedAt`. `include=organization` embeds the organization. 404 when the meeting does not exist.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMeetingParticipants"];
         put?: never;
@@ -791,7 +775,7 @@ export interface paths {
          * Create a participant
          * @description A participant names an organization (`organizationId`, which must exist: 422 otherwise), a person (`personName`), or both; neither is a 400. 404 when the meeting does not exist.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMeetingParticipant"];
         delete?: never;
@@ -809,21 +793,21 @@ export interface paths {
         };
         /**
          * Get a participant
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingParticipant"];
         put?: never;
         post?: never;
         /**
          * Delete a participant
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteMeetingParticipant"];
         options?: never;
         head?: never;
         /**
          * Update a participant (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMeetingParticipant"];
         trace?: never;
@@ -837,9 +821,7 @@ export interface paths {
         };
         /**
          * List the changes of a participant
-         * @description The audit events of the participant, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingParticipantHistory"];
         put?: never;
@@ -881,7 +863,7 @@ export interface paths {
          * List calendar feeds
          * @description Filters: `q` (name), `clusterId`, `coordinatorId`. Sort: `name` (default), `createdAt`, `updatedAt`. Tokens are never listed.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         get: operations["listCalendarFeeds"];
         put?: never;
@@ -889,7 +871,7 @@ export interface paths {
          * Create a calendar feed
          * @description Creates a read-only calendar link for calendar apps, which cannot send an API key: the answer's `url` (`/v1/calendar-feeds/{token}.ics`) carries a long random token of its own, shown this once and stored only as a hash. The link shows the meetings `clusterId` and `coordinatorId` select (both ANDed; none: every meeting) and opens nothing else. `Idempotency-Key` is ignored here: the answer holds a secret that must be stored nowhere.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCalendarFeed"];
         delete?: never;
@@ -907,7 +889,7 @@ export interface paths {
         };
         /**
          * Get a calendar feed
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         get: operations["getCalendarFeed"];
         put?: never;
@@ -916,14 +898,14 @@ export interface paths {
          * Delete a calendar feed
          * @description Revokes the link: from the next request on, it answers 404.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteCalendarFeed"];
         options?: never;
         head?: never;
         /**
          * Update a calendar feed (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCalendarFeed"];
         trace?: never;
@@ -937,9 +919,7 @@ export interface paths {
         };
         /**
          * List the changes of a calendar feed
-         * @description The audit events of the calendar feed, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         get: operations["getCalendarFeedHistory"];
         put?: never;
@@ -961,7 +941,7 @@ export interface paths {
          * List activities
          * @description Filters: `year` (recorded under that year, or dated within it: `?year=2013` lists 2013's work), `category`, `status`, `coordinatorId`, `clusterId`, `startDateFrom`/`startDateTo`, `q` (title, description). Sort: `year,startDate` (default), `title`, `createdAt`, `updatedAt`; activities without a start date come last. `include=` embeds `coordinator`, `cluster`, `mediaPartners`, `meetings`, `grantApplications` and `publications` (the linked records in full, in the order of their `…Ids` lists).
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listActivities"];
         put?: never;
@@ -969,7 +949,7 @@ export interface paths {
          * Create an activity
          * @description `year` (the log year) defaults to the year of `startDate`; `endDate` is not before `startDate`, and `year` lies between their years. `coordinatorId`, `clusterId` and each of `mediaPartnerIds` must name an existing record (422 names each that does not).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -987,7 +967,7 @@ export interface paths {
         };
         /**
          * Get an activity
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getActivity"];
         put?: never;
@@ -996,14 +976,14 @@ export interface paths {
          * Delete an activity
          * @description An activity that meetings, grant applications or media publications still point at cannot be deleted (409 names them); its media-partner links are deleted with it.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteActivity"];
         options?: never;
         head?: never;
         /**
          * Update an activity (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateActivity"];
         trace?: never;
@@ -1017,9 +997,7 @@ export interface paths {
         };
         /**
          * List the changes of an activity
-         * @description The audit events of the activity, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getActivityHistory"];
         put?: never;
@@ -1129,7 +1107,7 @@ export interface paths {
          *
          *     **As a document.** `Accept: text/html` (a self-contained, printable page) or `Accept: application/pdf` (A4 pages with page numbers, a running header with the coordinator and the date generated), or `format=html|pdf|json` for a link a person clicks (it wins over Accept). Both open with the coordinator and the cluster, then list the year's activities, grant applications (call, date submitted, score and rank, decision and resolution number, partners; an application belongs to the year it was submitted or decided in, or the year of its activity), meetings in date order (venue, district, city, format, agenda, outcomes), media partners and publications, partnership and international projects with their partners, and the figures above. Documents are in Polish unless `lang=en` or Accept-Language prefers English (`Content-Language` says which): dates `16.11.2012`, money `1 234,50 zł` in Polish; `16 November 2012`, `PLN 1,234.50` in English. A document is built whole or not at all: one that would list more than 1000 records, or hold more than 1000000 characters of stored text, is refused with 422 (`too_many_rows`, naming the bound in `limit` and what was found in `matched`); narrow it with `coordinatorId` or `clusterId`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["getAnnualReport"];
         put?: never;
@@ -1151,7 +1129,7 @@ export interface paths {
          * List changes since a position (the change feed)
          * @description Every committed create, update, delete and status transition of a record, oldest first. The changes of one record come in the order they happened (version order); changes of different records written at the same moment may come in either order. To stay in sync: call without `cursor` once (or start from `0`), apply each change (read the record at its `url`; after a `delete` drop it), keep the answer's `nextCursor` and pass it as `cursor` next time. `hasMore: true` means ask again at once; `false`, that you are up to date. A position is never skipped: a change that is still being written when you ask is held back, with everything after it, until it commits, and then comes after everything you have seen. `resourceType` narrows the feed to one collection. Who made each change and the before/after values are in the admin-only audit log.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listChanges"];
         put?: never;
@@ -1175,7 +1153,7 @@ export interface paths {
          * Import a CSV or XLSX file of records
          * @description Creates or updates the records of one type (`resource`) from a file, each row matched on its key: `id`, else a natural key (organizations: `nip`, `krs` or `regon`; activities: `coordinatorId` + `year` + `title`; meetings: `date` + `title`; media partners: `name`; memberships: `organizationId` + `clusterId`; meeting participants: `meetingId` + `organizationId` or `personName`). Memberships and participants name their organization or meeting in that column; from an XLSX, the sheet that has it is read (so the organizations' and meetings' exports import as they are). A matched row updates only the cells that differ; a row equal to its record is `unchanged`, so the same file twice changes nothing. Every write goes through the same rules, audit log and change feed as the JSON API, all rows in one transaction: with any row rejected nothing is written (422, and the run's report names each row, column and rule). `dryRun=true` reports without writing. At most 5242880 bytes and 2000 rows. A file in another encoding than UTF-8 or Windows-1250, or an XLSX with macros, is a 415; missing columns, the same key twice, or a formula is a 422 before any row is written.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createImport"];
         delete?: never;
@@ -1193,7 +1171,7 @@ export interface paths {
         };
         /**
          * Get an import run and its report
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getImport"];
         put?: never;
@@ -1271,9 +1249,7 @@ export interface paths {
         };
         /**
          * List the changes of a webhook
-         * @description The audit events of the webhook, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `admin`.
+         * @description Role: `admin`.
          */
         get: operations["getWebhookHistory"];
         put?: never;
@@ -3785,7 +3761,7 @@ export interface components {
                 "application/json": components["schemas"]["Activity"];
             };
         };
-        /** @description One page of audit events, oldest first; follow `nextCursor` or the Link header for the next. */
+        /** @description One page of audit events, oldest first. */
         AuditEventPage: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5320,7 +5296,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of coordinators. CSV and XLSX columns: `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5567,7 +5543,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of clusters. CSV and XLSX columns: `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5819,7 +5795,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
+            /** @description One page of grant applications. CSV and XLSX columns: `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6216,7 +6192,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of status changes; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of status changes. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6302,7 +6278,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
+            /** @description One page of organizations. CSV and XLSX columns: `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (memberships) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6549,7 +6525,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of organization memberships. CSV and XLSX columns: `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6806,7 +6782,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
+            /** @description One page of media partners. CSV and XLSX columns: `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (publications) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7057,7 +7033,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of media partner publications. CSV and XLSX columns: `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7381,7 +7357,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
+            /** @description One page of meetings. CSV and XLSX columns: `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (participants) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7628,7 +7604,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of meeting participants. CSV and XLSX columns: `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7979,7 +7955,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of calendar feeds. CSV and XLSX columns: `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8224,7 +8200,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of activities; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of activities. CSV and XLSX columns: `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8465,7 +8441,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of API keys; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of API keys. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8729,7 +8705,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of audit events, newest first; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of audit events, newest first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9177,7 +9153,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of webhooks. CSV and XLSX columns: `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

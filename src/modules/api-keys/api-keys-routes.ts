@@ -33,7 +33,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
         description: "Never shows the keys themselves, only their prefixes. Filters: `role`, `revoked` (true/false). Sort: `createdAt` (default), `name`.",
         querystring: ApiKeyListQuery,
         response: {
-          200: jsonResponse(ApiKeyPage, "One page of API keys; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(ApiKeyPage, "One page of API keys."),
           ...common,
         },
       },

@@ -69,7 +69,7 @@ export function registerGrantApplicationStatusRoutes(appIn: FastifyInstance) {
         params: IdParams,
         querystring: GrantApplicationStatusHistoryQuery,
         response: {
-          200: jsonResponse(GrantApplicationStatusChangePage, "One page of status changes; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(GrantApplicationStatusChangePage, "One page of status changes."),
           ...common,
         },
       },
