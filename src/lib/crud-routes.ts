@@ -49,11 +49,8 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   const notFoundText = parent ? "The record in the path, or the one it belongs to, does not exist." : "No record has the id in the path.";
   const parentNotFound = parent ? { 404: problemResponse("The record the path names as the parent does not exist.") } : {};
   const config: { minRole?: Role } = resource.minRole ? { minRole: resource.minRole } : {};
-  // GET and PATCH answer alike (the record and its ETag), so the document states that answer once.
-  const recordResponse = jsonResponse(
-    schemas.record,
-    `The ${names.noun}, with its ETag in the ETag header: after an update, version +1 and a new ETag; with \`include\`, one that also covers the embedded records (If-Match takes the plain one).`,
-  );
+  // GET and PATCH answer alike: the record, and its ETag as the document's description tells (src/plugins/swagger.ts).
+  const recordResponse = jsonResponse(schemas.record, `The ${names.noun}.`);
 
   app.get(
     collection,
@@ -104,7 +101,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         response: {
           201: jsonResponse(
             schemas.created ?? schemas.record,
-            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}; its URL is in Location, its ETag in ETag.`,
+            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}.`,
           ),
           ...commonProblems,
           ...parentNotFound,

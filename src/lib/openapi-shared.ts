@@ -238,12 +238,34 @@ export function hoistSharedComponents<T extends Doc>(doc: T): T {
     ...(parameters.length > 0 ? { parameters: sortedObject([...Object.entries((components.parameters as Json | undefined) ?? {}), ...parameters]) } : {}),
     ...(responses.length > 0 ? { responses: sortedObject([...Object.entries((components.responses as Json | undefined) ?? {}), ...responses]) } : {}),
   };
+  hoistPathParameters(doc);
   return doc;
 }
 
 /**
+ * A parameter that every operation of a path takes (`Id` on `/v1/coordinators/{id}`, `Lang`) is written once, on
+ * the path: OpenAPI applies a path's parameters to each of its operations.
+ */
+function hoistPathParameters(doc: Doc): void {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const operations = Object.entries(item).flatMap(([method, operation]) => (METHODS.has(method) ? [operation] : []));
+    if (operations.length < 2) continue;
+    const keys = (operation: Operation) => (operation.parameters ?? []).map((parameter) => JSON.stringify(parameter));
+    const common = keys(operations[0]!).filter((key) => operations.every((operation) => keys(operation).includes(key)));
+    if (common.length === 0) continue;
+    for (const operation of operations) {
+      operation.parameters = operation.parameters!.filter((parameter) => !common.includes(JSON.stringify(parameter)));
+      if (operation.parameters.length === 0) delete operation.parameters;
+    }
+    // `parameters` sits among the methods of a path item; tools that walk operations skip what is not a method.
+    doc.paths![path] = { parameters: common.map((key) => JSON.parse(key)) as Operation, ...item };
+  }
+}
+
+/**
  * The inverse, for tools that read operations one by one (the fuzzer, tests): every reference to a shared
- * response or parameter replaced by a copy of what it names. Schema and header references stay.
+ * response or parameter replaced by a copy of what it names, and a path's parameters copied into each of its
+ * operations. Schema and header references stay.
  */
 export function inlineSharedComponents<T>(doc: T): T {
   const components = ((doc as Doc).components ?? {}) as Record<string, Json | undefined>;
@@ -255,5 +277,12 @@ export function inlineSharedComponents<T>(doc: T): T {
     if (match) return inline(structuredClone(components[match[1]!]?.[match[2]!]));
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "components" ? value : inline(value)]));
   };
-  return inline(doc) as T;
+  const inlined = inline(doc) as Doc;
+  for (const [path, { parameters: shared, ...item }] of Object.entries(inlined.paths ?? {})) {
+    if (!Array.isArray(shared)) continue;
+    // Only what every operation of the path took was moved there, so nothing clashes with an operation's own.
+    for (const [method, operation] of Object.entries(item)) if (METHODS.has(method)) operation.parameters = [...(operation.parameters ?? []), ...shared];
+    inlined.paths![path] = item;
+  }
+  return inlined as T;
 }

@@ -195,7 +195,8 @@ export const sortQuery = <F extends string>(sortable: readonly [F, ...F[]] | Rea
       }
       return sort;
     })
-    .meta({ description: `Comma-separated fields: ${fields.join(", ")}; prefix with - for descending. Ties are broken by id.` });
+    // How `sort` is written is said once, in the document's description (src/plugins/swagger.ts).
+    .meta({ description: `Fields: ${fields.join(", ")}.` });
 };
 
 /** Request headers of conditional and retried requests, with the bounds they are checked against. */

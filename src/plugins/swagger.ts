@@ -23,9 +23,9 @@ the coordinator's activity log, strategy meetings, grant applications and media 
 Conventions used by every endpoint:
 - Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here), but for a calendar feed's link (\`GET /v1/calendar-feeds/{token}.ics\`), whose token is its own credential. Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names the least role it needs, and a higher one works too. No key or a bad one: 401; a role too low: 403.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` and, for invalid input, \`errors[]\` with JSON Pointer paths.
-- Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too.
+- Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too. \`sort\` takes comma-separated fields, each prefixed with \`-\` for descending; ties are broken by id.
 - Every record has a history, \`GET …/{id}/history\`: its audit events, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-- Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale).
+- Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale). Every change adds 1 to \`version\` and gives a new ETag. With \`include\`, the ETag also covers the embedded records; If-Match takes the plain one.
 - \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field, nested objects merge; the result must be valid as a whole.
 - \`POST\` accepts \`Idempotency-Key\`: a retry with the same key and body replays the first answer (\`Idempotent-Replayed: true\`).
 - Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).

@@ -74,7 +74,10 @@ export interface paths {
     };
     "/v1/coordinators": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -102,9 +105,14 @@ export interface paths {
     };
     "/v1/coordinators/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -152,7 +160,10 @@ export interface paths {
     };
     "/v1/clusters": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -180,9 +191,14 @@ export interface paths {
     };
     "/v1/clusters/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -228,7 +244,10 @@ export interface paths {
     };
     "/v1/grant-applications": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -256,9 +275,14 @@ export interface paths {
     };
     "/v1/grant-applications/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -350,7 +374,10 @@ export interface paths {
     };
     "/v1/organizations": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -378,9 +405,14 @@ export interface paths {
     };
     "/v1/organizations/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -428,9 +460,14 @@ export interface paths {
     };
     "/v1/organizations/{organizationId}/memberships": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                organizationId: components["parameters"]["OrganizationId"];
+            };
             cookie?: never;
         };
         /**
@@ -456,9 +493,15 @@ export interface paths {
     };
     "/v1/organizations/{organizationId}/memberships/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                organizationId: components["parameters"]["OrganizationId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -504,7 +547,10 @@ export interface paths {
     };
     "/v1/media-partners": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -532,9 +578,14 @@ export interface paths {
     };
     "/v1/media-partners/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -582,9 +633,14 @@ export interface paths {
     };
     "/v1/media-partners/{mediaPartnerId}/publications": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                mediaPartnerId: components["parameters"]["MediaPartnerId"];
+            };
             cookie?: never;
         };
         /**
@@ -610,9 +666,15 @@ export interface paths {
     };
     "/v1/media-partners/{mediaPartnerId}/publications/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                mediaPartnerId: components["parameters"]["MediaPartnerId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -680,7 +742,10 @@ export interface paths {
     };
     "/v1/meetings": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -708,9 +773,14 @@ export interface paths {
     };
     "/v1/meetings/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -758,9 +828,14 @@ export interface paths {
     };
     "/v1/meetings/{meetingId}/participants": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                meetingId: components["parameters"]["MeetingId"];
+            };
             cookie?: never;
         };
         /**
@@ -786,9 +861,15 @@ export interface paths {
     };
     "/v1/meetings/{meetingId}/participants/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                meetingId: components["parameters"]["MeetingId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -854,7 +935,10 @@ export interface paths {
     };
     "/v1/calendar-feeds": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -882,9 +966,14 @@ export interface paths {
     };
     "/v1/calendar-feeds/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -932,7 +1021,10 @@ export interface paths {
     };
     "/v1/activities": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -960,9 +1052,14 @@ export interface paths {
     };
     "/v1/activities/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -1010,7 +1107,10 @@ export interface paths {
     };
     "/v1/api-keys": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1038,9 +1138,14 @@ export interface paths {
     };
     "/v1/api-keys/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -1184,7 +1289,10 @@ export interface paths {
     };
     "/v1/webhooks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1212,9 +1320,14 @@ export interface paths {
     };
     "/v1/webhooks/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -3746,7 +3859,7 @@ export interface components {
         Year: number | null;
     };
     responses: {
-        /** @description The activity, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The activity. */
         Activity: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3867,7 +3980,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The calendar feed, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The calendar feed. */
         CalendarFeed: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3882,7 +3995,7 @@ export interface components {
                 "application/json": components["schemas"]["CalendarFeed"];
             };
         };
-        /** @description The cluster, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The cluster. */
         Cluster: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4026,7 +4139,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The coordinator, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The coordinator. */
         Coordinator: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4119,7 +4232,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["ForbiddenProblem"];
             };
         };
-        /** @description The grant application, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The grant application. */
         GrantApplication: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4155,7 +4268,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The media partner, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The media partner. */
         MediaPartner: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4170,7 +4283,7 @@ export interface components {
                 "application/json": components["schemas"]["MediaPartner"];
             };
         };
-        /** @description The publication, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The publication. */
         MediaPublication: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4185,7 +4298,7 @@ export interface components {
                 "application/json": components["schemas"]["MediaPublication"];
             };
         };
-        /** @description The meeting, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The meeting. */
         Meeting: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4200,7 +4313,7 @@ export interface components {
                 "application/json": components["schemas"]["Meeting"];
             };
         };
-        /** @description The participant, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The participant. */
         MeetingParticipant: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4215,7 +4328,7 @@ export interface components {
                 "application/json": components["schemas"]["MeetingParticipant"];
             };
         };
-        /** @description The membership, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The membership. */
         Membership: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4493,7 +4606,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description The organization, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The organization. */
         Organization: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4968,7 +5081,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The webhook, with its ETag in the ETag header: after an update, version +1 and a new ETag; with `include`, one that also covers the embedded records (If-Match takes the plain one). */
+        /** @description The webhook. */
         Webhook: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5057,7 +5170,7 @@ export interface components {
         /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
         Regon: components["schemas"]["Parameters2"];
         Role: components["schemas"]["MembershipRole"];
-        /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+        /** @description Fields: name, createdAt, updatedAt. */
         Sort: string;
         Status: components["schemas"]["MeetingStatus"];
     };
@@ -5268,11 +5381,13 @@ export interface operations {
     listCoordinators: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5287,8 +5402,6 @@ export interface operations {
                 legalForm?: components["schemas"]["LegalForm"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5345,7 +5458,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new coordinator; its URL is in Location, its ETag in ETag. */
+            /** @description The new coordinator. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5516,11 +5629,13 @@ export interface operations {
     listClusters: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, shortName, foundingAgreementDate, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, shortName, foundingAgreementDate, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5534,8 +5649,6 @@ export interface operations {
                 include?: components["parameters"]["Include5"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5592,7 +5705,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new cluster; its URL is in Location, its ETag in ETag. */
+            /** @description The new cluster. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5627,10 +5740,10 @@ export interface operations {
     getCluster: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: coordinator. */
-                include?: components["parameters"]["Include5"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: coordinator. */
+                include?: components["parameters"]["Include5"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -5765,11 +5878,13 @@ export interface operations {
     listGrantApplications: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: submittedOn, title, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: submittedOn, title, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5786,8 +5901,6 @@ export interface operations {
                 include?: components["parameters"]["Include2"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5844,7 +5957,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new grant application; its URL is in Location, its ETag in ETag. */
+            /** @description The new grant application. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5879,10 +5992,10 @@ export interface operations {
     getGrantApplication: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: applicant, cluster, fundingBody, activity, partners. */
-                include?: components["parameters"]["Include2"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: applicant, cluster, fundingBody, activity, partners. */
+                include?: components["parameters"]["Include2"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6037,7 +6150,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The grant application in its new status; version +1 and a new ETag. */
+            /** @description The grant application in its new status. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6245,11 +6358,13 @@ export interface operations {
     listOrganizations: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6269,8 +6384,6 @@ export interface operations {
                 include?: components["parameters"]["Include6"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -6327,7 +6440,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new organization; its URL is in Location, its ETag in ETag. */
+            /** @description The new organization. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6362,10 +6475,10 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: memberships. */
-                include?: components["parameters"]["Include6"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: memberships. */
+                include?: components["parameters"]["Include6"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6500,11 +6613,13 @@ export interface operations {
     listOrganizationMemberships: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: joinedOn, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: joinedOn, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6514,8 +6629,6 @@ export interface operations {
                 include?: components["parameters"]["Include3"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -6577,7 +6690,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new membership; its URL is in Location, its ETag in ETag. */
+            /** @description The new membership. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6613,10 +6726,10 @@ export interface operations {
     getOrganizationMembership: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: cluster, organization. */
-                include?: components["parameters"]["Include3"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: cluster, organization. */
+                include?: components["parameters"]["Include3"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6755,11 +6868,13 @@ export interface operations {
     listMediaPartners: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6773,8 +6888,6 @@ export interface operations {
                 include?: components["parameters"]["Include9"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -6831,7 +6944,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new media partner; its URL is in Location, its ETag in ETag. */
+            /** @description The new media partner. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6866,10 +6979,10 @@ export interface operations {
     getMediaPartner: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: publications, coordinator. */
-                include?: components["parameters"]["Include9"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: publications, coordinator. */
+                include?: components["parameters"]["Include9"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7004,11 +7117,13 @@ export interface operations {
     listMediaPartnerPublications: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: publishedOn, createdAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: publishedOn, createdAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7022,8 +7137,6 @@ export interface operations {
                 include?: components["parameters"]["Include"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -7085,7 +7198,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new publication; its URL is in Location, its ETag in ETag. */
+            /** @description The new publication. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7121,10 +7234,10 @@ export interface operations {
     getMediaPartnerPublication: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: activity. */
-                include?: components["parameters"]["Include"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: activity. */
+                include?: components["parameters"]["Include"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7322,11 +7435,13 @@ export interface operations {
     listMeetings: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: date, sequenceNumber, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: date, sequenceNumber, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7348,8 +7463,6 @@ export interface operations {
                 include?: components["parameters"]["Include8"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -7406,7 +7519,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new meeting; its URL is in Location, its ETag in ETag. */
+            /** @description The new meeting. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7441,10 +7554,10 @@ export interface operations {
     getMeeting: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: participants, activity. */
-                include?: components["parameters"]["Include8"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: participants, activity. */
+                include?: components["parameters"]["Include8"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7579,11 +7692,13 @@ export interface operations {
     listMeetingParticipants: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, personName, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, personName, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7593,8 +7708,6 @@ export interface operations {
                 include?: components["parameters"]["Include7"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -7656,7 +7769,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new participant; its URL is in Location, its ETag in ETag. */
+            /** @description The new participant. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7692,10 +7805,10 @@ export interface operations {
     getMeetingParticipant: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: organization. */
-                include?: components["parameters"]["Include7"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: organization. */
+                include?: components["parameters"]["Include7"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7932,11 +8045,13 @@ export interface operations {
     listCalendarFeeds: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7946,8 +8061,6 @@ export interface operations {
                 coordinatorId?: components["schemas"]["Uuid"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8001,7 +8114,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new calendar feed, with its secret shown this once; its URL is in Location, its ETag in ETag. */
+            /** @description The new calendar feed, with its secret shown this once. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8171,11 +8284,13 @@ export interface operations {
     listActivities: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: year, startDate, title, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: year, startDate, title, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -8191,8 +8306,6 @@ export interface operations {
                 include?: components["parameters"]["Include4"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8249,7 +8362,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new activity; its URL is in Location, its ETag in ETag. */
+            /** @description The new activity. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8284,10 +8397,10 @@ export interface operations {
     getActivity: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: coordinator, cluster, mediaPartners, meetings, grantApplications, publications. */
-                include?: components["parameters"]["Include4"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: coordinator, cluster, mediaPartners, meetings, grantApplications, publications. */
+                include?: components["parameters"]["Include4"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -8422,18 +8535,18 @@ export interface operations {
     listApiKeys: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, name; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, name. */
                 sort?: string;
                 /** @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys. */
                 role?: "reader" | "editor" | "admin";
                 /** @description true: only revoked keys; false: only keys not revoked. */
                 revoked?: "true" | "false";
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8577,7 +8690,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The API key (without its secret), with its ETag in the ETag header. */
+            /** @description The API key (without its secret). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9132,11 +9245,13 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -9144,8 +9259,6 @@ export interface operations {
                 enabled?: "true" | "false";
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -9199,7 +9312,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new webhook, with its secret shown this once; its URL is in Location, its ETag in ETag. */
+            /** @description The new webhook, with its secret shown this once. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -93,7 +93,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
           "if-none-match": ifNoneMatchHeader,
         }),
         response: {
-          200: jsonResponse(ApiKey, "The API key (without its secret), with its ETag in the ETag header."),
+          200: jsonResponse(ApiKey, "The API key (without its secret)."),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...common,
           404: problemResponse("No record has the id in the path."),
