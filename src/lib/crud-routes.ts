@@ -49,6 +49,8 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
   const notFoundText = parent ? "The record in the path, or the one it belongs to, does not exist." : "No record has the id in the path.";
   const parentNotFound = parent ? { 404: problemResponse("The record the path names as the parent does not exist.") } : {};
   const config: { minRole?: Role } = resource.minRole ? { minRole: resource.minRole } : {};
+  // GET and PATCH answer alike: the record, and its ETag as the document's description tells (src/plugins/swagger.ts).
+  const recordResponse = jsonResponse(schemas.record, `The ${names.noun}.`);
 
   app.get(
     collection,
@@ -63,7 +65,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         ...(CollectionParams ? { params: CollectionParams } : {}),
         querystring: schemas.listQuery,
         response: {
-          200: listResponse(schemas.page, `One page of ${manyText}; follow \`nextCursor\` or the Link header for the next.`, resource),
+          200: listResponse(schemas.page, `One page of ${manyText}.`, resource),
           ...commonProblems,
           406: problemResponse("The Accept header allows none of JSON, CSV and XLSX."),
           422: problemResponse(`A spreadsheet was asked for and more than ${EXPORT_MAX_ROWS} records match: \`matched\` says how many; narrow the filters.`),
@@ -99,7 +101,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         response: {
           201: jsonResponse(
             schemas.created ?? schemas.record,
-            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}; its URL is in Location, its ETag in ETag.`,
+            `The new ${names.noun}${resource.secret ? ", with its secret shown this once" : ""}.`,
           ),
           ...commonProblems,
           ...parentNotFound,
@@ -132,10 +134,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         querystring: schemas.getQuery ?? NoQuery,
         headers: IfNoneMatchHeader,
         response: {
-          200: jsonResponse(
-            schemas.record,
-            `The ${names.noun}, with its ETag in the ETag header (with \`include\`, one that also covers the embedded records; If-Match takes the plain one).`,
-          ),
+          200: recordResponse,
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...commonProblems,
           404: problemResponse(notFoundText),
@@ -169,7 +168,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         // The request body's media types in the OpenAPI document (both parse the same; see plugins/http.ts).
         consumes: ["application/merge-patch+json", "application/json"],
         response: {
-          200: jsonResponse(schemas.record, `The updated ${names.noun}; version +1 and a new ETag.`),
+          200: recordResponse,
           ...commonProblems,
           404: problemResponse(notFoundText),
           409: problemResponse("A unique value is already taken."),
@@ -224,13 +223,11 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
         tags: [tag],
         operationId: operationIds.history,
         summary: `List the changes of ${aNoun}`,
-        description:
-          `The audit events of the ${names.noun}, oldest first: who created, changed or deleted it, when, ` +
-          "and the before/after value of each changed field. A deleted record's history stays readable.",
+        // What a history holds is said once, in the document's description (src/plugins/swagger.ts).
         params: ItemParams,
         querystring: AuditHistoryQuery,
         response: {
-          200: jsonResponse(AuditEventPage, "One page of audit events, oldest first; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(AuditEventPage, "One page of audit events, oldest first."),
           ...commonProblems,
           404: problemResponse(parent ? "The record in the path, or the one it belongs to, does not exist and never did." : "No record has (or had) the id in the path."),
         },

@@ -7,9 +7,10 @@ import { STATUS_CODES } from "node:http";
  * than one operation moves to `components/responses` or `components/parameters` and is referenced from there.
  * Nothing is lost: resolving the references gives back the document as the routes declared it.
  *
- * Names are stable and readable: a response is named after its status (`NotFound`, `PreconditionFailed`), the
- * most used variant of a status getting the plain name and the others a number in order of use (`NotFound2`);
- * those of the public operations (no key, no rate limit) end in `Public`; a parameter is named after itself (`Lang`, `IfMatch`).
+ * Names are stable and readable: a response is named after its status (`NotFound`, `PreconditionFailed`), or a
+ * success with a JSON body after the body's schema (`Coordinator`: a record's GET and PATCH answer alike), the most
+ * used variant of a name getting the plain name and the others a number in order of use (`NotFound2`); those of the
+ * public operations (no key, no rate limit) end in `Public`; a parameter is named after itself (`Lang`, `IfMatch`).
  */
 
 type Json = Record<string, unknown>;
@@ -27,6 +28,13 @@ const pascal = (text: string) =>
 
 /** `404` -> `NotFound`, `2XX` or an unknown code -> `Status2XX`. */
 const statusName = (status: string) => (STATUS_CODES[status] ? pascal(STATUS_CODES[status]!.replace(/'/g, "")) : `Status${status}`);
+
+/** A success answer with a JSON body is named after the body's schema (`Coordinator`, `AuditEventPage`). */
+const successSchemaName = (status: string, response: Json) => {
+  const schema = (response.content as Record<string, { schema?: Json }> | undefined)?.["application/json"]?.schema;
+  const ref = /^2/.test(status) && typeof schema?.$ref === "string" ? /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref) : null;
+  return ref?.[1];
+};
 
 /**
  * Counts the objects `pick` finds in every operation (by their JSON), names those used more than once with
@@ -196,7 +204,10 @@ export function hoistSharedComponents<T extends Doc>(doc: T): T {
   // The answers of the public operations (no key, no rate limit) are told apart by name: `BadRequestPublic`.
   const isPublic = (status: string, response: Json) => /^[24]/.test(status) && !("RateLimit-Limit" in ((response.headers as Json | undefined) ?? {}));
   const responseNames = nameShared(doc, (operation) =>
-    Object.entries(operation.responses ?? {}).map(([status, response]) => [`${statusName(status)}${isPublic(status, response) ? "Public" : ""}`, response]),
+    Object.entries(operation.responses ?? {}).map(([status, response]) => [
+      successSchemaName(status, response) ?? `${statusName(status)}${isPublic(status, response) ? "Public" : ""}`,
+      response,
+    ]),
   );
   const parameterNames = nameShared(doc, (operation) =>
     (operation.parameters ?? []).filter((parameter) => !("$ref" in parameter)).map((parameter) => [pascal(String(parameter.name)), parameter]),
@@ -227,12 +238,34 @@ export function hoistSharedComponents<T extends Doc>(doc: T): T {
     ...(parameters.length > 0 ? { parameters: sortedObject([...Object.entries((components.parameters as Json | undefined) ?? {}), ...parameters]) } : {}),
     ...(responses.length > 0 ? { responses: sortedObject([...Object.entries((components.responses as Json | undefined) ?? {}), ...responses]) } : {}),
   };
+  hoistPathParameters(doc);
   return doc;
 }
 
 /**
+ * A parameter that every operation of a path takes (`Id` on `/v1/coordinators/{id}`, `Lang`) is written once, on
+ * the path: OpenAPI applies a path's parameters to each of its operations.
+ */
+function hoistPathParameters(doc: Doc): void {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const operations = Object.entries(item).flatMap(([method, operation]) => (METHODS.has(method) ? [operation] : []));
+    if (operations.length < 2) continue;
+    const keys = (operation: Operation) => (operation.parameters ?? []).map((parameter) => JSON.stringify(parameter));
+    const common = keys(operations[0]!).filter((key) => operations.every((operation) => keys(operation).includes(key)));
+    if (common.length === 0) continue;
+    for (const operation of operations) {
+      operation.parameters = operation.parameters!.filter((parameter) => !common.includes(JSON.stringify(parameter)));
+      if (operation.parameters.length === 0) delete operation.parameters;
+    }
+    // `parameters` sits among the methods of a path item; tools that walk operations skip what is not a method.
+    doc.paths![path] = { parameters: common.map((key) => JSON.parse(key)) as Operation, ...item };
+  }
+}
+
+/**
  * The inverse, for tools that read operations one by one (the fuzzer, tests): every reference to a shared
- * response or parameter replaced by a copy of what it names. Schema and header references stay.
+ * response or parameter replaced by a copy of what it names, and a path's parameters copied into each of its
+ * operations. Schema and header references stay.
  */
 export function inlineSharedComponents<T>(doc: T): T {
   const components = ((doc as Doc).components ?? {}) as Record<string, Json | undefined>;
@@ -244,5 +277,12 @@ export function inlineSharedComponents<T>(doc: T): T {
     if (match) return inline(structuredClone(components[match[1]!]?.[match[2]!]));
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "components" ? value : inline(value)]));
   };
-  return inline(doc) as T;
+  const inlined = inline(doc) as Doc;
+  for (const [path, { parameters: shared, ...item }] of Object.entries(inlined.paths ?? {})) {
+    if (!Array.isArray(shared)) continue;
+    // Only what every operation of the path took was moved there, so nothing clashes with an operation's own.
+    for (const [method, operation] of Object.entries(item)) if (METHODS.has(method)) operation.parameters = [...(operation.parameters ?? []), ...shared];
+    inlined.paths![path] = item;
+  }
+  return inlined as T;
 }

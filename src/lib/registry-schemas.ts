@@ -118,6 +118,7 @@ export const AddressPatch = z
     // Checked in full (the pattern) on the merged address; the length already here, with the same message.
     country: z.string().trim().max(COUNTRY_CODE_LENGTH, countryMessage).nullish(),
   })
+  .meta({ id: "AddressPatch" })
   .nullish();
 
 /** The address as records return it: every member present, `null` when unknown. */
@@ -126,7 +127,7 @@ export const AddressRecord = z.object({
   postalCode: outText(POSTAL_CODE_MAX_LENGTH).nullable(),
   city: outText(CITY_MAX_LENGTH),
   country: outText(COUNTRY_CODE_LENGTH),
-});
+}).meta({ id: "AddressRecord" });
 
 /** What a legal entity's input holds besides its names, in the order its record lists it. */
 export const legalEntityFields = {

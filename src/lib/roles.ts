@@ -36,10 +36,8 @@ export const isProtectedPath = (path: string): boolean => path === "/v1" || path
 
 export const SECURITY_SCHEME = "bearerAuth";
 
-const roleText = (role: Role) => {
-  const higher = ROLES.slice(RANK[role] + 1).map((r) => `\`${r}\``);
-  return `Role: \`${role}\`${higher.length > 0 ? ` (or ${higher.join(", ")})` : ""}.`;
-};
+// The least role: that a higher one works too is said once, in the document's description (src/plugins/swagger.ts).
+const roleText = (role: Role) => `Role: \`${role}\`.`;
 
 /**
  * For an onRoute hook: declares on a /v1 operation its bearer security, the role it needs (in the description and

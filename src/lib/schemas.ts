@@ -64,7 +64,7 @@ export const Phone = z
   .trim()
   // Checked after trimming, so it never ends in a space: the pattern says so, for those who check before trimming.
   .regex(/^\+?[0-9][0-9 ()-]{4,23}[0-9()-]$/, "must be a phone number such as +48 58 123 45 67")
-  .meta({ maxLength: 26 }); // "+", then 1 + up to 24 characters
+  .meta({ id: "Phone", maxLength: 26 }); // "+", then 1 + up to 24 characters
 
 /** Fields every record carries. */
 export const recordMeta = {
@@ -84,6 +84,9 @@ export const FieldError = z
   })
   .meta({ id: "FieldError" });
 
+/** The stable codes of the problem catalogue (/problems/{code}): one schema for problems and the catalogue alike. */
+export const ProblemCodeSchema = z.enum(Object.keys(PROBLEM_TYPES) as [keyof typeof PROBLEM_TYPES, ...Array<keyof typeof PROBLEM_TYPES>]).meta({ id: "ProblemCode" });
+
 export const Problem = z
   .looseObject({
     type: z.string().max(PROBLEM_TEXT_MAX).meta({ description: "URI reference identifying the problem type.", example: "/problems/validation_failed" }),
@@ -91,7 +94,7 @@ export const Problem = z
     status: int32(400, 599),
     detail: z.string().max(PROBLEM_TEXT_MAX),
     instance: z.string().max(PROBLEM_TEXT_MAX).optional(),
-    code: z.enum(Object.keys(PROBLEM_TYPES) as [keyof typeof PROBLEM_TYPES, ...Array<keyof typeof PROBLEM_TYPES>]),
+    code: ProblemCodeSchema,
     requestId: z.string().max(REQUEST_ID_MAX_LENGTH).optional(),
     errors: z
       .array(FieldError)
@@ -192,7 +195,8 @@ export const sortQuery = <F extends string>(sortable: readonly [F, ...F[]] | Rea
       }
       return sort;
     })
-    .meta({ description: `Comma-separated fields: ${fields.join(", ")}; prefix with - for descending. Ties are broken by id.` });
+    // How `sort` is written is said once, in the document's description (src/plugins/swagger.ts).
+    .meta({ description: `Fields: ${fields.join(", ")}.` });
 };
 
 /** Request headers of conditional and retried requests, with the bounds they are checked against. */

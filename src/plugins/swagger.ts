@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { Document, isMap, isScalar, isSeq } from "yaml";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import packageJson from "../../package.json" with { type: "json" };
+import { EXPORT_MAX_ROWS } from "../lib/exports/export-list.ts";
 import { tidySchemaComponents } from "../lib/openapi-components.ts";
 import { describeSharedContract } from "../lib/openapi-contract.ts";
 import { describeProblems } from "../lib/openapi-problems.ts";
@@ -20,14 +21,15 @@ export const API_DESCRIPTION = `Activity records of industry clusters: the coord
 the coordinator's activity log, strategy meetings, grant applications and media partnerships.
 
 Conventions used by every endpoint:
-- Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here), but for a calendar feed's link (\`GET /v1/calendar-feeds/{token}.ics\`), whose token is its own credential. Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names its role. No key or a bad one: 401; a role too low: 403.
+- Every \`/v1\` endpoint needs an API key: \`Authorization: Bearer <key>\` (press "Authorize" here), but for a calendar feed's link (\`GET /v1/calendar-feeds/{token}.ics\`), whose token is its own credential. Roles: \`reader\` reads, \`editor\` also writes records, \`admin\` also manages API keys and reads the audit log; each operation names the least role it needs, and a higher one works too. No key or a bad one: 401; a role too low: 403.
 - Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` and, for invalid input, \`errors[]\` with JSON Pointer paths.
-- Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too.
-- Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale).
+- Lists are cursor-paginated: \`limit\` (1–100, default 25) and \`cursor\` from \`nextCursor\`; a \`Link: <…>; rel="next"\` header too. \`sort\` takes comma-separated fields, each prefixed with \`-\` for descending; ties are broken by id.
+- Every record has a history, \`GET …/{id}/history\`: its audit events, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
+- Single records carry an \`ETag\`; \`PATCH\` and \`DELETE\` require \`If-Match\` (428 if missing, 412 if stale). Every change adds 1 to \`version\` and gives a new ETag. With \`include\`, the ETag also covers the embedded records; If-Match takes the plain one.
 - \`PATCH\` takes a JSON Merge Patch (RFC 7396): send only what changes, \`null\` clears an optional field, nested objects merge; the result must be valid as a whole.
 - \`POST\` accepts \`Idempotency-Key\`: a retry with the same key and body replays the first answer (\`Idempotent-Replayed: true\`).
 - Text search \`q\` ignores case and Polish diacritics (\`lodz\` finds \`Łódź\`).
-- Exports: a list whose 200 offers \`text/csv\` answers with CSV or XLSX by \`Accept\`. CSV: RFC 4180, UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; \`delimiter=semicolon\` for Polish Excel; dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. XLSX: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type. In both, a text starting with \`=\`, \`+\`, \`-\`, \`@\`, TAB or CR is prefixed with \`'\` so that no spreadsheet runs it as a formula.
+- Exports: a list whose 200 offers \`text/csv\` answers with CSV or XLSX by \`Accept\`: every record the filters, sort and \`q\` match, unpaged (at most ${EXPORT_MAX_ROWS}, else a 422 with \`matched\`), in the columns its 200 lists, headed in the language of Accept-Language or \`lang\`. CSV: RFC 4180, UTF-8 with a byte order mark, CRLF line ends, a header row then one row per record; \`delimiter=semicolon\` for Polish Excel; dates YYYY-MM-DD, instants RFC 3339, amounts as decimals with the currency in the next column, empty for null. XLSX: typed cells (dates as dates, amounts as numbers with the currency in its own column), a frozen header row, widths by column type. In both, a text starting with \`=\`, \`+\`, \`-\`, \`@\`, TAB or CR is prefixed with \`'\` so that no spreadsheet runs it as a formula.
 - Rate limits per API key (per client address without one): every answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds); past the limit, 429 with \`Retry-After\`.`;
 
 export const TAGS = [

@@ -74,7 +74,10 @@ export interface paths {
     };
     "/v1/coordinators": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -83,7 +86,7 @@ export interface paths {
          * List coordinators
          * @description Filters: `q` (name, short name, city, registry ids), `nip`, `regon`, `krs`, `city`, `legalForm`. Sort: `name` (default), `createdAt`, `updatedAt`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listCoordinators"];
         put?: never;
@@ -91,7 +94,7 @@ export interface paths {
          * Create a coordinator
          * @description NIP and REGON are checked against their check digits; a Polish address needs a postal code in the form NN-NNN.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCoordinator"];
         delete?: never;
@@ -102,14 +105,19 @@ export interface paths {
     };
     "/v1/coordinators/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a coordinator
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCoordinator"];
         put?: never;
@@ -118,14 +126,14 @@ export interface paths {
          * Delete a coordinator
          * @description A coordinator that still coordinates a cluster cannot be deleted (409 names the clusters).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteCoordinator"];
         options?: never;
         head?: never;
         /**
          * Update a coordinator (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCoordinator"];
         trace?: never;
@@ -139,9 +147,7 @@ export interface paths {
         };
         /**
          * List the changes of a coordinator
-         * @description The audit events of the coordinator, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCoordinatorHistory"];
         put?: never;
@@ -154,7 +160,10 @@ export interface paths {
     };
     "/v1/clusters": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -163,7 +172,7 @@ export interface paths {
          * List clusters
          * @description Filters: `q` (name, short name, sectors, description), `coordinatorId`, `sector`, `shortName`, `foundingAgreementDateFrom`/`foundingAgreementDateTo`. Sort: `name` (default), `shortName`, `foundingAgreementDate`, `createdAt`, `updatedAt`. `include=coordinator` embeds the coordinator.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listClusters"];
         put?: never;
@@ -171,7 +180,7 @@ export interface paths {
          * Create a cluster
          * @description `coordinatorId` must name an existing coordinator (422 otherwise); `shortName` is unique (409).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCluster"];
         delete?: never;
@@ -182,28 +191,33 @@ export interface paths {
     };
     "/v1/clusters/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a cluster
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getCluster"];
         put?: never;
         post?: never;
         /**
          * Delete a cluster
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteCluster"];
         options?: never;
         head?: never;
         /**
          * Update a cluster (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCluster"];
         trace?: never;
@@ -217,9 +231,7 @@ export interface paths {
         };
         /**
          * List the changes of a cluster
-         * @description The audit events of the cluster, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getClusterHistory"];
         put?: never;
@@ -232,7 +244,10 @@ export interface paths {
     };
     "/v1/grant-applications": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -241,7 +256,7 @@ export interface paths {
          * List grant applications
          * @description Filters: `q` (title, call name, programme, decision reference, in-kind support, evaluation notes), `status`, `applicantId`, `fundingBodyId`, `clusterId`, `activityId`, `submittedOnFrom`/`submittedOnTo`, `year` (of `submittedOn`). Sort: `submittedOn` (default; undated last), `title`, `createdAt`, `updatedAt`. `include=` embeds `applicant` (the coordinator), `cluster`, `fundingBody` (the organization), `activity`, and with `partners` each partner's `organization`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listGrantApplications"];
         put?: never;
@@ -249,7 +264,7 @@ export interface paths {
          * Create a grant application
          * @description Every application starts as `draft`; its status changes only through POST /v1/grant-applications/{id}/transitions. `applicantId`, `fundingBodyId`, `clusterId`, `activityId` and each `partners[].organizationId` must exist (422 naming the field). `evaluation.score` may not exceed `evaluation.maxScore`, nor `evaluation.rank` `evaluation.rankOutOf`.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createGrantApplication"];
         delete?: never;
@@ -260,14 +275,19 @@ export interface paths {
     };
     "/v1/grant-applications/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a grant application
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getGrantApplication"];
         put?: never;
@@ -276,14 +296,14 @@ export interface paths {
          * Delete a grant application
          * @description Only a `draft` can be deleted (409 otherwise): a submitted application stays on record and is withdrawn instead.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteGrantApplication"];
         options?: never;
         head?: never;
         /**
          * Update a grant application (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateGrantApplication"];
         trace?: never;
@@ -297,9 +317,7 @@ export interface paths {
         };
         /**
          * List the changes of a grant application
-         * @description The audit events of the grant application, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getGrantApplicationHistory"];
         put?: never;
@@ -323,7 +341,7 @@ export interface paths {
          * Change a grant application's status
          * @description Moves the application to `to`, which must be one of its `allowedTransitions` (409 `transition_not_allowed` otherwise, listing them): draft -> submitted -> under_evaluation -> approved | rejected; approved -> contracted -> completed; withdrawn from draft, submitted, under_evaluation or approved. `on` (YYYY-MM-DD) becomes `statusChangedOn` and may not be earlier than the previous dated change; `submitted` also fills an empty `submittedOn`. Each change is appended to the status history. `If-Match` is optional here; when sent it must be current (412).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["transitionGrantApplication"];
         delete?: never;
@@ -343,7 +361,7 @@ export interface paths {
          * List a grant application's status changes
          * @description Oldest first; the first entry (from null to draft) is written when the application is created. The history cannot be edited.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listGrantApplicationStatusHistory"];
         put?: never;
@@ -356,7 +374,10 @@ export interface paths {
     };
     "/v1/organizations": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -365,7 +386,7 @@ export interface paths {
          * List organizations
          * @description Filters: `q` (name, short name, city, registry ids, description), `kind`, `clusterId` (organizations with a membership in that cluster), `role` (membership role, in `clusterId` when given), `city`, `nip`, `regon`, `krs`. Sort: `name` (default), `createdAt`, `updatedAt`. `include=memberships` embeds the cluster memberships.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listOrganizations"];
         put?: never;
@@ -373,7 +394,7 @@ export interface paths {
          * Create an organization
          * @description NIP and REGON are checked against their check digits; NIP, REGON and KRS are unique (409). A Polish address needs a postal code NN-NNN.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createOrganization"];
         delete?: never;
@@ -384,14 +405,19 @@ export interface paths {
     };
     "/v1/organizations/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get an organization
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganization"];
         put?: never;
@@ -400,14 +426,14 @@ export interface paths {
          * Delete an organization
          * @description An organization still referenced by cluster memberships, meeting participants, grant application partners or grant applications it funds cannot be deleted (409 names them).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteOrganization"];
         options?: never;
         head?: never;
         /**
          * Update an organization (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateOrganization"];
         trace?: never;
@@ -421,9 +447,7 @@ export interface paths {
         };
         /**
          * List the changes of an organization
-         * @description The audit events of the organization, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationHistory"];
         put?: never;
@@ -436,16 +460,21 @@ export interface paths {
     };
     "/v1/organizations/{organizationId}/memberships": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                organizationId: components["parameters"]["OrganizationId"];
+            };
             cookie?: never;
         };
         /**
          * List organization memberships
          * @description Filters: `q` (notes, role), `clusterId`, `role`. Sort: `joinedOn` (default; unknown dates last), `createdAt`, `updatedAt`. `include=cluster,organization` embeds the cluster and the organization.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listOrganizationMemberships"];
         put?: never;
@@ -453,7 +482,7 @@ export interface paths {
          * Create a membership
          * @description `clusterId` must name an existing cluster (422); an organization has at most one membership per cluster (409 naming `clusterId`). `leftOn` must not be before `joinedOn`.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createOrganizationMembership"];
         delete?: never;
@@ -464,28 +493,34 @@ export interface paths {
     };
     "/v1/organizations/{organizationId}/memberships/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                organizationId: components["parameters"]["OrganizationId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a membership
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationMembership"];
         put?: never;
         post?: never;
         /**
          * Delete a membership
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteOrganizationMembership"];
         options?: never;
         head?: never;
         /**
          * Update a membership (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateOrganizationMembership"];
         trace?: never;
@@ -499,9 +534,7 @@ export interface paths {
         };
         /**
          * List the changes of a membership
-         * @description The audit events of the membership, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getOrganizationMembershipHistory"];
         put?: never;
@@ -514,7 +547,10 @@ export interface paths {
     };
     "/v1/media-partners": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -523,7 +559,7 @@ export interface paths {
          * List media partners
          * @description Filters: `q` (name, domain, notes, contact name), `kind`, `ongoing` (true/false), `coordinatorId`, `domain`. Sort: `name` (default), `createdAt`, `updatedAt`. `include=publications,coordinator` embeds them.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMediaPartners"];
         put?: never;
@@ -531,7 +567,7 @@ export interface paths {
          * Create a media partner
          * @description `domain` is derived from `website` when omitted and is unique (409). `cooperation.ongoing` defaults to true exactly when `cooperation.until` is empty; an ongoing cooperation cannot have an end date, and `until` cannot precede `since` (400). `coordinatorId` must name an existing coordinator (422).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMediaPartner"];
         delete?: never;
@@ -542,14 +578,19 @@ export interface paths {
     };
     "/v1/media-partners/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a media partner
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartner"];
         put?: never;
@@ -558,14 +599,14 @@ export interface paths {
          * Delete a media partner
          * @description A media partner with publications or linked activities cannot be deleted (409 names them).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteMediaPartner"];
         options?: never;
         head?: never;
         /**
          * Update a media partner (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMediaPartner"];
         trace?: never;
@@ -579,9 +620,7 @@ export interface paths {
         };
         /**
          * List the changes of a media partner
-         * @description The audit events of the media partner, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerHistory"];
         put?: never;
@@ -594,16 +633,21 @@ export interface paths {
     };
     "/v1/media-partners/{mediaPartnerId}/publications": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                mediaPartnerId: components["parameters"]["MediaPartnerId"];
+            };
             cookie?: never;
         };
         /**
          * List media partner publications
          * @description Filters: `q` (title, notes), `activityId`, `publishedOnFrom`/`publishedOnTo`. Sort: `publishedOn` (default; undated last), `createdAt`. `include=activity` embeds the activity.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMediaPartnerPublications"];
         put?: never;
@@ -611,7 +655,7 @@ export interface paths {
          * Create a publication
          * @description `activityId` must name an existing activity (422). 404 when the media partner does not exist.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMediaPartnerPublication"];
         delete?: never;
@@ -622,28 +666,34 @@ export interface paths {
     };
     "/v1/media-partners/{mediaPartnerId}/publications/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                mediaPartnerId: components["parameters"]["MediaPartnerId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a publication
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerPublication"];
         put?: never;
         post?: never;
         /**
          * Delete a publication
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteMediaPartnerPublication"];
         options?: never;
         head?: never;
         /**
          * Update a publication (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMediaPartnerPublication"];
         trace?: never;
@@ -657,9 +707,7 @@ export interface paths {
         };
         /**
          * List the changes of a publication
-         * @description The audit events of the publication, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMediaPartnerPublicationHistory"];
         put?: never;
@@ -681,7 +729,7 @@ export interface paths {
          * Meetings as an iCalendar feed
          * @description The strategy meetings and workshops as an iCalendar (RFC 5545) feed, fetched with an API key like every /v1 call: one VEVENT per meeting (`UID` `<meeting id>@cluster-records`, `SEQUENCE` = version − 1, a cancelled meeting as `STATUS:CANCELLED`). A meeting with a start time is timed (in local time with `TZID=Europe/Warsaw` and its VTIMEZONE for a meeting in that zone, in UTC otherwise); one known only by its date is an all-day event. `SUMMARY` is the series and number, then the title; `LOCATION` the venue; `DESCRIPTION` the agenda (one item a line) and the outcomes, cut to 2000 characters with "…". At most 1000 events: the latest by date (then id) in the window, in date order; narrow the window or the filters for the rest. Filters as in the meetings list: `dateFrom`/`dateTo` (default: no start, so past meetings too, and no end), `activityId`, `clusterId`, `coordinatorId`, `q`, `city`, `format`, `status`. Calendar apps that cannot send an API key subscribe to a calendar feed (`POST /v1/calendar-feeds`) instead. The `ETag` covers the body: `If-None-Match` gives 304 while nothing in the feed changed.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["getMeetingsCalendar"];
         put?: never;
@@ -694,7 +742,10 @@ export interface paths {
     };
     "/v1/meetings": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -703,7 +754,7 @@ export interface paths {
          * List meetings
          * @description Filters: `q` (title, series, agenda, outcomes, venue name, city and district), `dateFrom`/`dateTo`, `city` (venue city), `format`, `status`, `activityId`, `clusterId` / `coordinatorId` (through the meeting's activity). Sort: `date` (default), `sequenceNumber`, `createdAt`, `updatedAt`. `include=participants,activity` embeds the participants and the activity.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMeetings"];
         put?: never;
@@ -711,7 +762,7 @@ export interface paths {
          * Create a meeting
          * @description Give `date` (YYYY-MM-DD), `startsAt`, or both (they must agree in `timeZone`, default Europe/Warsaw); a meeting whose hours are unknown has only a date. `endsAt` must be after `startsAt`. `activityId` must name an existing activity (422 otherwise).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMeeting"];
         delete?: never;
@@ -722,14 +773,19 @@ export interface paths {
     };
     "/v1/meetings/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a meeting
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeeting"];
         put?: never;
@@ -738,14 +794,14 @@ export interface paths {
          * Delete a meeting
          * @description The meeting's participants are deleted with it.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteMeeting"];
         options?: never;
         head?: never;
         /**
          * Update a meeting (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMeeting"];
         trace?: never;
@@ -759,9 +815,7 @@ export interface paths {
         };
         /**
          * List the changes of a meeting
-         * @description The audit events of the meeting, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingHistory"];
         put?: never;
@@ -774,16 +828,21 @@ export interface paths {
     };
     "/v1/meetings/{meetingId}/participants": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                meetingId: components["parameters"]["MeetingId"];
+            };
             cookie?: never;
         };
         /**
          * List meeting participants
          * @description Filters: `q` (person name, role, notes), `helix`, `organizationId`. Sort: `createdAt` (default), `personName`, `updatedAt`. `include=organization` embeds the organization. 404 when the meeting does not exist.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listMeetingParticipants"];
         put?: never;
@@ -791,7 +850,7 @@ export interface paths {
          * Create a participant
          * @description A participant names an organization (`organizationId`, which must exist: 422 otherwise), a person (`personName`), or both; neither is a 400. 404 when the meeting does not exist.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createMeetingParticipant"];
         delete?: never;
@@ -802,28 +861,34 @@ export interface paths {
     };
     "/v1/meetings/{meetingId}/participants/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                meetingId: components["parameters"]["MeetingId"];
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a participant
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingParticipant"];
         put?: never;
         post?: never;
         /**
          * Delete a participant
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         delete: operations["deleteMeetingParticipant"];
         options?: never;
         head?: never;
         /**
          * Update a participant (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateMeetingParticipant"];
         trace?: never;
@@ -837,9 +902,7 @@ export interface paths {
         };
         /**
          * List the changes of a participant
-         * @description The audit events of the participant, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getMeetingParticipantHistory"];
         put?: never;
@@ -872,7 +935,10 @@ export interface paths {
     };
     "/v1/calendar-feeds": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -881,7 +947,7 @@ export interface paths {
          * List calendar feeds
          * @description Filters: `q` (name), `clusterId`, `coordinatorId`. Sort: `name` (default), `createdAt`, `updatedAt`. Tokens are never listed.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         get: operations["listCalendarFeeds"];
         put?: never;
@@ -889,7 +955,7 @@ export interface paths {
          * Create a calendar feed
          * @description Creates a read-only calendar link for calendar apps, which cannot send an API key: the answer's `url` (`/v1/calendar-feeds/{token}.ics`) carries a long random token of its own, shown this once and stored only as a hash. The link shows the meetings `clusterId` and `coordinatorId` select (both ANDed; none: every meeting) and opens nothing else. `Idempotency-Key` is ignored here: the answer holds a secret that must be stored nowhere.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createCalendarFeed"];
         delete?: never;
@@ -900,14 +966,19 @@ export interface paths {
     };
     "/v1/calendar-feeds/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get a calendar feed
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         get: operations["getCalendarFeed"];
         put?: never;
@@ -916,14 +987,14 @@ export interface paths {
          * Delete a calendar feed
          * @description Revokes the link: from the next request on, it answers 404.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteCalendarFeed"];
         options?: never;
         head?: never;
         /**
          * Update a calendar feed (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateCalendarFeed"];
         trace?: never;
@@ -937,9 +1008,7 @@ export interface paths {
         };
         /**
          * List the changes of a calendar feed
-         * @description The audit events of the calendar feed, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         get: operations["getCalendarFeedHistory"];
         put?: never;
@@ -952,7 +1021,10 @@ export interface paths {
     };
     "/v1/activities": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -961,7 +1033,7 @@ export interface paths {
          * List activities
          * @description Filters: `year` (recorded under that year, or dated within it: `?year=2013` lists 2013's work), `category`, `status`, `coordinatorId`, `clusterId`, `startDateFrom`/`startDateTo`, `q` (title, description). Sort: `year,startDate` (default), `title`, `createdAt`, `updatedAt`; activities without a start date come last. `include=` embeds `coordinator`, `cluster`, `mediaPartners`, `meetings`, `grantApplications` and `publications` (the linked records in full, in the order of their `…Ids` lists).
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listActivities"];
         put?: never;
@@ -969,7 +1041,7 @@ export interface paths {
          * Create an activity
          * @description `year` (the log year) defaults to the year of `startDate`; `endDate` is not before `startDate`, and `year` lies between their years. `coordinatorId`, `clusterId` and each of `mediaPartnerIds` must name an existing record (422 names each that does not).
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createActivity"];
         delete?: never;
@@ -980,14 +1052,19 @@ export interface paths {
     };
     "/v1/activities/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
          * Get an activity
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getActivity"];
         put?: never;
@@ -996,14 +1073,14 @@ export interface paths {
          * Delete an activity
          * @description An activity that meetings, grant applications or media publications still point at cannot be deleted (409 names them); its media-partner links are deleted with it.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         delete: operations["deleteActivity"];
         options?: never;
         head?: never;
         /**
          * Update an activity (JSON Merge Patch)
-         * @description Role: `editor` (or `admin`).
+         * @description Role: `editor`.
          */
         patch: operations["updateActivity"];
         trace?: never;
@@ -1017,9 +1094,7 @@ export interface paths {
         };
         /**
          * List the changes of an activity
-         * @description The audit events of the activity, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getActivityHistory"];
         put?: never;
@@ -1032,7 +1107,10 @@ export interface paths {
     };
     "/v1/api-keys": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1060,9 +1138,14 @@ export interface paths {
     };
     "/v1/api-keys/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -1129,7 +1212,7 @@ export interface paths {
          *
          *     **As a document.** `Accept: text/html` (a self-contained, printable page) or `Accept: application/pdf` (A4 pages with page numbers, a running header with the coordinator and the date generated), or `format=html|pdf|json` for a link a person clicks (it wins over Accept). Both open with the coordinator and the cluster, then list the year's activities, grant applications (call, date submitted, score and rank, decision and resolution number, partners; an application belongs to the year it was submitted or decided in, or the year of its activity), meetings in date order (venue, district, city, format, agenda, outcomes), media partners and publications, partnership and international projects with their partners, and the figures above. Documents are in Polish unless `lang=en` or Accept-Language prefers English (`Content-Language` says which): dates `16.11.2012`, money `1 234,50 zł` in Polish; `16 November 2012`, `PLN 1,234.50` in English. A document is built whole or not at all: one that would list more than 1000 records, or hold more than 1000000 characters of stored text, is refused with 422 (`too_many_rows`, naming the bound in `limit` and what was found in `matched`); narrow it with `coordinatorId` or `clusterId`.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["getAnnualReport"];
         put?: never;
@@ -1151,7 +1234,7 @@ export interface paths {
          * List changes since a position (the change feed)
          * @description Every committed create, update, delete and status transition of a record, oldest first. The changes of one record come in the order they happened (version order); changes of different records written at the same moment may come in either order. To stay in sync: call without `cursor` once (or start from `0`), apply each change (read the record at its `url`; after a `delete` drop it), keep the answer's `nextCursor` and pass it as `cursor` next time. `hasMore: true` means ask again at once; `false`, that you are up to date. A position is never skipped: a change that is still being written when you ask is held back, with everything after it, until it commits, and then comes after everything you have seen. `resourceType` narrows the feed to one collection. Who made each change and the before/after values are in the admin-only audit log.
          *
-         *     Role: `reader` (or `editor`, `admin`).
+         *     Role: `reader`.
          */
         get: operations["listChanges"];
         put?: never;
@@ -1175,7 +1258,7 @@ export interface paths {
          * Import a CSV or XLSX file of records
          * @description Creates or updates the records of one type (`resource`) from a file, each row matched on its key: `id`, else a natural key (organizations: `nip`, `krs` or `regon`; activities: `coordinatorId` + `year` + `title`; meetings: `date` + `title`; media partners: `name`; memberships: `organizationId` + `clusterId`; meeting participants: `meetingId` + `organizationId` or `personName`). Memberships and participants name their organization or meeting in that column; from an XLSX, the sheet that has it is read (so the organizations' and meetings' exports import as they are). A matched row updates only the cells that differ; a row equal to its record is `unchanged`, so the same file twice changes nothing. Every write goes through the same rules, audit log and change feed as the JSON API, all rows in one transaction: with any row rejected nothing is written (422, and the run's report names each row, column and rule). `dryRun=true` reports without writing. At most 5242880 bytes and 2000 rows. A file in another encoding than UTF-8 or Windows-1250, or an XLSX with macros, is a 415; missing columns, the same key twice, or a formula is a 422 before any row is written.
          *
-         *     Role: `editor` (or `admin`).
+         *     Role: `editor`.
          */
         post: operations["createImport"];
         delete?: never;
@@ -1193,7 +1276,7 @@ export interface paths {
         };
         /**
          * Get an import run and its report
-         * @description Role: `reader` (or `editor`, `admin`).
+         * @description Role: `reader`.
          */
         get: operations["getImport"];
         put?: never;
@@ -1206,7 +1289,10 @@ export interface paths {
     };
     "/v1/webhooks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1234,9 +1320,14 @@ export interface paths {
     };
     "/v1/webhooks/{id}": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
             cookie?: never;
         };
         /**
@@ -1271,9 +1362,7 @@ export interface paths {
         };
         /**
          * List the changes of a webhook
-         * @description The audit events of the webhook, oldest first: who created, changed or deleted it, when, and the before/after value of each changed field. A deleted record's history stays readable.
-         *
-         *     Role: `admin`.
+         * @description Role: `admin`.
          */
         get: operations["getWebhookHistory"];
         put?: never;
@@ -1528,6 +1617,18 @@ export interface components {
         } | {
             postalCode?: unknown;
         };
+        AddressPatch: {
+            street?: string | null;
+            postalCode?: string | null;
+            city?: string | null;
+            country?: string | null;
+        };
+        AddressRecord: {
+            street: string | null;
+            postalCode: string | null;
+            city: string;
+            country: string;
+        };
         /**
          * @description What a coordinator did in one calendar year, in numbers: for funders and the regional (marshal's) office.
          * @example {
@@ -1771,7 +1872,7 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             prefix: components["schemas"]["Prefix"];
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             expiresAt: components["schemas"]["ExpiresAt"];
             revokedAt: components["schemas"]["RevokedAt"];
             lastUsedAt: components["schemas"]["LastUsedAt"];
@@ -1793,7 +1894,7 @@ export interface components {
              * @example raporty miesięczne (odczyt)
              */
             name: string;
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             /**
              * @description When the key stops working (RFC 3339 with offset, in the future); omitted or null: never.
              * @example 2030-01-01T00:00:00+01:00
@@ -1820,7 +1921,7 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             prefix: components["schemas"]["Prefix"];
-            role: components["schemas"]["Role3"];
+            role: components["schemas"]["Role2"];
             expiresAt: components["schemas"]["ExpiresAt"];
             revokedAt: components["schemas"]["RevokedAt"];
             lastUsedAt: components["schemas"]["LastUsedAt"];
@@ -1903,11 +2004,6 @@ export interface components {
          * @enum {string}
          */
         AuditResourceType: "coordinators" | "clusters" | "organizations" | "memberships" | "activities" | "meetings" | "meeting-participants" | "media-partners" | "media-publications" | "grant-applications" | "calendar-feeds" | "webhooks" | "api-keys";
-        /**
-         * @description Who decided.
-         * @example Zarząd Województwa Pomorskiego
-         */
-        Body: string | null;
         /**
          * @description A calendar link's settings. Its token is shown once, when it is created; deleting the feed revokes the link.
          * @example {
@@ -2144,7 +2240,7 @@ export interface components {
         Contact: {
             name?: components["schemas"]["Name"];
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
         };
         /** @description When the partner works with the coordinator. */
         Cooperation: {
@@ -2185,12 +2281,7 @@ export interface components {
             krs: string | null;
             nip: string | null;
             regon: string | null;
-            address: {
-                street: string | null;
-                postalCode: string | null;
-                city: string;
-                country: string;
-            } | null;
+            address: components["schemas"]["AddressRecord"] | null;
             website: string | null;
             email: string | null;
             phone: string | null;
@@ -2222,7 +2313,7 @@ export interface components {
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             mandateBasis?: components["schemas"]["MandateBasis"];
             mandateDate?: components["schemas"]["MandateDate"];
         };
@@ -2249,15 +2340,10 @@ export interface components {
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
             regon?: components["schemas"]["Regon"] | null;
-            address?: {
-                street?: string | null;
-                postalCode?: string | null;
-                city?: string | null;
-                country?: string | null;
-            } | null;
+            address?: components["schemas"]["AddressPatch"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             mandateBasis?: components["schemas"]["MandateBasis"];
             mandateDate?: components["schemas"]["MandateDate"];
         };
@@ -2279,6 +2365,20 @@ export interface components {
         Date: string;
         /** Format: date-time */
         DateTime: string;
+        Decision: {
+            /**
+             * @description The decision's reference number.
+             * @example Uchwała nr 1486/205/12
+             */
+            reference?: string | null;
+            /** @example 2012-12-20 */
+            date?: components["schemas"]["Date"] | null;
+            /**
+             * @description Who decided.
+             * @example Zarząd Województwa Pomorskiego
+             */
+            body?: string | null;
+        };
         /** @example CRM of the regional office */
         Description: string | null;
         /** @example Innowacyjne partnerstwo pomorskiego biznesu, nauki i samorządów w branży logistyka, transport, dystrybucja. */
@@ -2311,6 +2411,24 @@ export interface components {
          * @example 2013-05-10T14:00:00+02:00
          */
         EndsAt: components["schemas"]["DateTime"] | null;
+        Evaluation: {
+            /** @description Points awarded, a decimal string such as "99.5". */
+            score?: (string | number) | null;
+            /** @description The most points the call allowed. */
+            maxScore?: (string | number) | null;
+            /**
+             * @description Place on the ranking list (1 = first).
+             * @example 2
+             */
+            rank?: number | null;
+            /**
+             * @description How many applications were ranked.
+             * @example 12
+             */
+            rankOutOf?: number | null;
+            /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
+            notes?: string | null;
+        };
         /** @description The events to send; `*` for all. */
         EventTypes: components["schemas"]["WebhookEventType"][];
         /** @description When the key stops working; null: never. */
@@ -2448,28 +2566,13 @@ export interface components {
              * @description Partner organizations (at most 100), each once, in the order given; PATCH replaces the whole list.
              * @default []
              */
-            partners: {
-                /** @description An existing organization (422 otherwise). */
-                organizationId: components["schemas"]["Uuid"];
-                role?: components["schemas"]["Role"];
-            }[];
+            partners: components["schemas"]["Partner"][];
             submittedOn?: components["schemas"]["SubmittedOn"];
             requestedAmount?: components["schemas"]["Money"] | null;
             awardedAmount?: components["schemas"]["Money"] | null;
             inKindSupport?: components["schemas"]["InKindSupport"];
-            evaluation?: {
-                score?: components["schemas"]["Score"];
-                maxScore?: components["schemas"]["MaxScore"];
-                rank?: components["schemas"]["Rank"];
-                rankOutOf?: components["schemas"]["RankOutOf"];
-                notes?: components["schemas"]["Notes2"];
-            } | null;
-            decision?: {
-                reference?: components["schemas"]["Reference"];
-                /** @example 2012-12-20 */
-                date?: components["schemas"]["Date"] | null;
-                body?: components["schemas"]["Body"];
-            } | null;
+            evaluation?: components["schemas"]["Evaluation"] | null;
+            decision?: components["schemas"]["Decision"] | null;
         };
         /**
          * @example {
@@ -2536,34 +2639,13 @@ export interface components {
             applicantId?: components["schemas"]["ApplicantId"];
             clusterId?: components["schemas"]["ClusterId3"];
             activityId?: components["schemas"]["ActivityId3"];
-            partners?: {
-                /** @description An existing organization (422 otherwise). */
-                organizationId: components["schemas"]["Uuid"];
-                role?: components["schemas"]["Role"];
-            }[] | null;
+            partners?: components["schemas"]["Partner"][] | null;
             submittedOn?: components["schemas"]["SubmittedOn"];
-            requestedAmount?: {
-                amount?: (string | number) | null;
-                currency?: string | null;
-            } | null;
-            awardedAmount?: {
-                amount?: (string | number) | null;
-                currency?: string | null;
-            } | null;
+            requestedAmount?: components["schemas"]["MoneyPatch"] | null;
+            awardedAmount?: components["schemas"]["MoneyPatch"] | null;
             inKindSupport?: components["schemas"]["InKindSupport"];
-            evaluation?: {
-                score?: components["schemas"]["Score"];
-                maxScore?: components["schemas"]["MaxScore"];
-                rank?: components["schemas"]["Rank"];
-                rankOutOf?: components["schemas"]["RankOutOf"];
-                notes?: components["schemas"]["Notes2"];
-            } | null;
-            decision?: {
-                reference?: components["schemas"]["Reference"];
-                /** @example 2012-12-20 */
-                date?: components["schemas"]["Date"] | null;
-                body?: components["schemas"]["Body"];
-            } | null;
+            evaluation?: components["schemas"]["Evaluation"] | null;
+            decision?: components["schemas"]["Decision"] | null;
         };
         /**
          * @description Lifecycle: draft -> submitted -> under_evaluation -> approved | rejected; approved -> contracted -> completed; withdrawn from any open state (draft, submitted, under_evaluation, approved). rejected, withdrawn and completed are final.
@@ -2763,10 +2845,6 @@ export interface components {
          * @example 2012-06-01
          */
         MandateDate: components["schemas"]["Date"] | null;
-        /** @description The most points the call allowed. */
-        MaxScore: components["schemas"]["MaxScore2"] | null;
-        /** @example 100 */
-        MaxScore2: string | number;
         /**
          * @description Kind of outlet: portal (internet portal), press, radio, tv, other.
          * @enum {string}
@@ -2837,7 +2915,7 @@ export interface components {
             kind: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            notes?: components["schemas"]["Notes3"];
+            notes?: components["schemas"]["Notes2"];
         };
         /** @description Media partners that took part in the activity (e.g. the portals that promoted it), at most 100. PATCH replaces the whole list. */
         MediaPartnerIds: components["schemas"]["Uuid"][];
@@ -2859,7 +2937,7 @@ export interface components {
             kind?: components["schemas"]["MediaKind"];
             cooperation?: components["schemas"]["Cooperation"] | null;
             contact?: components["schemas"]["Contact"] | null;
-            notes?: components["schemas"]["Notes3"];
+            notes?: components["schemas"]["Notes2"];
         };
         /**
          * @example {
@@ -2902,7 +2980,7 @@ export interface components {
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            notes?: components["schemas"]["Notes4"];
+            notes?: components["schemas"]["Notes3"];
         };
         MediaPublicationPage: {
             data: components["schemas"]["MediaPublication"][];
@@ -2919,7 +2997,7 @@ export interface components {
             url?: components["schemas"]["Url"];
             publishedOn?: components["schemas"]["PublishedOn"];
             activityId?: components["schemas"]["ActivityId2"];
-            notes?: components["schemas"]["Notes4"];
+            notes?: components["schemas"]["Notes3"];
         };
         /**
          * @example {
@@ -3080,9 +3158,9 @@ export interface components {
         MeetingParticipantCreate: {
             organizationId?: components["schemas"]["OrganizationId"];
             personName?: components["schemas"]["PersonName"];
-            role?: components["schemas"]["Role2"];
+            role?: components["schemas"]["Role"];
             helix?: components["schemas"]["Helix"] | null;
-            notes?: components["schemas"]["Notes5"];
+            notes?: components["schemas"]["Notes4"];
         } | {
             organizationId: unknown;
         } | {
@@ -3100,9 +3178,9 @@ export interface components {
         MeetingParticipantPatch: {
             organizationId?: components["schemas"]["OrganizationId"];
             personName?: components["schemas"]["PersonName"];
-            role?: components["schemas"]["Role2"];
+            role?: components["schemas"]["Role"];
             helix?: components["schemas"]["Helix"] | null;
-            notes?: components["schemas"]["Notes5"];
+            notes?: components["schemas"]["Notes4"];
         };
         /**
          * @description Changing `startsAt` or `timeZone` without sending `date` re-derives the date from `startsAt`.
@@ -3226,6 +3304,10 @@ export interface components {
             /** @default PLN */
             currency: string;
         };
+        MoneyPatch: {
+            amount?: (string | number) | null;
+            currency?: string | null;
+        };
         /**
          * @description A sum of money in one currency.
          * @example {
@@ -3268,14 +3350,12 @@ export interface components {
         Nip: string;
         /** @example Partner Koordynatora Klastra w aplikacji na międzynarodowy projekt MEWA. */
         Notes: string | null;
-        /** @example Pozytywna ocena, drugie miejsce; jedna z czterech inicjatyw objętych wsparciem. */
-        Notes2: string | null;
         /** @example Promocja w mediach: Koordynator Klastra na stałe współpracuje z portalem. */
-        Notes3: string | null;
+        Notes2: string | null;
         /** @example Promocja w mediach: relacja ze spotkania warsztatowego. */
-        Notes4: string | null;
+        Notes3: string | null;
         /** @example W warsztacie symulacyjnym w roli przedstawiciela samorządu. */
-        Notes5: string | null;
+        Notes4: string | null;
         /**
          * Format: date-time
          * @description When the change was written (UTC).
@@ -3317,12 +3397,7 @@ export interface components {
             krs: string | null;
             nip: string | null;
             regon: string | null;
-            address: {
-                street: string | null;
-                postalCode: string | null;
-                city: string;
-                country: string;
-            } | null;
+            address: components["schemas"]["AddressRecord"] | null;
             website: string | null;
             email: string | null;
             phone: string | null;
@@ -3357,7 +3432,7 @@ export interface components {
             address?: components["schemas"]["Address"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             description?: components["schemas"]["Description4"];
         };
         /** @description The organization the participant represents (or is). */
@@ -3385,15 +3460,10 @@ export interface components {
             krs?: components["schemas"]["Krs"] | null;
             nip?: components["schemas"]["Nip"] | null;
             regon?: components["schemas"]["Regon"] | null;
-            address?: {
-                street?: string | null;
-                postalCode?: string | null;
-                city?: string | null;
-                country?: string | null;
-            } | null;
+            address?: components["schemas"]["AddressPatch"] | null;
             website?: string | null;
             email?: components["schemas"]["Email"] | null;
-            phone?: string | null;
+            phone?: components["schemas"]["Phone"] | null;
             description?: components["schemas"]["Description4"];
         };
         /** @example Przedstawiono metodologię tworzenia strategii i potencjał Klastra; przeprowadzono analizę PEST czynników rozwoju branży w regionie. */
@@ -3408,11 +3478,22 @@ export interface components {
          * @example 123456785
          */
         Parameters2: string;
+        Partner: {
+            /** @description An existing organization (422 otherwise). */
+            organizationId: components["schemas"]["Uuid"];
+            /**
+             * @description The organization's role in the application.
+             * @default partner
+             * @example partner
+             */
+            role: string;
+        };
         /**
          * @description The person, when known by name.
          * @example Jan Kowalski
          */
         PersonName: string | null;
+        Phone: string;
         /** @description The public part of the key (`crk_<prefix>_…`), to tell keys apart; not a secret. */
         Prefix: string;
         /** @description After a rotation: until when the previous secret still signs, beside the new one. */
@@ -3447,14 +3528,15 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
-            /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: components["schemas"]["ProblemCode"];
             requestId?: string;
             /** @description The fields at fault: at most 100 (the detail gives the full count). */
             errors?: components["schemas"]["FieldError"][];
         } & {
             [key: string]: unknown;
         };
+        /** @enum {string} */
+        ProblemCode: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
         /**
          * @example {
          *       "type": "/problems/version_mismatch",
@@ -3469,8 +3551,7 @@ export interface components {
          */
         ProblemType: {
             type: string;
-            /** @enum {string} */
-            code: "validation_failed" | "malformed_request" | "invalid_cursor" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "not_acceptable" | "conflict" | "still_referenced" | "transition_not_allowed" | "idempotency_key_in_use" | "request_incomplete" | "version_mismatch" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "headers_too_large" | "reference_not_found" | "too_many_rows" | "webhook_url_refused" | "precondition_required" | "rate_limited" | "internal_error" | "database_unavailable" | "request_timeout" | "overloaded" | "shutting_down";
+            code: components["schemas"]["ProblemCode"];
             /** Format: int32 */
             status: number;
             /** @description The title in the language of the answer (Content-Language). */
@@ -3488,21 +3569,6 @@ export interface components {
          * @example 2013-05-10
          */
         PublishedOn: components["schemas"]["Date"] | null;
-        /**
-         * @description Place on the ranking list (1 = first).
-         * @example 2
-         */
-        Rank: number | null;
-        /**
-         * @description How many applications were ranked.
-         * @example 12
-         */
-        RankOutOf: number | null;
-        /**
-         * @description The decision's reference number.
-         * @example Uchwała nr 1486/205/12
-         */
-        Reference: string | null;
         /**
          * Format: regon
          * @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent).
@@ -3523,25 +3589,15 @@ export interface components {
         /** @description When the key was revoked; null: not revoked. */
         RevokedAt: string | null;
         /**
-         * @description The organization's role in the application.
-         * @default partner
-         * @example partner
-         */
-        Role: string;
-        /**
          * @description Role at the meeting, in the meeting's words.
          * @example moderator
          */
-        Role2: string | null;
+        Role: string | null;
         /**
          * @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys.
          * @enum {string}
          */
-        Role3: "reader" | "editor" | "admin";
-        /** @description Points awarded, a decimal string such as "99.5". */
-        Score: components["schemas"]["Score2"] | null;
-        /** @example 99.5 */
-        Score2: string | number;
+        Role2: "reader" | "editor" | "admin";
         /**
          * @description Place in the series: 1 for the first strategy meeting.
          * @example 1
@@ -3803,18 +3859,34 @@ export interface components {
         Year: number | null;
     };
     responses: {
-        /** @description Queued. */
-        Accepted: {
+        /** @description The activity. */
+        Activity: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["WebhookDeliveryQueued"];
+                "application/json": components["schemas"]["Activity"];
+            };
+        };
+        /** @description One page of audit events, oldest first. */
+        AuditEventPage: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuditEventPage"];
             };
         };
         /** @description The request is not valid: `errors` names each field and rule. */
@@ -3906,6 +3978,36 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The calendar feed. */
+        CalendarFeed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CalendarFeed"];
+            };
+        };
+        /** @description The cluster. */
+        Cluster: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Cluster"];
             };
         };
         /** @description A unique value is already taken. */
@@ -4037,6 +4139,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The coordinator. */
+        Coordinator: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Coordinator"];
+            };
+        };
         /** @description The API key's role is not enough: this operation needs `editor`. */
         Forbidden: {
             headers: {
@@ -4115,6 +4232,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["ForbiddenProblem"];
             };
         };
+        /** @description The grant application. */
+        GrantApplication: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GrantApplication"];
+            };
+        };
         /** @description Something failed on our side. Nothing was changed; the problem carries the `requestId` to report. */
         InternalServerError: {
             headers: {
@@ -4134,6 +4266,81 @@ export interface components {
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The media partner. */
+        MediaPartner: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MediaPartner"];
+            };
+        };
+        /** @description The publication. */
+        MediaPublication: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MediaPublication"];
+            };
+        };
+        /** @description The meeting. */
+        Meeting: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Meeting"];
+            };
+        };
+        /** @description The participant. */
+        MeetingParticipant: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MeetingParticipant"];
+            };
+        };
+        /** @description The membership. */
+        Membership: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Membership"];
             };
         };
         /** @description Deleted. */
@@ -4399,19 +4606,19 @@ export interface components {
             };
             content?: never;
         };
-        /** @description One page of audit events, oldest first; follow `nextCursor` or the Link header for the next. */
-        OK: {
+        /** @description The organization. */
+        Organization: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                Link: components["headers"]["Link"];
+                ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["AuditEventPage"];
+                "application/json": components["schemas"]["Organization"];
             };
         };
         /** @description The body is too large. */
@@ -4874,6 +5081,35 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The webhook. */
+        Webhook: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Webhook"];
+            };
+        };
+        /** @description Queued. */
+        WebhookDeliveryQueued: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["WebhookDeliveryQueued"];
+            };
+        };
     };
     parameters: {
         /** @description Only the meetings of this activity. */
@@ -4934,7 +5170,7 @@ export interface components {
         /** @description REGON: 9 or 14 digits with a correct check digit; spaces and hyphens are accepted and removed (at most 20 characters as sent). */
         Regon: components["schemas"]["Parameters2"];
         Role: components["schemas"]["MembershipRole"];
-        /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+        /** @description Fields: name, createdAt, updatedAt. */
         Sort: string;
         Status: components["schemas"]["MeetingStatus"];
     };
@@ -5145,11 +5381,13 @@ export interface operations {
     listCoordinators: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5164,8 +5402,6 @@ export interface operations {
                 legalForm?: components["schemas"]["LegalForm"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5173,7 +5409,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of coordinators; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of coordinators. CSV and XLSX columns: `id`, `name`, `shortName`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `mandateBasis`, `mandateDate`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5222,7 +5458,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new coordinator; its URL is in Location, its ETag in ETag. */
+            /** @description The new coordinator. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5271,21 +5507,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The coordinator, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Coordinator"];
-                };
-            };
+            200: components["responses"]["Coordinator"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -5354,21 +5576,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated coordinator; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Coordinator"];
-                };
-            };
+            200: components["responses"]["Coordinator"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5405,7 +5613,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -5421,11 +5629,13 @@ export interface operations {
     listClusters: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, shortName, foundingAgreementDate, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, shortName, foundingAgreementDate, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5439,8 +5649,6 @@ export interface operations {
                 include?: components["parameters"]["Include5"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5448,7 +5656,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of clusters; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of clusters. CSV and XLSX columns: `id`, `name`, `shortName`, `sectors`, `description`, `foundingAgreementDate`, `coordinatorId`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5497,7 +5705,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new cluster; its URL is in Location, its ETag in ETag. */
+            /** @description The new cluster. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5532,10 +5740,10 @@ export interface operations {
     getCluster: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: coordinator. */
-                include?: components["parameters"]["Include5"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: coordinator. */
+                include?: components["parameters"]["Include5"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -5548,21 +5756,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The cluster, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Cluster"];
-                };
-            };
+            200: components["responses"]["Cluster"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -5631,21 +5825,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated cluster; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Cluster"];
-                };
-            };
+            200: components["responses"]["Cluster"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5682,7 +5862,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -5698,11 +5878,13 @@ export interface operations {
     listGrantApplications: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: submittedOn, title, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: submittedOn, title, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -5719,8 +5901,6 @@ export interface operations {
                 include?: components["parameters"]["Include2"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -5728,7 +5908,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of grant applications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
+            /** @description One page of grant applications. CSV and XLSX columns: `id`, `title`, `callName`, `programme`, `fundingBodyId`, `applicantId`, `clusterId`, `activityId`, `submittedOn`, `requestedAmount.amount`, `requestedAmount.currency`, `awardedAmount.amount`, `awardedAmount.currency`, `inKindSupport`, `status`, `statusChangedOn`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (statusHistory) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5777,7 +5957,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new grant application; its URL is in Location, its ETag in ETag. */
+            /** @description The new grant application. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5812,10 +5992,10 @@ export interface operations {
     getGrantApplication: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: applicant, cluster, fundingBody, activity, partners. */
-                include?: components["parameters"]["Include2"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: applicant, cluster, fundingBody, activity, partners. */
+                include?: components["parameters"]["Include2"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -5828,21 +6008,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The grant application, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GrantApplication"];
-                };
-            };
+            200: components["responses"]["GrantApplication"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -5911,21 +6077,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated grant application; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GrantApplication"];
-                };
-            };
+            200: components["responses"]["GrantApplication"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -5962,7 +6114,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -5998,7 +6150,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The grant application in its new status; version +1 and a new ETag. */
+            /** @description The grant application in its new status. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6153,7 +6305,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of status changes; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of status changes. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6206,11 +6358,13 @@ export interface operations {
     listOrganizations: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6230,8 +6384,6 @@ export interface operations {
                 include?: components["parameters"]["Include6"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -6239,7 +6391,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organizations; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (memberships) with the owner's id first. */
+            /** @description One page of organizations. CSV and XLSX columns: `id`, `name`, `shortName`, `kind`, `legalForm`, `krs`, `nip`, `regon`, `address.street`, `address.postalCode`, `address.city`, `address.country`, `website`, `email`, `phone`, `description`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (memberships) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6288,7 +6440,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new organization; its URL is in Location, its ETag in ETag. */
+            /** @description The new organization. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6323,10 +6475,10 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: memberships. */
-                include?: components["parameters"]["Include6"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: memberships. */
+                include?: components["parameters"]["Include6"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6339,21 +6491,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organization, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Organization"];
-                };
-            };
+            200: components["responses"]["Organization"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6422,21 +6560,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated organization; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Organization"];
-                };
-            };
+            200: components["responses"]["Organization"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -6473,7 +6597,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -6489,11 +6613,13 @@ export interface operations {
     listOrganizationMemberships: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: joinedOn, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: joinedOn, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6503,8 +6629,6 @@ export interface operations {
                 include?: components["parameters"]["Include3"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -6514,7 +6638,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of organization memberships; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of organization memberships. CSV and XLSX columns: `id`, `clusterId`, `role`, `joinedOn`, `leftOn`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6566,7 +6690,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new membership; its URL is in Location, its ETag in ETag. */
+            /** @description The new membership. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6602,10 +6726,10 @@ export interface operations {
     getOrganizationMembership: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: cluster, organization. */
-                include?: components["parameters"]["Include3"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: cluster, organization. */
+                include?: components["parameters"]["Include3"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6619,21 +6743,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The membership, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Membership"];
-                };
-            };
+            200: components["responses"]["Membership"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6704,21 +6814,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated membership; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Membership"];
-                };
-            };
+            200: components["responses"]["Membership"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -6756,7 +6852,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -6772,11 +6868,13 @@ export interface operations {
     listMediaPartners: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -6790,8 +6888,6 @@ export interface operations {
                 include?: components["parameters"]["Include9"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -6799,7 +6895,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partners; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (publications) with the owner's id first. */
+            /** @description One page of media partners. CSV and XLSX columns: `id`, `coordinatorId`, `name`, `website`, `domain`, `kind`, `cooperation.since`, `cooperation.until`, `cooperation.ongoing`, `contact.name`, `contact.email`, `contact.phone`, `notes`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (publications) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6848,7 +6944,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new media partner; its URL is in Location, its ETag in ETag. */
+            /** @description The new media partner. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6883,10 +6979,10 @@ export interface operations {
     getMediaPartner: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: publications, coordinator. */
-                include?: components["parameters"]["Include9"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: publications, coordinator. */
+                include?: components["parameters"]["Include9"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -6899,21 +6995,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The media partner, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MediaPartner"];
-                };
-            };
+            200: components["responses"]["MediaPartner"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -6982,21 +7064,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated media partner; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MediaPartner"];
-                };
-            };
+            200: components["responses"]["MediaPartner"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -7033,7 +7101,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -7049,11 +7117,13 @@ export interface operations {
     listMediaPartnerPublications: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: publishedOn, createdAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: publishedOn, createdAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7067,8 +7137,6 @@ export interface operations {
                 include?: components["parameters"]["Include"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -7078,7 +7146,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of media partner publications; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of media partner publications. CSV and XLSX columns: `id`, `activityId`, `title`, `url`, `publishedOn`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7130,7 +7198,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new publication; its URL is in Location, its ETag in ETag. */
+            /** @description The new publication. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7166,10 +7234,10 @@ export interface operations {
     getMediaPartnerPublication: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: activity. */
-                include?: components["parameters"]["Include"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: activity. */
+                include?: components["parameters"]["Include"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7183,21 +7251,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The publication, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MediaPublication"];
-                };
-            };
+            200: components["responses"]["MediaPublication"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -7268,21 +7322,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated publication; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MediaPublication"];
-                };
-            };
+            200: components["responses"]["MediaPublication"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -7320,7 +7360,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -7395,11 +7435,13 @@ export interface operations {
     listMeetings: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: date, sequenceNumber, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: date, sequenceNumber, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7421,8 +7463,6 @@ export interface operations {
                 include?: components["parameters"]["Include8"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -7430,7 +7470,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meetings; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. The XLSX has a second sheet (participants) with the owner's id first. */
+            /** @description One page of meetings. CSV and XLSX columns: `id`, `activityId`, `title`, `seriesName`, `sequenceNumber`, `date`, `startsAt`, `endsAt`, `timeZone`, `format`, `venue.name`, `venue.street`, `venue.postalCode`, `venue.city`, `venue.district`, `agenda`, `outcomes`, `version`, `createdAt`, `updatedAt`. The XLSX has a second sheet (participants) with the owner's id first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7479,7 +7519,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new meeting; its URL is in Location, its ETag in ETag. */
+            /** @description The new meeting. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7514,10 +7554,10 @@ export interface operations {
     getMeeting: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: participants, activity. */
-                include?: components["parameters"]["Include8"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: participants, activity. */
+                include?: components["parameters"]["Include8"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7530,21 +7570,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The meeting, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Meeting"];
-                };
-            };
+            200: components["responses"]["Meeting"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -7613,21 +7639,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated meeting; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Meeting"];
-                };
-            };
+            200: components["responses"]["Meeting"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -7664,7 +7676,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -7680,11 +7692,13 @@ export interface operations {
     listMeetingParticipants: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, personName, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, personName, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -7694,8 +7708,6 @@ export interface operations {
                 include?: components["parameters"]["Include7"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path: {
@@ -7705,7 +7717,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of meeting participants; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of meeting participants. CSV and XLSX columns: `id`, `organizationId`, `personName`, `role`, `helix`, `notes`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7757,7 +7769,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new participant; its URL is in Location, its ETag in ETag. */
+            /** @description The new participant. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7793,10 +7805,10 @@ export interface operations {
     getMeetingParticipant: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: organization. */
-                include?: components["parameters"]["Include7"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: organization. */
+                include?: components["parameters"]["Include7"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -7810,21 +7822,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The participant, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeetingParticipant"];
-                };
-            };
+            200: components["responses"]["MeetingParticipant"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -7895,21 +7893,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated participant; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeetingParticipant"];
-                };
-            };
+            200: components["responses"]["MeetingParticipant"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -7947,7 +7931,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -8061,11 +8045,13 @@ export interface operations {
     listCalendarFeeds: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: name, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: name, createdAt, updatedAt. */
                 sort?: components["parameters"]["Sort"];
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -8075,8 +8061,6 @@ export interface operations {
                 coordinatorId?: components["schemas"]["Uuid"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8084,7 +8068,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of calendar feeds; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of calendar feeds. CSV and XLSX columns: `id`, `name`, `clusterId`, `coordinatorId`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8130,7 +8114,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new calendar feed, with its secret shown this once; its URL is in Location, its ETag in ETag. */
+            /** @description The new calendar feed, with its secret shown this once. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8178,21 +8162,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The calendar feed, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarFeed"];
-                };
-            };
+            200: components["responses"]["CalendarFeed"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8261,21 +8231,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated calendar feed; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarFeed"];
-                };
-            };
+            200: components["responses"]["CalendarFeed"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -8312,7 +8268,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -8328,11 +8284,13 @@ export interface operations {
     listActivities: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: year, startDate, title, createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: year, startDate, title, createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -8348,8 +8306,6 @@ export interface operations {
                 include?: components["parameters"]["Include4"];
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8357,7 +8313,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of activities; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of activities. CSV and XLSX columns: `id`, `year`, `title`, `category`, `status`, `startDate`, `endDate`, `coordinatorId`, `clusterId`, `description`, `mediaPartnerIds`, `meetingIds`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8406,7 +8362,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new activity; its URL is in Location, its ETag in ETag. */
+            /** @description The new activity. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8441,10 +8397,10 @@ export interface operations {
     getActivity: {
         parameters: {
             query?: {
-                /** @description Comma-separated relations to embed: coordinator, cluster, mediaPartners, meetings, grantApplications, publications. */
-                include?: components["parameters"]["Include4"];
                 /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
                 lang?: components["parameters"]["Lang"];
+                /** @description Comma-separated relations to embed: coordinator, cluster, mediaPartners, meetings, grantApplications, publications. */
+                include?: components["parameters"]["Include4"];
             };
             header?: {
                 /** @description An ETag you hold; if it is current the answer is 304 with no body. */
@@ -8457,21 +8413,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The activity, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Activity"];
-                };
-            };
+            200: components["responses"]["Activity"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8540,21 +8482,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated activity; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Activity"];
-                };
-            };
+            200: components["responses"]["Activity"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -8591,7 +8519,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden2"];
@@ -8607,18 +8535,18 @@ export interface operations {
     listApiKeys: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, name; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, name. */
                 sort?: string;
                 /** @description reader: GET only; editor: also create, update, delete and transition records; admin: everything, including API keys. */
                 role?: "reader" | "editor" | "admin";
                 /** @description true: only revoked keys; false: only keys not revoked. */
                 revoked?: "true" | "false";
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -8626,7 +8554,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of API keys; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of API keys. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8762,7 +8690,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The API key (without its secret), with its ETag in the ETag header. */
+            /** @description The API key (without its secret). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8890,7 +8818,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of audit events, newest first; follow `nextCursor` or the Link header for the next. */
+            /** @description One page of audit events, newest first. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9317,11 +9245,13 @@ export interface operations {
     listWebhooks: {
         parameters: {
             query?: {
+                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
+                lang?: components["parameters"]["Lang"];
                 /** @description Page size (1–100). */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Comma-separated fields: createdAt, updatedAt; prefix with - for descending. Ties are broken by id. */
+                /** @description Fields: createdAt, updatedAt. */
                 sort?: string;
                 /** @description Text search ignoring case and Polish diacritics (`lodz` finds `Łódź`); every word must match. */
                 q?: components["parameters"]["Q"];
@@ -9329,8 +9259,6 @@ export interface operations {
                 enabled?: "true" | "false";
                 /** @description CSV only: `comma` (RFC 4180, the default) or `semicolon` (what Excel expects with Polish regional settings). */
                 delimiter?: components["parameters"]["Delimiter"];
-                /** @description `en` or `pl`: the language of problem titles, details and field messages (English by default) and of documents (Polish by default); wins over Accept-Language. `code`, `type` and field pointers never change with the language. */
-                lang?: components["parameters"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -9338,7 +9266,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of webhooks; follow `nextCursor` or the Link header for the next. As CSV or XLSX (by `Accept`): every record the filters, sort and `q` match, unpaged (at most 10000, else a 422 with `matched`); columns `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`, headed in the language of Accept-Language or `lang`. */
+            /** @description One page of webhooks. CSV and XLSX columns: `id`, `url`, `eventTypes`, `description`, `enabled`, `disabledReason`, `version`, `createdAt`, `updatedAt`. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9384,7 +9312,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new webhook, with its secret shown this once; its URL is in Location, its ETag in ETag. */
+            /** @description The new webhook, with its secret shown this once. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9432,21 +9360,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The webhook, with its ETag in the ETag header (with `include`, one that also covers the embedded records; If-Match takes the plain one). */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Webhook"];
-                };
-            };
+            200: components["responses"]["Webhook"];
             304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -9515,21 +9429,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated webhook; version +1 and a new ETag. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
-                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
-                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
-                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
-                    ETag: components["headers"]["ETag"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Webhook"];
-                };
-            };
+            200: components["responses"]["Webhook"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
@@ -9566,7 +9466,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["OK"];
+            200: components["responses"]["AuditEventPage"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
@@ -9646,7 +9546,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            202: components["responses"]["Accepted"];
+            202: components["responses"]["WebhookDeliveryQueued"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];
@@ -9723,7 +9623,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            202: components["responses"]["Accepted"];
+            202: components["responses"]["WebhookDeliveryQueued"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden3"];

@@ -104,12 +104,11 @@ export function listResponse(page: z.ZodType, description: string, resource: Any
   const sheets = (resource.export.sheets ?? []).map((sheet) => sheet.sheet);
   return {
     description:
-      `${description} As CSV or XLSX (by \`Accept\`): every record the filters, sort and \`q\` match, unpaged ` +
-      `(at most ${EXPORT_MAX_ROWS}, else a 422 with \`matched\`); columns ${columns}, headed in the language of Accept-Language or \`lang\`.` +
+      // What an export holds and how it is written is said once, in the document's description (src/plugins/swagger.ts).
+      `${description} CSV and XLSX columns: ${columns}.` +
       (sheets.length > 0 ? ` The XLSX has a second sheet (${sheets.join(", ")}) with the owner's id first.` : ""),
     content: {
       "application/json": { schema: page },
-      // How the files are written is said once, in the document's description (src/plugins/swagger.ts).
       [CSV_MEDIA_TYPE]: { schema: z.string().meta({ maxLength }) },
       [XLSX_MEDIA_TYPE]: { schema: z.string().meta({ format: "binary", maxLength }) },
     },

@@ -33,7 +33,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
         description: "Never shows the keys themselves, only their prefixes. Filters: `role`, `revoked` (true/false). Sort: `createdAt` (default), `name`.",
         querystring: ApiKeyListQuery,
         response: {
-          200: jsonResponse(ApiKeyPage, "One page of API keys; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(ApiKeyPage, "One page of API keys."),
           ...common,
         },
       },
@@ -93,7 +93,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
           "if-none-match": ifNoneMatchHeader,
         }),
         response: {
-          200: jsonResponse(ApiKey, "The API key (without its secret), with its ETag in the ETag header."),
+          200: jsonResponse(ApiKey, "The API key (without its secret)."),
           304: z.undefined().describe("Not modified: the ETag in If-None-Match is current."),
           ...common,
           404: problemResponse("No record has the id in the path."),

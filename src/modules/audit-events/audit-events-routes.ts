@@ -25,7 +25,7 @@ export default async function auditEventsRoutes(appIn: FastifyInstance) {
           "Admin only. The log is append-only: no endpoint edits or deletes it.",
         querystring: AuditEventListQuery,
         response: {
-          200: jsonResponse(AuditEventPage, "One page of audit events, newest first; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(AuditEventPage, "One page of audit events, newest first."),
           400: problemResponse("The request is not valid: `errors` names each field and rule."),
           406: problemResponse("The Accept header allows no JSON."),
           503: problemResponse("The database is unavailable; retry after the Retry-After delay."),

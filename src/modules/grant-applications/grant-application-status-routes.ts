@@ -42,7 +42,7 @@ export function registerGrantApplicationStatusRoutes(appIn: FastifyInstance) {
         }),
         body: GrantApplicationTransition,
         response: {
-          200: jsonResponse(GrantApplication, "The grant application in its new status; version +1 and a new ETag."),
+          200: jsonResponse(GrantApplication, "The grant application in its new status."),
           ...common,
           409: problemResponse("The status cannot move to `to` from the current one; `allowedTransitions` lists where it can."),
           412: problemResponse("If-Match does not name the current version."),
@@ -69,7 +69,7 @@ export function registerGrantApplicationStatusRoutes(appIn: FastifyInstance) {
         params: IdParams,
         querystring: GrantApplicationStatusHistoryQuery,
         response: {
-          200: jsonResponse(GrantApplicationStatusChangePage, "One page of status changes; follow `nextCursor` or the Link header for the next."),
+          200: jsonResponse(GrantApplicationStatusChangePage, "One page of status changes."),
           ...common,
         },
       },

@@ -33,7 +33,7 @@ export const PARTNERS_MAX_ITEMS = 100;
 const Partner = z.strictObject({
   organizationId: Uuid.meta({ description: "An existing organization (422 otherwise)." }),
   role: text(PARTNER_ROLE_MAX).default("partner").meta({ description: "The organization's role in the application.", example: "partner" }),
-});
+}).meta({ id: "Partner" });
 
 const Partners = z
   .array(Partner)
@@ -79,13 +79,13 @@ const Evaluation = z
       ctx.addIssue({ code: "custom", path: ["rank"], message: `must not exceed rankOutOf (${evaluation.rankOutOf})` });
     }
   })
-  .meta({ "x-not-after": { score: "maxScore", rank: "rankOutOf" } });
+  .meta({ id: "Evaluation", "x-not-after": { score: "maxScore", rank: "rankOutOf" } });
 
 const Decision = z.strictObject({
   reference: text(DECISION_TEXT_MAX).nullish().meta({ description: "The decision's reference number.", example: "Uchwała nr 1486/205/12" }),
   date: DateOnly.nullish().meta({ example: "2012-12-20" }),
   body: text(DECISION_TEXT_MAX).nullish().meta({ description: "Who decided.", example: "Zarząd Województwa Pomorskiego" }),
-});
+}).meta({ id: "Decision" });
 
 const grantApplicationFields = {
   title: text(TITLE_MAX).meta({ example: SEED_EXAMPLE.title }),
@@ -127,7 +127,7 @@ const MoneyPatch = z.strictObject({
     .union([z.string().max(40, 'must be a non-negative decimal with at most 2 decimal places, e.g. "125000.00"'), z.number()])
     .nullish(),
   currency: z.string().max(3, "must be an ISO 4217 currency code such as PLN or EUR").nullish(),
-});
+}).meta({ id: "MoneyPatch" });
 
 export const GrantApplicationPatch = z
   .strictObject({

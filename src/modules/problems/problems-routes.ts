@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requestLanguage, type Language } from "../../lib/i18n.ts";
 import { addVary } from "../../lib/negotiate.ts";
 import { PROBLEM_TEXT_MAX, PROBLEM_TYPES, problemTitle, problemTypeUri, type ProblemCode } from "../../lib/problem.ts";
-import { int32, jsonResponse, outText, problemResponse } from "../../lib/schemas.ts";
+import { ProblemCodeSchema, int32, jsonResponse, outText, problemResponse } from "../../lib/schemas.ts";
 
 const CODES = Object.keys(PROBLEM_TYPES) as [ProblemCode, ...ProblemCode[]];
 
@@ -15,7 +15,7 @@ const CODES = Object.keys(PROBLEM_TYPES) as [ProblemCode, ...ProblemCode[]];
 const ProblemType = z
   .object({
     type: outText(PROBLEM_TEXT_MAX),
-    code: z.enum(CODES),
+    code: ProblemCodeSchema,
     status: int32(400, 599),
     title: outText(PROBLEM_TEXT_MAX).meta({ description: "The title in the language of the answer (Content-Language)." }),
     titles: z
