@@ -1,5 +1,6 @@
 import t from "tap";
-import { diffChanges } from "../../src/lib/audit.ts";
+import { auditEventData, diffChanges } from "../../src/lib/audit.ts";
+import { Prisma } from "../../src/generated/prisma/client.ts";
 
 t.test("diffChanges lists exactly the top-level fields that differ, compared deeply", async (t) => {
   t.same(diffChanges({ a: 1, b: { c: [1, 2] }, d: "x" }, { a: 1, b: { c: [1, 2] }, d: "y" }), { d: { before: "x", after: "y" } });
@@ -17,4 +18,29 @@ t.test("secrets are never part of the changes, at any depth", async (t) => {
   const changes = diffChanges(null, { name: "k", key: "crk_abc_secret", secretHash: "f00", searchText: "k", nested: { key: "x", keep: 1 } });
   t.same(changes, { name: { before: null, after: "k" }, nested: { before: null, after: { keep: 1 } } });
   t.notOk(JSON.stringify(changes).includes("secret"));
+});
+
+t.test("an event's data is the record as JSON would carry it, without secrets", async (t) => {
+  const record = {
+    name: "Bałtycki Klaster",
+    at: new Date("2013-05-10T08:00:00Z"),
+    amount: new Prisma.Decimal("1250000.50"),
+    gone: undefined,
+    none: null,
+    list: [1, undefined, "x", { secret: "s", keep: true }, () => 1],
+    nested: { previousSecret: "p", deep: { key: "k", n: NaN, big: Infinity } },
+    custom: { toJSON: () => ({ as: "json" }) },
+    fn: () => 1,
+  };
+  const data = auditEventData({ action: "create", resourceType: "x", resourceId: "id", data: record }).data;
+  t.strictSame(data, JSON.parse(JSON.stringify(record, (name, value: unknown) => (["secret", "previousSecret", "key"].includes(name) ? undefined : value))));
+  t.strictSame(data, {
+    name: "Bałtycki Klaster",
+    at: "2013-05-10T08:00:00.000Z",
+    amount: "1250000.5",
+    none: null,
+    list: [1, null, "x", { keep: true }, null],
+    nested: { deep: { n: null, big: null } },
+    custom: { as: "json" },
+  });
 });
