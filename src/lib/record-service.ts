@@ -23,7 +23,7 @@ import { searchWhere } from "./search-text.ts";
 type RecordOf<D extends AnyResource> = ReturnType<D["toRecord"]>;
 type CreateOf<D extends AnyResource> = Parameters<D["toData"]>[0];
 type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
-/** `context`: the request's (its actor and request id go to the audit log, its transaction hooks into the write's transaction); none outside a request. */
+/** `context`: the request's (its key and id go to the audit log, its transaction hooks into the write's); none outside one. */
 type WriteOptions = { tx?: Tx; context?: RequestContext };
 
 export type RecordService<D extends AnyResource = AnyResource> = {
