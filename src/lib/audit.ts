@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from "node:util";
-import { currentContext } from "./request-context.ts";
+import type { RequestContext } from "./request-context.ts";
 import type { Tx } from "./records.ts";
 
 /**
  * The audit log: every write appends one event, inside the write's own transaction (so a write that rolls back
- * leaves no event, and an event never describes a write that did not happen). Who (the API key from the request
- * context), what (action, resource type and id, version after the change) and how (`changes`: the before/after
- * values of exactly the top-level fields that differ, compared on the records' API input shapes). Secrets are never
- * logged. The table is append-only (a trigger rejects UPDATE and DELETE; see README for restricting the app's role).
+ * leaves no event, and an event never describes a write that did not happen). Who (the API key and request id of
+ * the request context the write was given; none for work no request started), what (action, resource type and id,
+ * version after the change) and how (`changes`: the before/after values of exactly the top-level fields that
+ * differ, compared on the records' API input shapes). Secrets are never logged. The table is append-only (a trigger
+ * rejects UPDATE and DELETE; see README for restricting the app's role).
  */
 
 export const auditActions = ["create", "update", "delete", "transition", "revoke"] as const;
@@ -84,9 +85,8 @@ export function diffChanges(before: object | null | undefined, after: object | n
   return changes;
 }
 
-/** The columns of an audit event (by field): who (from the request context), what, and how; secrets left out. */
-export function auditEventData(input: AuditInput) {
-  const context = currentContext();
+/** The columns of an audit event (by field): who (from the request's context), what, and how; secrets left out. */
+export function auditEventData(input: AuditInput, context: RequestContext | undefined) {
   return {
     keyId: context?.actor?.keyId ?? null,
     keyName: context?.actor?.keyName ?? null,
@@ -107,6 +107,6 @@ export type AuditEventData = ReturnType<typeof auditEventData>;
  * No lock: the database stamps the event for the change feed (column `feed_xid`, see src/lib/change-feed.ts), and
  * concurrent writes never wait for each other here.
  */
-export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.auditEvent.create({ data: auditEventData(input) });
+export async function recordAudit(tx: Tx, input: AuditInput, context: RequestContext | undefined): Promise<void> {
+  await tx.auditEvent.create({ data: auditEventData(input, context) });
 }

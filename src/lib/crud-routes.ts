@@ -113,7 +113,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
       },
     },
     async (request, reply) => {
-      const created = await service.create(request.body, parentIdOf(request), { publicBaseUrl: app.publicBaseUrl ?? "" });
+      const created = await service.create(request.body, parentIdOf(request), { publicBaseUrl: app.publicBaseUrl ?? "", context: request.context });
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${created.id}`)
@@ -182,7 +182,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      const updated = await service.update((request.params as { id: string }).id, request.body, ifMatch, parentIdOf(request));
+      const updated = await service.update((request.params as { id: string }).id, request.body, ifMatch, parentIdOf(request), { context: request.context });
       return reply.header("etag", representationEtag(updated, [], resource.derivedFields)).send(updated as never);
     },
   );
@@ -210,7 +210,7 @@ export function registerCrudRoutes(app: FastifyInstance, resource: AnyResource) 
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      await service.remove((request.params as { id: string }).id, ifMatch, parentIdOf(request));
+      await service.remove((request.params as { id: string }).id, ifMatch, parentIdOf(request), { context: request.context });
       return reply.code(204).send();
     },
   );

@@ -1,11 +1,12 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { SqlModel } from "../db/sql-models.ts";
+import { withRequestHooks } from "../db/transactions.ts";
 import { problemText } from "./messages/problems.ts";
 import { auditEventData, recordAudit, type AuditInput } from "./audit.ts";
 import { assertIfMatch } from "./etag.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { paginate } from "./pagination.ts";
-import { currentContext } from "./request-context.ts";
+import type { RequestContext } from "./request-context.ts";
 import { problemFromDatabaseError } from "./prisma-errors.ts";
 import { ApiError, notFound, type FieldError } from "./problem.ts";
 import { atVersion, lostRace, validationError, type Tx } from "./records.ts";
@@ -22,6 +23,8 @@ import { searchWhere } from "./search-text.ts";
 type RecordOf<D extends AnyResource> = ReturnType<D["toRecord"]>;
 type CreateOf<D extends AnyResource> = Parameters<D["toData"]>[0];
 type ListQueryOf<D extends AnyResource> = Parameters<D["where"]>[0];
+/** `context`: the request's (its key and id go to the audit log, its transaction hooks into the write's); none outside one. */
+type WriteOptions = { tx?: Tx; context?: RequestContext };
 
 export type RecordService<D extends AnyResource = AnyResource> = {
   list(query: ListQueryOf<D>, parentId?: string): Promise<{ data: Array<RecordOf<D>>; nextCursor: string | null }>;
@@ -34,9 +37,9 @@ export type RecordService<D extends AnyResource = AnyResource> = {
    * With `tx`, inside that transaction (an import's, which writes many records all or nothing); else in one of its
    * own. `publicBaseUrl`: for the links a definition's `secret` shows.
    */
-  create(input: CreateOf<D>, parentId?: string, options?: { tx?: Tx; publicBaseUrl?: string }): Promise<RecordOf<D>>;
-  update(id: string, patch: unknown, ifMatch: string, parentId?: string, tx?: Tx): Promise<RecordOf<D>>;
-  remove(id: string, ifMatch: string, parentId?: string): Promise<void>;
+  create(input: CreateOf<D>, parentId?: string, options?: WriteOptions & { publicBaseUrl?: string }): Promise<RecordOf<D>>;
+  update(id: string, patch: unknown, ifMatch: string, parentId?: string, options?: WriteOptions): Promise<RecordOf<D>>;
+  remove(id: string, ifMatch: string, parentId?: string, options?: Pick<WriteOptions, "context">): Promise<void>;
 };
 
 /**
@@ -131,7 +134,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
     after,
     data: present(definition, row),
   });
-  const audit = (tx: Tx, ...args: Parameters<typeof auditOf>) => recordAudit(tx, auditOf(...args));
+  const audit = (tx: Tx, context: RequestContext | undefined, ...args: Parameters<typeof auditOf>) => recordAudit(tx, auditOf(...args), context);
 
   /**
    * The plain write path: a record type whose create and update write only its own row (writesOnlyItsRow) writes it
@@ -140,8 +143,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
    * commits with the write through Prisma. Otherwise, and on PGlite, the writes below go through Prisma.
    */
   const plainWrites = writesOnlyItsRow(definition);
-  const plainWrite = async (outer: Tx | undefined) =>
-    plainWrites && !outer && !currentContext()?.transactionHooks ? plainModel(definition) : undefined;
+  const plainWrite = async (outer: Tx | undefined, context: RequestContext | undefined) =>
+    plainWrites && !outer && !context?.transactionHooks ? plainModel(definition) : undefined;
   /** The patched record's input: the merge patch applied to its input shape, passing the create schema. */
   function patched(current: Versioned, patch: unknown) {
     const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
@@ -169,7 +172,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
     }
   }
 
-  const inTransaction = <T>(outer: Tx | undefined, run: (tx: Tx) => Promise<T>): Promise<T> => (outer ? run(outer) : prisma.$transaction(run));
+  const inTransaction = <T>(outer: Tx | undefined, context: RequestContext | undefined, run: (tx: Tx) => Promise<T>): Promise<T> => (outer ? run(outer) : prisma.$transaction(withRequestHooks(context, run)));
   const listWhere = (query: { q?: string }, parentId: string) => ({ AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] });
 
   return {
@@ -213,27 +216,27 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
       return present(definition, await load(prisma, id, parentId, query.include), query.include);
     },
 
-    async create(input, parentId = "", { tx: outer, publicBaseUrl = "" } = {}) {
-      const plain = await plainWrite(outer);
+    async create(input, parentId = "", { tx: outer, publicBaseUrl = "", context } = {}) {
+      const plain = await plainWrite(outer, context);
       if (plain) {
         await assertParent(prisma, parentId);
         await assertReferences(prisma, input, undefined);
         const data = { ...definition.toData(input), ...scope(parentId) };
-        const audited = (row: object) => auditEventData(auditOf("create", row as Versioned, parentId, null, auditShape(row as Versioned)));
+        const audited = (row: object) => auditEventData(auditOf("create", row as Versioned, parentId, null, auditShape(row as Versioned)), context);
         const written = await write(() => input, async () => plain.create(data, audited));
         if (written) return present(definition, written as Versioned);
       }
       return write(
         () => input,
         () =>
-          inTransaction(outer, async (tx) => {
+          inTransaction(outer, context, async (tx) => {
             await assertParent(tx, parentId);
             await assertReferences(tx, input, undefined);
             await hooks.check?.(tx, input, undefined, parentId);
             const secret = definition.secret?.(publicBaseUrl);
             const data = { ...definition.toData(input), ...definition.createData?.(input), ...secret?.stored, ...scope(parentId) };
             const row = await model(tx).create({ data: data as never, include: definition.rowInclude });
-            await audit(tx, "create", row, parentId, null, auditShape(row));
+            await audit(tx, context, "create", row, parentId, null, auditShape(row));
             // The secret is shown here, once; the audit event and every later read have only the record.
             return { ...present(definition, row), ...secret?.shown };
           }),
@@ -244,15 +247,15 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
      * PATCH as RFC 7396 describes it: the patch is merged into the record's input shape and the result must pass the
      * create schema, so a patch never makes a record a POST could not. The write is conditional on the version read.
      */
-    async update(id, patch, ifMatch, parentId = "", outer) {
+    async update(id, patch, ifMatch, parentId = "", { tx: outer, context } = {}) {
       let input: unknown;
-      const plain = await plainWrite(outer);
+      const plain = await plainWrite(outer, context);
       if (plain) {
         const current = await load(prisma, id, parentId);
         assertIfMatch(ifMatch, current);
         input = patched(current, patch);
         await assertReferences(prisma, input as Record<string, unknown>, current);
-        const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)));
+        const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)), context);
         const saved = await write(() => input, async () => plain.update(current, definition.toData(input) as Record<string, unknown>, audited));
         if (saved === null) throw lostRace(noun);
         if (saved) return present(definition, saved as Versioned);
@@ -260,7 +263,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
       return write(
         () => input,
         () =>
-          inTransaction(outer, async (tx: Tx) => {
+          inTransaction(outer, context, async (tx: Tx) => {
             const current = await load(tx, id, parentId);
             assertIfMatch(ifMatch, current);
             input = patched(current, patch);
@@ -271,15 +274,15 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
             if (count === 0) throw lostRace(noun);
             await hooks.afterUpdate?.(tx, current, input);
             const saved = await load(tx, id, parentId);
-            await audit(tx, "update", saved, parentId, auditShape(current), auditShape(saved));
+            await audit(tx, context, "update", saved, parentId, auditShape(current), auditShape(saved));
             return present(definition, saved);
           }),
       );
     },
 
     /** Deletes a record nothing references any more (409 naming what still does), with its audit event. */
-    async remove(id, ifMatch, parentId = "") {
-      await prisma.$transaction(async (tx) => {
+    async remove(id, ifMatch, parentId = "", { context } = {}) {
+      await prisma.$transaction(withRequestHooks(context, async (tx: Tx) => {
         const current = await load(tx, id, parentId);
         assertIfMatch(ifMatch, current);
         const references = (await definition.references?.(tx, current))?.filter((reference) => reference.count > 0) ?? [];
@@ -288,10 +291,10 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
             extensions: { references },
           });
         }
-        await hooks.beforeDelete?.(tx, current);
+        await hooks.beforeDelete?.(tx, current, context);
         if ((await model(tx).deleteMany({ where: atVersion(current) })).count === 0) throw lostRace(noun);
-        await audit(tx, "delete", current, parentId, auditShape(current), null);
-      });
+        await audit(tx, context, "delete", current, parentId, auditShape(current), null);
+      }));
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ApiError } from "./problem.ts";
 import type { Tx } from "./records.ts";
 import type { ExportSpec } from "./exports/columns.ts";
 import type { ImportSpec } from "./imports/import-rows.ts";
-import type { Role } from "./request-context.ts";
+import type { RequestContext, Role } from "./request-context.ts";
 
 /**
  * What a record type is, written once: everything the generic record service (lib/record-service.ts) and the
@@ -125,8 +125,8 @@ export type ResourceDefinition<Row extends Versioned, Rec extends Versioned, Cre
     check?: (tx: Tx, input: Create, current: Row | undefined, parentId: string) => Promise<void>;
     /** After the version-guarded update of the row: rewrites what the input owns in other tables (links, partners). */
     afterUpdate?: (tx: Tx, current: Row, input: Create) => Promise<void>;
-    /** Before the row is deleted: refuses (e.g. only a draft), or logs what goes with it. */
-    beforeDelete?: (tx: Tx, row: Row) => Promise<void>;
+    /** Before the row is deleted: refuses (e.g. only a draft), or logs what goes with it (as `context`'s request did). */
+    beforeDelete?: (tx: Tx, row: Row, context: RequestContext | undefined) => Promise<void>;
     /** What a unique-key violation on a write means for this record, when the generic 409 says too little. */
     conflict?: (input: Create) => ApiError;
   };

@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
-import { requestContext, type RequestContext } from "../lib/request-context.ts";
+import type { RequestContext } from "../lib/request-context.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -8,12 +8,15 @@ declare module "fastify" {
   }
 }
 
-/** Opens the per-request context (request id now; the auth plugin adds the actor) for everything the request runs. */
+/**
+ * Opens the per-request context (request id now; the auth plugin adds the actor, the idempotency plugin its
+ * transaction hooks), which the routes pass to the services that write.
+ */
 async function requestContextPlugin(app: FastifyInstance) {
   app.decorateRequest("context", null as unknown as RequestContext);
   app.addHook("onRequest", (request, _reply, done) => {
     request.context = { requestId: String(request.id) };
-    requestContext.run(request.context, done);
+    done();
   });
 }
 

@@ -253,7 +253,7 @@ t.test("an event written in a transaction that rolls back is gone with it", asyn
   const after = await countEvents();
   await t.rejects(
     db.prisma.$transaction(async (tx) => {
-      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: 2, before: { a: 1 }, after: { a: 2 } });
+      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: 2, before: { a: 1 }, after: { a: 2 } }, undefined);
       t.equal(await tx.auditEvent.count(), after + 1, "visible inside the transaction");
       throw new Error("the write failed after its event was recorded");
     }),
@@ -270,7 +270,7 @@ t.test("an event is stamped when it is written, not when its transaction began",
   const { started, occurredAt } = await db.prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<Array<{ started: Date }>>`SELECT now() AS started`;
     await new Promise((resolve) => setTimeout(resolve, 60));
-    await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: 2, before: { a: 1 }, after: { a: 2 } });
+    await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: 2, before: { a: 1 }, after: { a: 2 } }, undefined);
     const event = await tx.auditEvent.findFirstOrThrow({ where: { resourceId: coordinator.id, action: "update" } });
     return { started: row!.started, occurredAt: event.occurredAt };
   });

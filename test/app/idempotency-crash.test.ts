@@ -8,6 +8,8 @@ import pg from "pg";
 import t from "tap";
 import { buildApp } from "../../src/app.ts";
 import { openDatabase } from "../../src/db/database.ts";
+import { withRequestHooks } from "../../src/db/transactions.ts";
+import type { Tx } from "../../src/lib/records.ts";
 import { TEST_CONFIG, createAdminKey, createPostgresDatabase, injectWithKey, testApp, usingPostgres, type TestApp } from "../helper.ts";
 import { sleep } from "../expect.ts";
 
@@ -152,9 +154,11 @@ t.test("claims after a crash, in process", async (t) => {
     const stalled = new Promise<void>((resolve) => (resume = resolve));
     const stalling = await buildApp({ database: db, config: { ...TEST_CONFIG, idempotencyLeaseMs: LEASE_MS } });
     t.teardown(() => stalling.close());
-    stalling.post("/test-only/stalled-create", async (_request, reply) => {
+    // A write on behalf of a request runs its transaction hooks (the claim's fence), as every service's does.
+    stalling.post("/test-only/stalled-create", async (request, reply) => {
       await stalled;
-      const row = await db.prisma.$transaction((tx) => tx.coordinator.create({ data: { name: "Zapóźniony Sp. z o.o.", searchText: "zapozniony" } }));
+      const create = (tx: Tx) => tx.coordinator.create({ data: { name: "Zapóźniony Sp. z o.o.", searchText: "zapozniony" } });
+      const row = await db.prisma.$transaction(withRequestHooks(request.context, create));
       return reply.code(201).send({ id: row.id });
     });
     await stalling.ready();

@@ -32,7 +32,7 @@ t.test("an event's data is the record as JSON would carry it, without secrets", 
     custom: { toJSON: () => ({ as: "json" }) },
     fn: () => 1,
   };
-  const data = auditEventData({ action: "create", resourceType: "x", resourceId: "id", data: record }).data;
+  const data = auditEventData({ action: "create", resourceType: "x", resourceId: "id", data: record }, undefined).data;
   t.strictSame(data, JSON.parse(JSON.stringify(record, (name, value: unknown) => (["secret", "previousSecret", "key"].includes(name) ? undefined : value))));
   t.strictSame(data, {
     name: "Bałtycki Klaster",

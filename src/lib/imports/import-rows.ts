@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { withRequestHooks } from "../../db/transactions.ts";
 import { dateOnlyToDb } from "../dates.ts";
 import { etagOf } from "../etag.ts";
 import { cellText, cellsOf, flatColumns, FORMULA_START, type FlatColumn } from "../exports/columns.ts";
@@ -8,6 +9,7 @@ import { rowRuleMessage, type RowIssue } from "../messages/imports.ts";
 import { problemFromDatabaseError } from "../prisma-errors.ts";
 import { ApiError } from "../problem.ts";
 import type { RecordService } from "../record-service.ts";
+import type { RequestContext } from "../request-context.ts";
 import { validationError, type Tx } from "../records.ts";
 import type { AnyResource } from "../resource.ts";
 import { badFile, type Table } from "./read-file.ts";
@@ -150,7 +152,7 @@ export async function importRows(
   service: RecordService,
   definition: AnyResource,
   prepared: { columns: FlatColumn[]; rows: Prepared[] },
-  options: { dryRun: boolean; keys: ImportSpec["keys"] },
+  options: { dryRun: boolean; keys: ImportSpec["keys"]; context: RequestContext | undefined },
 ): Promise<RowReport[]> {
   const { columns, rows } = prepared;
   const exportColumns = definition.export.columns.filter((column) => !column.value);
@@ -183,7 +185,7 @@ export async function importRows(
       for (const column of columns) if (!notInput.has(column.key) && cells.get(column.key) !== "") setAt(input, column.key, inputValue(column, cells.get(column.key)!));
       const parsed = definition.schemas.create.safeParse(input, { reportInput: true });
       if (!parsed.success) throw validationError(parsed.error);
-      const created = await service.create(parsed.data, parentOf(cells), { tx });
+      const created = await service.create(parsed.data, parentOf(cells), { tx, context: options.context });
       return { row, action: "create", id: created.id };
     }
     const record = definition.toRecord(current);
@@ -196,13 +198,13 @@ export async function importRows(
       if (!sameCell(column, unguard(was ?? ""), text)) setAt(patch, column.key, inputValue(column, text));
     }
     if (Object.keys(patch).length === 0) return { row, action: "unchanged", id: current.id };
-    await service.update(current.id, patch, etagOf(current), parentOf(cells), tx);
+    await service.update(current.id, patch, etagOf(current), parentOf(cells), { tx, context: options.context });
     return { row, action: "update", id: current.id };
   }
 
   try {
     await prisma.$transaction(
-      async (tx) => {
+      withRequestHooks(options.context, async (tx: Tx) => {
         for (const prepared of rows) {
           await tx.$executeRawUnsafe("SAVEPOINT import_row");
           try {
@@ -216,7 +218,7 @@ export async function importRows(
           }
         }
         if (options.dryRun || report.some((entry) => entry.action === "rejected")) throw new RollBack();
-      },
+      }),
       // Every row in one transaction: bounded by IMPORT_MAX_ROWS, so by time too.
       { timeout: 120_000, maxWait: 10_000 },
     );

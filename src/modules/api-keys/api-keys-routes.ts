@@ -70,7 +70,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { record, key } = await service.create(request.body, request.context.actor?.keyId);
+      const { record, key } = await service.create(request.body, request.context);
       return reply
         .code(201)
         .header("location", `${request.url.split("?")[0]}/${record.id}`)
@@ -137,7 +137,7 @@ export default async function apiKeysRoutes(appIn: FastifyInstance) {
     },
     async (request, reply) => {
       const ifMatch = requireIfMatch(request.headers["if-match"]);
-      const { prefix } = await service.revoke(request.params.id, ifMatch);
+      const { prefix } = await service.revoke(request.params.id, ifMatch, request.context);
       app.apiKeyCache.forget(prefix);
       return reply.code(204).send();
     },

@@ -1,11 +1,13 @@
 import crypto from "node:crypto";
 import { problemText } from "../../lib/messages/problems.ts";
 import type { ApiKey as ApiKeyRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { withRequestHooks } from "../../db/transactions.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
 import { paginate, type SortableFields } from "../../lib/pagination.ts";
 import { ApiError, notFound } from "../../lib/problem.ts";
-import { atVersion, lostRace } from "../../lib/records.ts";
+import { atVersion, lostRace, type Tx } from "../../lib/records.ts";
+import type { RequestContext } from "../../lib/request-context.ts";
 import type { ApiKeyCreateInput, ApiKeyDto, ApiKeyListQueryInput, ApiKeyRoleName } from "./api-keys-schemas.ts";
 
 /**
@@ -118,23 +120,23 @@ export type NewApiKey = { name: string; role: ApiKeyRoleName; expiresAt?: Date |
 
 /**
  * Creates a key (and its audit event, in the same transaction). Returns the record and the key, which exists only
- * in this return value: the caller shows it once. Used by POST /v1/api-keys, `npm run keys:create`, the demo key
- * at first start, and the tests.
+ * in this return value: the caller shows it once. Used by POST /v1/api-keys (with its request's `context`),
+ * `npm run keys:create`, the demo key at first start, and the tests.
  */
-export async function createApiKey(prisma: PrismaClient, input: NewApiKey): Promise<{ record: ApiKeyDto; key: string }> {
+export async function createApiKey(prisma: PrismaClient, input: NewApiKey, context?: RequestContext): Promise<{ record: ApiKeyDto; key: string }> {
   const expiresAt = input.expiresAt == null ? null : new Date(input.expiresAt);
   if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new TypeError("expiresAt is not a valid date");
   // 36^8 prefixes: a clash is very unlikely, but a unique index decides, so try again if one happens.
   for (let attempt = 1; ; attempt++) {
     const { key, prefix } = generateApiKey();
     try {
-      const row = await prisma.$transaction(async (tx) => {
+      const row = await prisma.$transaction(withRequestHooks(context, async (tx: Tx) => {
         const created = await tx.apiKey.create({
           data: { name: input.name, role: input.role, prefix, secretHash: hashApiKey(key), expiresAt, createdByKeyId: input.createdByKeyId ?? null },
         });
-        await recordAudit(tx, { action: "create", resourceType: "api-keys", resourceId: created.id, version: created.version, after: auditShape(created) });
+        await recordAudit(tx, { action: "create", resourceType: "api-keys", resourceId: created.id, version: created.version, after: auditShape(created) }, context);
         return created;
-      });
+      }));
       return { record: toApiKeyDto(row), key };
     } catch (error) {
       const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
@@ -172,16 +174,17 @@ export function apiKeysService(prisma: PrismaClient) {
       return toApiKeyDto(row);
     },
 
-    create(input: ApiKeyCreateInput, createdByKeyId: string | undefined) {
-      return createApiKey(prisma, { name: input.name, role: input.role, expiresAt: input.expiresAt ?? null, createdByKeyId });
+    /** Made by the request's key (`context.actor`). */
+    create(input: ApiKeyCreateInput, context: RequestContext) {
+      return createApiKey(prisma, { name: input.name, role: input.role, expiresAt: input.expiresAt ?? null, createdByKeyId: context.actor?.keyId }, context);
     },
 
     /**
      * Revocation keeps the row (the audit log refers to it); the key stops working on the next request. Returns the
      * key's prefix, for the caller to drop it from this instance's key cache (others hear of it by NOTIFY).
      */
-    async revoke(id: string, ifMatch: string): Promise<{ prefix: string }> {
-      return prisma.$transaction(async (tx) => {
+    async revoke(id: string, ifMatch: string, context?: RequestContext): Promise<{ prefix: string }> {
+      return prisma.$transaction(withRequestHooks(context, async (tx: Tx) => {
         const row = await tx.apiKey.findUnique({ where: { id } });
         if (!row) throw notFound("API key", id);
         assertIfMatch(ifMatch, row);
@@ -198,9 +201,9 @@ export function apiKeysService(prisma: PrismaClient) {
           version: revoked.version,
           before: auditShape(row),
           after: auditShape(revoked),
-        });
+        }, context);
         return { prefix: row.prefix };
-      });
+      }));
     },
   };
 }

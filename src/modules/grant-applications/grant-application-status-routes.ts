@@ -53,7 +53,7 @@ export function registerGrantApplicationStatusRoutes(appIn: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const updated = await service.transition(request.params.id, request.body, request.headers["if-match"]);
+      const updated = await service.transition(request.params.id, request.body, request.headers["if-match"], request.context);
       return reply.header("etag", etagOf(updated)).send(updated);
     },
   );

@@ -1,11 +1,13 @@
 import type { GrantApplicationStatusChange as StatusChangeRow, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { problemText } from "../../lib/messages/problems.ts";
+import { withRequestHooks } from "../../db/transactions.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { dateOnlyFromDb, optionalDateFromDb, optionalDateToDb } from "../../lib/dates.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError, notFound } from "../../lib/problem.ts";
-import { atVersion, lostRace } from "../../lib/records.ts";
+import { atVersion, lostRace, type Tx } from "../../lib/records.ts";
+import type { RequestContext } from "../../lib/request-context.ts";
 import {
   allowedTransitions,
   type GrantApplicationStatusChangeDto,
@@ -43,8 +45,8 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
      * The row is locked first, so two concurrent transitions are judged one after the other (the second sees the
      * first's status) instead of one failing as a lost race.
      */
-    async transition(id: string, body: GrantApplicationTransitionInput, ifMatch: string | undefined) {
-      const row = await prisma.$transaction(async (tx) => {
+    async transition(id: string, body: GrantApplicationTransitionInput, ifMatch: string | undefined, context?: RequestContext) {
+      const row = await prisma.$transaction(withRequestHooks(context, async (tx: Tx) => {
         await tx.$queryRaw`SELECT id FROM grant_applications WHERE id = ${id}::uuid FOR UPDATE`;
         const current = await tx.grantApplication.findUnique({ where: { id } });
         if (!current) throw notFound("grant application", id);
@@ -97,9 +99,9 @@ export function grantApplicationStatusService(prisma: PrismaClient) {
           before: lifecycle(current),
           after: lifecycle(updated),
           data: toGrantApplicationRecord(updated),
-        });
+        }, context);
         return updated;
-      });
+      }));
       return toGrantApplicationRecord(row);
     },
 

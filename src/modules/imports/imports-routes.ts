@@ -7,7 +7,6 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from "../../lib/imports/import-rows
 import { IMPORT_MEDIA_TYPES, badFile, type ImportMediaType } from "../../lib/imports/read-file.ts";
 import { problemText } from "../../lib/messages/problems.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { currentContext } from "../../lib/request-context.ts";
 import { IdParams, commonProblems, idempotencyKeyHeader, jsonResponse, problemResponse } from "../../lib/schemas.ts";
 import { RESOURCES } from "../resources.ts";
 import { ImportBody, ImportQuery, ImportRun } from "./imports-schemas.ts";
@@ -68,7 +67,7 @@ export default async function importsRoutes(appIn: FastifyInstance) {
         mediaType: mediaType as ImportMediaType,
         charset,
         dryRun: request.query.dryRun,
-        keyId: currentContext()?.actor?.keyId ?? null,
+        context: request.context,
       });
       const record = toImportRunRecord(run, language);
       if (run.status === "rejected") {

@@ -6,6 +6,7 @@ import { headerNames, type HeaderKey } from "../../lib/messages/columns.ts";
 import { rowIssueMessage, type RowIssue } from "../../lib/messages/imports.ts";
 import { notFound } from "../../lib/problem.ts";
 import type { RecordService } from "../../lib/record-service.ts";
+import type { RequestContext } from "../../lib/request-context.ts";
 import type { AnyResource } from "../../lib/resource.ts";
 import type { ImportRunDto } from "./imports-schemas.ts";
 
@@ -58,16 +59,16 @@ export function importsService(prisma: PrismaClient) {
       mediaType: ImportMediaType;
       charset: string | undefined;
       dryRun: boolean;
-      keyId: string | null;
+      context: RequestContext | undefined;
     }): Promise<RunRow> {
       const { definition, dryRun } = options;
       const owner = definition.parent?.key;
       const table = await readTable(options.bytes, options.mediaType, options.charset, owner ? [owner, ...headerNames(owner as HeaderKey)] : []);
       const prepared = prepareRows(definition, definition.import!, table);
       const run = await prisma.importRun.create({
-        data: { resource: definition.key, dryRun, status: "running", mediaType: options.mediaType, encoding: table.encoding, rowCount: prepared.rows.length, keyId: options.keyId },
+        data: { resource: definition.key, dryRun, status: "running", mediaType: options.mediaType, encoding: table.encoding, rowCount: prepared.rows.length, keyId: options.context?.actor?.keyId ?? null },
       });
-      const report = await importRows(prisma, options.service, definition, prepared, { dryRun, keys: definition.import!.keys });
+      const report = await importRows(prisma, options.service, definition, prepared, { dryRun, keys: definition.import!.keys, context: options.context });
       const tally = (action: RowReport["action"]) => report.filter((entry) => entry.action === action).length;
       const summary = { create: tally("create"), update: tally("update"), unchanged: tally("unchanged"), rejected: tally("rejected") };
       const status = dryRun ? "checked" : summary.rejected > 0 ? "rejected" : "completed";

@@ -68,7 +68,7 @@ export const meetings = defineResource(meetingSchemas, {
      * Participants belong to the meeting and go with it (ON DELETE CASCADE); nothing else refers to a meeting.
      * Each participant's deletion is logged too, so its history ends with the meeting's.
      */
-    async beforeDelete(tx, meeting) {
+    async beforeDelete(tx, meeting, context) {
       // Lock the meeting (no participant can be added now) and its participants (a write to one still running
       // commits first) before reading them: so each participant's delete event comes after its last change in the
       // change feed, and records the version the cascade removes. Without the locks, a participant updated while
@@ -85,7 +85,7 @@ export const meetings = defineResource(meetingSchemas, {
           version: participant.version,
           before: toMeetingParticipantInput(participant),
           data: toMeetingParticipantRecord(participant),
-        });
+        }, context);
       }
     },
   },

@@ -163,7 +163,7 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
       before: { enabled: true, disabledReason: null },
       after: { enabled: false, disabledReason: reason },
       data: toWebhookRecord(updated),
-    });
+    }, undefined); // no request: the worker's own change
   }
 
   async function prune() {

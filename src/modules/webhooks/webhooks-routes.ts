@@ -64,7 +64,7 @@ export default async function webhooksRoutes(appIn: FastifyInstance) {
     },
     async (request, reply) => {
       const overlap = request.body.overlapSeconds ?? settings.secretOverlapSeconds;
-      const rotated = await service.rotateSecret(request.params.id, overlap, request.headers["if-match"]);
+      const rotated = await service.rotateSecret(request.params.id, overlap, request.headers["if-match"], request.context);
       return reply.header("etag", representationEtag(rotated)).send(rotated);
     },
   );

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, WebhookAttempt as AttemptRow, WebhookDelivery as DeliveryRow } from "../../generated/prisma/client.ts";
+import { withRequestHooks } from "../../db/transactions.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import { assertIfMatch } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { notFound } from "../../lib/problem.ts";
-import { atVersion, lostRace } from "../../lib/records.ts";
+import { atVersion, lostRace, type Tx } from "../../lib/records.ts";
+import type { RequestContext } from "../../lib/request-context.ts";
 import { newWebhookSecret, toWebhookWithSecret, toWebhookRecord } from "./webhooks-mapper.ts";
 import type { WebhookAttemptDto } from "./webhooks-schemas.ts";
 
@@ -40,8 +42,8 @@ export function webhooksService(prisma: PrismaClient) {
      * A new secret, shown once; the previous one keeps signing beside it for `overlapSeconds`, so receivers can
      * switch without losing a delivery. A new version, with its audit event (which never holds a secret).
      */
-    async rotateSecret(id: string, overlapSeconds: number, ifMatch: string | undefined) {
-      return prisma.$transaction(async (tx) => {
+    async rotateSecret(id: string, overlapSeconds: number, ifMatch: string | undefined, context?: RequestContext) {
+      return prisma.$transaction(withRequestHooks(context, async (tx: Tx) => {
         const current = await subscription(tx, id);
         if (ifMatch !== undefined) assertIfMatch(ifMatch, current);
         const expiresAt = new Date(Date.now() + overlapSeconds * 1000);
@@ -60,9 +62,9 @@ export function webhooksService(prisma: PrismaClient) {
           before: rotation(current),
           after: rotation(updated),
           data: toWebhookRecord(updated),
-        });
+        }, context);
         return toWebhookWithSecret(updated);
-      });
+      }));
     },
 
     /** Queues a `webhook.ping` event for this subscription alone (sent like any event, once it is enabled). */

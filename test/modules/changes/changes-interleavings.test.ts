@@ -44,14 +44,14 @@ t.test("an older transaction's event written after a younger one's: a follower g
       });
       olderHasXid.resolve();
       await youngerWrote.promise;
-      await recordAudit(tx as never, { action: "update", resourceType: "coordinators", resourceId: b.id, version: 2, before: {}, after: {} });
+      await recordAudit(tx as never, { action: "update", resourceType: "coordinators", resourceId: b.id, version: 2, before: {}, after: {} }, undefined);
     },
     { timeout: 30_000 },
   );
   await olderHasXid.promise;
   const younger = db.prisma.$transaction(
     async (tx) => {
-      await recordAudit(tx as never, { action: "update", resourceType: "coordinators", resourceId: a.id, version: 2, before: {}, after: {} });
+      await recordAudit(tx as never, { action: "update", resourceType: "coordinators", resourceId: a.id, version: 2, before: {}, after: {} }, undefined);
       youngerWrote.resolve();
       await youngerMayCommit.promise;
     },
@@ -90,7 +90,7 @@ t.test("a meeting deleted while a participant is updated: the participant's dele
       const row = await tx.meetingParticipant.update({ where: { id: participant.id }, data: { personName: "Zmieniony", version: { increment: 1 } } });
       rowUpdated.resolve();
       await deleteWaits.promise;
-      await recordAudit(tx as never, { action: "update", resourceType: "meeting-participants", resourceId: participant.id, parentId: meeting.id, version: row.version, before: {}, after: {} });
+      await recordAudit(tx as never, { action: "update", resourceType: "meeting-participants", resourceId: participant.id, parentId: meeting.id, version: row.version, before: {}, after: {} }, undefined);
     },
     { timeout: 30_000 },
   );

@@ -185,7 +185,7 @@ t.test("a change still being written holds back every later one, and no write wa
   const firstHasWritten = new Promise<void>((resolve) => (firstWrote = resolve));
   const slow = db.prisma.$transaction(
     async (tx) => {
-      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: first.id, version: 2, before: { a: 1 }, after: { a: 2 } });
+      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: first.id, version: 2, before: { a: 1 }, after: { a: 2 } }, undefined);
       firstWrote();
       await firstMayCommit;
     },
@@ -193,7 +193,7 @@ t.test("a change still being written holds back every later one, and no write wa
   );
   await firstHasWritten;
   await db.prisma.$transaction(async (tx) => {
-    await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: second.id, version: 2, before: { a: 1 }, after: { a: 2 } });
+    await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: second.id, version: 2, before: { a: 1 }, after: { a: 2 } }, undefined);
   }, { timeout: 10_000 });
   t.pass("the second writer committed while the first was still open");
 
@@ -231,7 +231,7 @@ t.test("a transaction that began before another but writes the record after it: 
       olderBegan();
       await olderMayGoOn;
       const row = await tx.coordinator.update({ where: { id: coordinator.id }, data: { shortName: "Starszy", version: { increment: 1 } } });
-      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: row.version, before: { a: 1 }, after: { a: 2 } });
+      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: row.version, before: { a: 1 }, after: { a: 2 } }, undefined);
     },
     { timeout: 10_000 },
   );
@@ -288,7 +288,7 @@ t.test("the order holds when the event is inserted in the same statement as a wr
   await db.prisma.$transaction(
     async (tx) => {
       const row = await tx.coordinator.update({ where: { id: coordinator.id }, data: { shortName: "Młodszy", version: { increment: 1 } } });
-      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: row.version, before: { a: 1 }, after: { a: 2 } });
+      await recordAudit(tx, { action: "update", resourceType: "coordinators", resourceId: coordinator.id, version: row.version, before: { a: 1 }, after: { a: 2 } }, undefined);
       releaseOlder();
       for (let attempt = 1; attempt <= 400; attempt++) {
         const [row] = await db.prisma.$queryRaw<Array<{ waiting: number }>>`

@@ -132,7 +132,7 @@ t.test("an event of a write that rolled back is never sent", async (t) => {
   const rolledBack = "0193b2a6-1b22-7e53-9c4d-3f6a7b8c9d0e";
   await t.rejects(
     db.prisma.$transaction(async (tx) => {
-      await recordAudit(tx, { action: "create", resourceType: "organizations", resourceId: rolledBack, version: 1, after: {}, data: { id: rolledBack } });
+      await recordAudit(tx, { action: "create", resourceType: "organizations", resourceId: rolledBack, version: 1, after: {}, data: { id: rolledBack } }, undefined);
       throw new Error("the write fails after its event");
     }),
   );
