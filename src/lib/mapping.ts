@@ -1,4 +1,5 @@
 import type { LegalForm } from "../generated/prisma/enums.ts";
+import { isoInstant } from "./dates.ts";
 
 /** Pieces of the row <-> record mapping that several record types share (each module's mapper uses them). */
 
@@ -23,8 +24,8 @@ type RecordMetaColumns = { id: string; version: number; createdAt: Date; updated
 export const recordMetaOf = (row: RecordMetaColumns) => ({
   id: row.id,
   version: row.version,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
+  createdAt: isoInstant(row.createdAt),
+  updatedAt: isoInstant(row.updatedAt),
 });
 
 type AddressColumns = { street: string | null; postalCode: string | null; city: string | null; country: string | null };

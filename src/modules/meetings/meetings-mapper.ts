@@ -1,5 +1,5 @@
 import type { Meeting as MeetingRow, Prisma } from "../../generated/prisma/client.ts";
-import { dateOnlyFromDb, dateOnlyToDb, localDateOf } from "../../lib/dates.ts";
+import { dateOnlyFromDb, dateOnlyToDb, isoInstant, localDateOf } from "../../lib/dates.ts";
 import { orNull, pick, recordOf } from "../../lib/mapping.ts";
 import { searchText } from "../../lib/search-text.ts";
 import type { MeetingCreateInput, MeetingDto } from "./meetings-schemas.ts";
@@ -12,8 +12,8 @@ function venueOf(row: MeetingRow): MeetingDto["venue"] {
 export const toMeetingRecord = (row: MeetingRow): MeetingDto =>
   recordOf(row, ["activityId", "title", "seriesName", "sequenceNumber", "timeZone", "format", "status", "agenda", "outcomes"], {
     date: dateOnlyFromDb(row.date),
-    startsAt: row.startsAt?.toISOString() ?? null,
-    endsAt: row.endsAt?.toISOString() ?? null,
+    startsAt: row.startsAt ? isoInstant(row.startsAt) : null,
+    endsAt: row.endsAt ? isoInstant(row.endsAt) : null,
     venue: venueOf(row),
   });
 
