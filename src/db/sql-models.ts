@@ -76,12 +76,9 @@ const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + mode
 
 /** The plain reads and writes of one table: its columns by field, rows named by field. */
 function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>): SqlModel {
-  const columns = new Map(described.map((column) => [camel(column.name), column]));
-  const typeOfColumn = new Map(described.map((column) => [quote(column.name), column.type]));
-  const columnOf = (field: string) => {
-    const column = columns.get(field);
-    return column && quote(column.name);
-  };
+  // By field: the column, its quoted name, and its type's quoted name (a parameter's cast).
+  const columns = new Map(described.map((column) => [camel(column.name), { ...column, quoted: quote(column.name), cast: quote(column.type) }]));
+  const columnOf = (field: string) => columns.get(field)?.quoted;
   // The select list names each column by its field, so a row needs no renaming: `"short_name" AS "shortName"`.
   const selectList = [...columns]
     .map(([field, { name }]) => (field === name ? quote(name) : `${quote(name)} AS ${quote(field)}`))
@@ -105,13 +102,16 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
    */
   function columnsOf(data: Record<string, unknown>, stored?: Record<string, unknown>) {
     const names: string[] = [];
+    const casts: string[] = [];
     const values: unknown[] = [];
-    for (const [field, value] of Object.entries(data)) {
+    for (const field in data) {
+      const value = data[field];
       if (value === undefined) continue;
       const column = columns.get(field);
       if (!column) return undefined;
       if (stored && (column.json || column.type === "numeric")) return undefined;
-      names.push(quote(column.name));
+      names.push(column.quoted);
+      casts.push(column.cast);
       if (column.json) {
         values.push(JSON.stringify(value));
         continue;
@@ -127,7 +127,7 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       values.push(sent);
       if (stored) stored[field] = !(value instanceof Date) ? value : column.type === "date" ? PARSERS[1082]!(sent as string) : new Date(value.getTime());
     }
-    return { names, values };
+    return { names, casts, values };
   }
 
   /**
@@ -177,7 +177,7 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       const set = columnsOf({ id: newId(), ...data });
       if (!set) throw new Error(`${table}: not a row of columns`);
       // In a SELECT list a parameter has no column to take its type from: each is cast to its column's type.
-      const casts = set.names.map((name, i) => `$${after + i + 1}::${quote(typeOfColumn.get(name)!)}`);
+      const casts = set.casts.map((cast, i) => `$${after + i + 1}::${cast}`);
       return { text: `INSERT INTO ${quote(table)} (${set.names.join(", ")}) SELECT ${casts.join(", ")} FROM ${from}`, values: set.values };
     },
   };
