@@ -113,15 +113,15 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
     outcomes.set(request, await authenticate(request));
   });
 
-  app.addHook("preParsing", async (request, _reply, payload) => {
+  app.addHook("preParsing", (request, _reply, payload, done) => {
     const outcome = outcomes.get(request);
-    if (!outcome) return payload;
+    if (!outcome) return done(null, payload);
     if (!outcome.ok) {
       if ("error" in outcome) throw outcome.error; // the database did not answer: the errors plugin makes it a 503
       throw unauthorized(outcome.failure, outcome.sent);
     }
     // A path that matches no route (404/405) needs a valid key, but no particular role.
-    if (request.is404) return payload;
+    if (request.is404) return done(null, payload);
     const actor = request.context.actor!;
     const required = requiredRole(request.method, request.routeOptions.config.minRole);
     if (!roleAllows(actor.role, required)) {
@@ -129,7 +129,7 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
         extensions: { requiredRole: required, role: actor.role },
       });
     }
-    return payload;
+    done(null, payload);
   });
 
   app.addHook("preClose", async () => {

@@ -37,13 +37,14 @@ declare module "fastify" {
 
 /** HTTP details every route shares: request id echo, JSON Merge Patch bodies, content negotiation. */
 async function httpPlugin(app: FastifyInstance) {
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
 
   // In preParsing, like the auth plugin's 401: after the rate limiter has counted the request (so a 406 carries
   // RateLimit-* too) and before the body is read.
-  app.addHook("preParsing", async (request, _reply, payload) => {
+  app.addHook("preParsing", (request, _reply, payload, done) => {
     // 406 only for the JSON API; docs and the YAML spec negotiate on their own.
     const accept = request.headers.accept;
     if (accept && request.url.startsWith("/v1/")) {
@@ -57,7 +58,7 @@ async function httpPlugin(app: FastifyInstance) {
         throw new ApiError("not_acceptable", problemText("notAcceptable", { offered, accept }));
       }
     }
-    return payload;
+    done(null, payload);
   });
 
   // The API takes JSON only: Fastify's built-in text/plain parser would hand a string to the JSON schemas (400
@@ -66,7 +67,7 @@ async function httpPlugin(app: FastifyInstance) {
 
   // PostgreSQL text cannot hold U+0000 (JSON "\u0000", query "%00"): such a value would fail in the database as a
   // 500, so it is rejected up front for every route, naming each field.
-  app.addHook("preValidation", async (request) => {
+  app.addHook("preValidation", (request, _reply, done) => {
     const errors: FieldError[] = [
       ...nulPaths(request.query, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "query" as const })),
       ...nulPaths(request.body, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "body" as const })),
@@ -74,6 +75,7 @@ async function httpPlugin(app: FastifyInstance) {
     if (errors.length > 0) {
       throw new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });
     }
+    done();
   });
 
   // JSON and JSON Merge Patch bodies are parsed by plugins/utf8.ts.

@@ -10,9 +10,9 @@ import { ApiError } from "../lib/problem.ts";
  * so that no route's strict query schema refuses it. A value other than en or pl is a 400 naming both.
  */
 async function languagePlugin(app: FastifyInstance) {
-  app.addHook("preValidation", async (request) => {
+  app.addHook("preValidation", (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== "object" || !Object.hasOwn(query, "lang")) return;
+    if (!query || typeof query !== "object" || !Object.hasOwn(query, "lang")) return done();
     const value = query.lang;
     delete query.lang;
     if (!isLanguage(value)) {
@@ -20,6 +20,7 @@ async function languagePlugin(app: FastifyInstance) {
         errors: [{ path: "/lang", message: `must be one of: ${LANGUAGES.join(", ")}`, location: "query" }],
       });
     }
+    done();
   });
 }
 

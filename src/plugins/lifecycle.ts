@@ -43,17 +43,18 @@ async function lifecyclePlugin(app: FastifyInstance) {
 
   // Every answer from the start of the drain on closes its connection, also one whose request arrived before: a
   // kept-alive connection still open when the server closes would hold the shutdown up until it times out.
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (draining && request.raw.httpVersionMajor === 1) reply.header("connection", "close");
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook("onRequest", async () => {
+  app.addHook("onRequest", (_request, _reply, done) => {
     if (closing) {
       throw new ApiError("shutting_down", problemText("shuttingDown"), {
         headers: { "retry-after": RETRY_AFTER_SECONDS, connection: "close" },
       });
     }
+    done();
   });
 }
 

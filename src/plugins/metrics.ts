@@ -25,9 +25,9 @@ async function metricsPlugin(app: FastifyInstance) {
   const startedAt = Date.now();
   app.decorate("metricsSources", []);
 
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
-    if (route === "/metrics") return;
+    if (route === "/metrics") return done();
     const key = `method="${request.method}",route="${escapeLabel(route)}",status="${reply.statusCode}"`;
     let entry = series.get(key);
     if (!entry) series.set(key, (entry = { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
@@ -37,6 +37,7 @@ async function metricsPlugin(app: FastifyInstance) {
     BUCKETS.forEach((bound, i) => {
       if (seconds <= bound) entry.buckets[i]! += 1;
     });
+    done();
   });
 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {

@@ -50,8 +50,9 @@ export function securityHeaders(request: FastifyRequest): Record<string, string>
 }
 
 async function securityHeadersPlugin(app: FastifyInstance) {
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.headers(securityHeaders(request));
+    done();
   });
 }
 

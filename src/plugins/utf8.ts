@@ -75,9 +75,9 @@ async function utf8Plugin(app: FastifyInstance) {
   // RFC 7396 bodies are JSON, parsed by the same safe parser (it rejects __proto__ and constructor keys).
   app.addContentTypeParser("application/merge-patch+json", { parseAs: "buffer" }, parser);
 
-  app.addHook("preValidation", async (request) => {
+  app.addHook("preValidation", (request, _reply, done) => {
     const names = nonUtf8QueryParameters(request.url);
-    if (names.length === 0) return;
+    if (names.length === 0) return done();
     const errors: FieldError[] = names.map((name) => ({
       path: `/${pointerSegment(name)}`,
       message: "is not valid UTF-8 once percent-decoded",
