@@ -67,6 +67,36 @@ if (!usingPostgres) {
     });
   }
 
+
+  t.test("create and update decline (undefined, nothing written) what they cannot predict", async (t) => {
+    const model = (await db.sql!.model("Coordinator"))!;
+    const made = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: coordinator(7, { mandateDate: "2012-06-01" }) })).json() as Json;
+    const row = (await db.prisma.coordinator.findUniqueOrThrow({ where: { id: made.id as string } })) as unknown as Record<string, unknown>;
+    const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...data } = row;
+    let audited = 0;
+    const audit = (written: { id: string; version: number }) => {
+      audited++;
+      return { action: "create", resourceType: "coordinators", resourceId: written.id, version: written.version, changes: {}, data: {} };
+    };
+    const before = await db.prisma.coordinator.count();
+    const events = await db.prisma.auditEvent.count();
+    const { name: _n, ...withoutName } = data;
+    t.equal(model.create(withoutName, audit), undefined, "a column left to its default (or out): undefined");
+    t.equal(model.create({ ...data, name: undefined }, audit), undefined, "a column given as undefined: undefined");
+    t.equal(model.create({ ...data, name: "R14 x", notAColumn: 1 }, audit), undefined, "a member that is not a column: undefined");
+    t.equal(model.create({ ...data, name: { set: "R14 y" } }, audit), undefined, "an operation, not a value: undefined");
+    const current = row as { id: string; version: number } & Record<string, unknown>;
+    t.equal(model.update(current, { name: "R14 z", nested: { create: {} } }, audit), undefined, "update: a member that is not a column");
+    t.equal(audited, 0, "no audit event made");
+    t.equal(await db.prisma.coordinator.count(), before, "nothing written");
+    t.equal(await db.prisma.auditEvent.count(), events, "no event written");
+    // And what it can predict, it writes with its event, in one statement.
+    const written = (await model.create({ ...data, name: `R14 complete ${Math.random()}`, shortName: null, nip: null, regon: null, krs: null }, audit)) as Json;
+    t.ok(written?.id, "a complete row: written");
+    t.equal(audited, 1, "its event made once");
+    t.equal(await db.prisma.auditEvent.count({ where: { resourceId: written.id as string } }), 1, "and written");
+  });
+
   t.test("cluster sectors and founding date edge values", async (t) => {
     const coordinatorId = ((await app.inject({ method: "POST", url: "/v1/coordinators", payload: coordinator(1, {}) })).json() as Json).id;
     for (const [label, extra] of [
