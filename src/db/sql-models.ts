@@ -59,13 +59,26 @@ const PARSERS: Record<number, (value: string) => unknown> = {
  */
 const randomPool = new Uint8Array(16 * 256);
 let randomUsed = randomPool.length;
+// The millisecond and counter of the last id, as uuid's own v7() keeps them (RFC 9562, method 1), which it skips for
+// given random bytes: without them, ids of one millisecond came in random order, not the order they were made.
+let idMs = -Infinity;
+let idSeq = 0;
 function newId(): string {
   if (randomUsed === randomPool.length) {
     randomFillSync(randomPool);
     randomUsed = 0;
   }
   randomUsed += 16;
-  return uuidv7({ random: randomPool.subarray(randomUsed - 16, randomUsed) });
+  const random = randomPool.subarray(randomUsed - 16, randomUsed);
+  const now = Date.now();
+  if (now > idMs) {
+    idMs = now;
+    idSeq = ((random[6]! & 0x7f) << 24) | (random[7]! << 16) | (random[8]! << 8) | random[9]!;
+  } else {
+    idSeq = (idSeq + 1) | 0;
+    if (idSeq === 0) idMs++;
+  }
+  return uuidv7({ random, msecs: idMs, seq: idSeq });
 }
 
 const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

@@ -97,6 +97,23 @@ if (!usingPostgres) {
     t.equal(await db.prisma.auditEvent.count({ where: { resourceId: written.id as string } }), 1, "and written");
   });
 
+
+  t.test("ids of plain creates are UUIDv7 in creation order, also within one millisecond", async (t) => {
+    // The API lists some relations "by id (creation order)" (activities' grantApplicationIds, publicationIds), and
+    // uuid's own v7() keeps a counter for ids of one millisecond; ids made from given random bytes had none.
+    const model = (await db.sql!.model("Coordinator"))!;
+    const made = (await app.inject({ method: "POST", url: "/v1/coordinators", payload: coordinator(8, {}) })).json() as Json;
+    const row = (await db.prisma.coordinator.findUniqueOrThrow({ where: { id: made.id as string } })) as unknown as Record<string, unknown>;
+    const { id: _id, version: _v, createdAt: _c, updatedAt: _u, ...data } = row;
+    const audit = (written: { id: string; version: number }) => ({ action: "create", resourceType: "coordinators", resourceId: written.id, version: written.version, changes: {}, data: {} });
+    // Made one after another, synchronously: most within the same millisecond.
+    const writes = Array.from({ length: 40 }, (_, i) => model.create({ ...data, name: `R14 order ${i} ${Math.random()}`, nip: null, regon: null, krs: null, shortName: null }, audit)!);
+    const ids = ((await Promise.all(writes)) as Json[]).map((written) => written.id as string);
+    t.ok(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), "UUIDv7");
+    t.strictSame(ids, [...ids].sort(), "ascending in the order they were made");
+    t.equal(new Set(ids).size, ids.length, "all different");
+  });
+
   t.test("cluster sectors and founding date edge values", async (t) => {
     const coordinatorId = ((await app.inject({ method: "POST", url: "/v1/coordinators", payload: coordinator(1, {}) })).json() as Json).id;
     for (const [label, extra] of [
