@@ -2,6 +2,7 @@
 // (async onSend hooks still running), while onRequest hooks still run, and after the client left.
 import net from "node:net";
 import t from "tap";
+import type { Test } from "tap";
 import { buildApp } from "../../src/app.ts";
 import { TEST_CONFIG, testDatabase } from "../helper.ts";
 
@@ -11,7 +12,7 @@ const timeouts = { requestMs: 300, connectionMs: 5_000, keepAliveMs: 1_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every line the app logs at warn or above. */
-async function appWith(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function appWith(t: Test) {
   const logged: Array<Record<string, unknown>> = [];
   const stream = { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) };
   const app = await buildApp({ database, config: { ...TEST_CONFIG, timeouts }, logger: { level: "warn", stream } as never });
