@@ -40,7 +40,7 @@ async function requestTimeoutPlugin(app: FastifyInstance, { timeoutMs }: { timeo
   // An answer is on its way (the handler's, or this timeout's): from here on the timer must not send another. The
   // reply counts as sent only once written, after every onSend hook (the idempotency plugin's stores the answer in
   // the database): a timeout firing in between sent its 503 over the handler's answer, and the client got the
-  // 503's status and headers with the handler's body (test/plugins/request-timeout-review14.test.ts).
+  // 503's status and headers with the handler's body (test/plugins/request-timeout.test.ts).
   app.addHook("onSend", (request, _reply, payload, done) => {
     if (request.answerTimer) {
       clearTimeout(request.answerTimer);

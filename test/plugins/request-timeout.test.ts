@@ -1,4 +1,4 @@
-// Review 14: src/plugins/request-timeout.ts at the edges: the timer firing while an answer is already on its way
+// src/plugins/request-timeout.ts at the edges: the timer firing while an answer is already on its way
 // (async onSend hooks still running), while onRequest hooks still run, and after the client left.
 import net from "node:net";
 import t from "tap";

@@ -1,4 +1,4 @@
-// Review 14: the plain one-statement writes (src/db/sql-models.ts) against Prisma's on edge values: the audit event
+// The plain one-statement writes (src/db/sql-models.ts) against Prisma's on edge values: the audit event
 // the plain path predicts must be the row as stored (the answer), and both paths must answer alike.
 import t from "tap";
 
