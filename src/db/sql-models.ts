@@ -2,6 +2,7 @@ import { randomFillSync } from "node:crypto";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../generated/prisma/client.ts";
+import { dateOnlyFromDb } from "../lib/dates.ts";
 import { orderSql, whereSql } from "./sql-where.ts";
 
 /**
@@ -136,7 +137,7 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
       }
       // A DATE goes as its UTC calendar day, which the server stores whatever its time zone (a full instant would be
       // cast to a day in the session's zone).
-      const sent = value instanceof Date ? (column.type === "date" ? value.toISOString().slice(0, 10) : value.toISOString()) : value;
+      const sent = value instanceof Date ? (column.type === "date" ? dateOnlyFromDb(value) : value.toISOString()) : value;
       values.push(sent);
       if (stored) stored[field] = !(value instanceof Date) ? value : column.type === "date" ? PARSERS[1082]!(sent as string) : new Date(value.getTime());
     }
