@@ -19,9 +19,11 @@ export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
     if (!cursor) return 0;
     const after = BigInt(cursor.position);
     const subscriptions = await tx.webhookSubscription.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, createdAt: true } });
-    // With no subscription nothing is delivered: the position moves past the events without loading what they carry.
-    const { events, next } = await readableEvents(tx, { after, limit: BATCH, resourceTypes: CHANGE_RESOURCE_TYPES, details: subscriptions.length > 0 });
-    const deliveries = (subscriptions.length === 0 ? [] : events).flatMap((event) => {
+    // With no subscription nothing is delivered: the position moves straight to the feed's horizon, reading no event
+    // (an instance with no webhooks would otherwise read its whole audit log, 200 events a poll, for nothing).
+    const subscribed = subscriptions.length > 0;
+    const { events, next } = await readableEvents(tx, { after, limit: BATCH, resourceTypes: subscribed ? CHANGE_RESOURCE_TYPES : [], details: subscribed });
+    const deliveries = events.flatMap((event) => {
       const type = eventTypeOf(event);
       const targets = subscriptions.filter((subscription) => subscribedTo(subscription.eventTypes, type) && subscription.createdAt <= event.occurredAt);
       if (targets.length === 0) return [];

@@ -1,0 +1,42 @@
+import t from "tap";
+import { positionOf } from "../../../src/lib/change-feed.ts";
+import { dispatchEvents } from "../../../src/modules/webhooks/webhook-dispatcher.ts";
+import { feedSettled, testDatabase } from "../../helper.ts";
+import { webhookApp } from "../../fixtures/webhooks.ts";
+
+// The dispatcher reads 200 events a round. With no subscription it must not walk the audit log 200 at a time (an
+// instance without webhooks would read its whole history, a round a second, for nothing): one round moves its
+// position to the feed's horizon, and a subscription made later gets the events after it, and only those.
+const db = await testDatabase(t);
+// No worker in process: this test runs the dispatcher itself, a round at a time.
+const app = await webhookApp(t, db, { deliverInProcess: false, allowPrivateTargets: true });
+
+const position = async () =>
+  BigInt((await db.prisma.$queryRaw<Array<{ position: string }>>`SELECT position::text AS position FROM webhook_dispatch WHERE id = 1`)[0]!.position);
+const newest = async () => {
+  const [row] = await db.prisma.$queryRaw<Array<{ feed_xid: bigint; sequence: bigint }>>`SELECT feed_xid, sequence FROM audit_events ORDER BY feed_xid DESC, sequence DESC LIMIT 1`;
+  return positionOf(row!.feed_xid, row!.sequence);
+};
+
+t.test("with no subscription one round moves past every event, reading none", async (t) => {
+  await db.prisma.webhookSubscription.deleteMany({});
+  for (let i = 0; i < 250; i++) {
+    const res = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Koordynator ${i}` } });
+    t.equal(res.statusCode, 201);
+  }
+  await feedSettled(db);
+  t.equal(await dispatchEvents(db.prisma), 0, "no event read");
+  t.equal(await position(), await newest(), "the position is the newest event's, more than one batch ahead");
+  t.equal(await db.prisma.webhookDelivery.count(), 0);
+});
+
+t.test("a subscription made afterwards gets the events written after it", async (t) => {
+  const sub = await app.inject({ method: "POST", url: "/v1/webhooks", payload: { url: "http://127.0.0.1:9/hook", eventTypes: ["coordinator.created"] } });
+  t.equal(sub.statusCode, 201);
+  const created = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Po Subskrypcji" } });
+  await feedSettled(db);
+  t.ok((await dispatchEvents(db.prisma)) >= 1, "events read once there is a subscription");
+  const deliveries = await db.prisma.webhookDelivery.findMany({});
+  t.equal(deliveries.length, 1, "only the event written after the subscription");
+  t.equal(deliveries[0]!.orderingKey, created.json().id);
+});
