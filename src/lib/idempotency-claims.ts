@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Tx } from "./records.ts";
 
@@ -14,6 +14,20 @@ import type { Tx } from "./records.ts";
  * - a claim whose write is committed is never taken over: if its answer was lost with its process, the answer is
  *   rebuilt from the record it wrote (`resultId`) and replayed.
  */
+
+/** Key order does not change a JSON body's meaning, so it must not change its fingerprint either. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** A request's fingerprint: its method, path and body (a file as its bytes). */
+export const requestFingerprint = (method: string, path: string, body: string | Buffer) =>
+  createHash("sha256").update(`${method} ${path}\n`).update(body).digest("hex");
 
 export type Claim = { scope: string; key: string; owner: string };
 export type StoredAnswer = { status: number; body: string; headers: Record<string, string> };

@@ -80,9 +80,22 @@ export const legalEntityColumns = (input: LegalEntityInput) => ({
 });
 
 /** The members of `row` named in `keys`, as they are: the columns a record shows unchanged. */
-export const pick = <T extends object, K extends keyof T>(row: T, ...keys: K[]): Pick<T, K> =>
-  Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
+export const pick = <T extends object, K extends keyof T>(row: T, ...keys: K[]): Pick<T, K> => {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = row[key];
+  return picked;
+};
 
 /** The members of `input` named in `keys`, null where the input leaves one out: optional fields into nullable columns. */
-export const orNull = <T extends object, K extends keyof T>(input: T, ...keys: K[]) =>
-  Object.fromEntries(keys.map((key) => [key, input[key] ?? null])) as { [P in K]-?: Exclude<T[P], undefined> | null };
+export const orNull = <T extends object, K extends keyof T>(input: T, ...keys: K[]) => {
+  const members = {} as Record<K, unknown>;
+  for (const key of keys) members[key] = input[key] ?? null;
+  return members as { [P in K]-?: Exclude<T[P], undefined> | null };
+};
+
+/** `record` without the members named in `fields`. */
+export const omit = (record: object, fields: readonly string[]) => {
+  const kept: Record<string, unknown> = {};
+  for (const field of Object.keys(record)) if (!fields.includes(field)) kept[field] = (record as Record<string, unknown>)[field];
+  return kept;
+};

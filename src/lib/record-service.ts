@@ -4,6 +4,7 @@ import { withRequestHooks } from "../db/transactions.ts";
 import { problemText } from "./messages/problems.ts";
 import { auditEventData, recordAudit, type AuditInput } from "./audit.ts";
 import { assertIfMatch } from "./etag.ts";
+import { omit } from "./mapping.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import { paginate } from "./pagination.ts";
 import type { RequestContext } from "./request-context.ts";
@@ -58,9 +59,6 @@ const SCAN_PAGE = 500;
 
 /** Fields of every record that no input carries. */
 const META = ["id", "version", "createdAt", "updatedAt"];
-
-const omit = (record: object, fields: readonly string[]) =>
-  Object.fromEntries(Object.entries(record).filter(([field]) => !fields.includes(field)));
 
 /** What a record service asks of the set it belongs to (lib/record-services.ts). */
 export type Registry = {

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "../lib/problem.ts";
 import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
-import { idempotencyClaims, type Claim, type StoredAnswer } from "../lib/idempotency-claims.ts";
+import { canonicalJson, idempotencyClaims, requestFingerprint, type Claim, type StoredAnswer } from "../lib/idempotency-claims.ts";
 import type { Tx } from "../lib/records.ts";
 
 /**
@@ -55,16 +54,6 @@ declare module "fastify" {
   }
 }
 
-/** Key order does not change a JSON body's meaning, so it must not change its fingerprint either. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 /** Who the key belongs to: keys are scoped per API key (the auth plugin sets the actor on every /v1 request). */
 const scopeOf = (request: FastifyRequest) => request.context.actor?.keyId ?? "public";
 
@@ -72,8 +61,8 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
   const claims = idempotencyClaims(app.prisma, options.leaseMs ?? DEFAULT_LEASE_MS);
   let lastSweep = 0;
 
-  app.addHook("preValidation", async (request) => {
-    if (request.method !== "POST" || request.routeOptions.config.idempotency === false) return;
+  // These four hooks are the POST routes' own (onRoute, below): no other request runs them.
+  const fingerprint = async (request: FastifyRequest) => {
     const header = request.headers["idempotency-key"];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] ?? "" : header;
@@ -85,10 +74,9 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
     // Fingerprint the body as sent (before validation transforms it) together with the method and path.
     const path = request.url.split("?")[0];
     // A file (an import) is hashed as its bytes.
-    const body = Buffer.isBuffer(request.body) ? request.body : canonicalJson(request.body ?? null);
-    const hash = createHash("sha256").update(`${request.method} ${path}\n`).update(body).digest("hex");
+    const hash = requestFingerprint(request.method, path ?? "", Buffer.isBuffer(request.body) ? request.body : canonicalJson(request.body ?? null));
     request.idempotency = { key, scope: scopeOf(request), hash, claimed: false, finished: false };
-  });
+  };
 
   type Idem = NonNullable<FastifyRequest["idempotency"]>;
 
@@ -137,7 +125,7 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
       .send(answer.body);
   };
 
-  app.addHook("preHandler", async (request, reply) => {
+  const claimOrReplay = async (request: FastifyRequest, reply: FastifyReply) => {
     const idem = request.idempotency;
     if (!idem) return;
     const now = Date.now();
@@ -178,7 +166,7 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
     const rebuilt = await rebuildAnswer(request, existing.path, existing.resultId);
     await claims.storeRebuilt(existing, rebuilt);
     return replay(idem, reply, rebuilt);
-  });
+  };
 
   /**
    * The answer of a committed write whose own answer was lost: the record as it is now, with the status the POST
@@ -218,7 +206,7 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
     });
   };
 
-  app.addHook("onSend", async (request, reply, payload) => {
+  const storeAnswer = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const idem = request.idempotency;
     if (idem) idem.responding = true;
     if (!idem?.claimed || idem.finished) return payload;
@@ -236,11 +224,26 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
     settle(idem);
     await store(request, idem, reply, typeof payload === "string" ? payload : "");
     return payload;
-  });
+  };
+
+  // A request that died before sending (client gone, crash in a hook) must not keep the key locked forever.
+  const releaseUnsettled = async (request: FastifyRequest) => {
+    const idem = request.idempotency;
+    if (idem?.claimed && !idem.finished) {
+      settle(idem);
+      await release(idem);
+    }
+  };
 
   // POST handlers run inside this wrapper, which knows when they end: after a timeout, that is when the key settles.
   app.addHook("onRoute", (route) => {
     if (![route.method].flat().includes("POST")) return;
+    if (route.config?.idempotency !== false) {
+      route.preValidation = [route.preValidation ?? []].flat().concat(fingerprint);
+      route.preHandler = [route.preHandler ?? []].flat().concat(claimOrReplay);
+      route.onSend = [route.onSend ?? []].flat().concat(storeAnswer);
+      route.onResponse = [route.onResponse ?? []].flat().concat(releaseUnsettled);
+    }
     const handler = route.handler;
     route.handler = async function idempotentHandler(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
       const idem = request.idempotency;
@@ -284,15 +287,6 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
         throw error;
       }
     };
-  });
-
-  // A request that died before sending (client gone, crash in a hook) must not keep the key locked forever.
-  app.addHook("onResponse", async (request) => {
-    const idem = request.idempotency;
-    if (idem?.claimed && !idem.finished) {
-      settle(idem);
-      await release(idem);
-    }
   });
 }
 

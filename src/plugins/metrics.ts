@@ -16,7 +16,7 @@ declare module "fastify" {
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-type Series = { count: number; sum: number; buckets: number[] };
+type Series = { labels: string; count: number; sum: number; buckets: number[] };
 
 const escapeLabel = (value: string) => value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 
@@ -28,15 +28,17 @@ async function metricsPlugin(app: FastifyInstance) {
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     if (route === "/metrics") return done();
-    const key = `method="${request.method}",route="${escapeLabel(route)}",status="${reply.statusCode}"`;
+    // Escaped into the exposition's label text once per series, not on every response.
+    const key = `${request.method} ${reply.statusCode} ${route}`;
     let entry = series.get(key);
-    if (!entry) series.set(key, (entry = { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
+    if (!entry) {
+      const labels = `method="${request.method}",route="${escapeLabel(route)}",status="${reply.statusCode}"`;
+      series.set(key, (entry = { labels, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
+    }
     const seconds = reply.elapsedTime / 1000;
     entry.count += 1;
     entry.sum += seconds;
-    BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) entry.buckets[i]! += 1;
-    });
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) entry.buckets[i]! += 1;
     done();
   });
 
@@ -45,9 +47,9 @@ async function metricsPlugin(app: FastifyInstance) {
       "# HELP http_requests_total HTTP requests answered, by method, route and status.",
       "# TYPE http_requests_total counter",
     ];
-    for (const [key, entry] of series) lines.push(`http_requests_total{${key}} ${entry.count}`);
+    for (const { labels, count } of series.values()) lines.push(`http_requests_total{${labels}} ${count}`);
     lines.push("# HELP http_request_duration_seconds Time to answer HTTP requests.", "# TYPE http_request_duration_seconds histogram");
-    for (const [key, entry] of series) {
+    for (const { labels: key, ...entry } of series.values()) {
       BUCKETS.forEach((bound, i) => lines.push(`http_request_duration_seconds_bucket{${key},le="${bound}"} ${entry.buckets[i]}`));
       lines.push(`http_request_duration_seconds_bucket{${key},le="+Inf"} ${entry.count}`);
       lines.push(`http_request_duration_seconds_sum{${key}} ${entry.sum}`);

@@ -103,6 +103,22 @@ t.test("Idempotency-Key", async (t) => {
     t.equal(await countNamed(name), 1);
   });
 
+  t.test("only a POST that reaches a route takes the key; other methods never look at it", async (t) => {
+    const key = randomUUID();
+    const name = `Trasa ${key}`;
+    const nowhere = await post("/v1/coordinatorz", key, { name });
+    t.equal(nowhere.statusCode, 404);
+    const created = await post("/v1/coordinators", key, { name });
+    t.equal(created.statusCode, 201, "the key is free: the 404 did not claim it");
+    t.equal(created.headers["idempotent-replayed"], undefined);
+    const etag = created.headers.etag as string;
+    const patch = { method: "PATCH" as const, url: `/v1/coordinators/${created.json().id}`, headers: { "idempotency-key": key, "if-match": etag } };
+    const first = await app.inject({ ...patch, payload: { shortName: "TR" } });
+    t.equal(first.statusCode, 200);
+    t.equal(first.headers["idempotent-replayed"], undefined, "a PATCH is not replayed (If-Match makes it safe to retry)");
+    t.equal(await database.prisma.idempotencyKey.count({ where: { key } }), 1, "the POST's claim only");
+  });
+
   t.test("a 409 conflict is replayed as a 409", async (t) => {
     const shortName = `K${randomUUID().slice(0, 8)}`;
     const existing = await createCluster(app, { shortName });
