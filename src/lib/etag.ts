@@ -49,12 +49,17 @@ export function requireIfMatch(header: string | undefined): string {
   return header;
 }
 
+/** Whether `header` (If-Match) names this version of this record, in either form of its ETag ("*" names none). */
+export function namesVersion(header: string, record: { id: string; version: number }): boolean {
+  const etag = etagOf(record);
+  const representationPrefix = `${etag.slice(0, -1)}+`;
+  return parseEntityTags(header).some((tag) => tag === etag || (tag.startsWith(representationPrefix) && tag.endsWith('"')));
+}
+
 /** Throws 412 with the current version unless `header` names the record's current ETag (or is "*"). */
 export function assertIfMatch(header: string, current: { id: string; version: number }): void {
-  const tags = parseEntityTags(header);
+  if (namesVersion(header, current) || parseEntityTags(header).includes("*")) return;
   const etag = etagOf(current);
-  const representationPrefix = `${etag.slice(0, -1)}+`;
-  if (tags.some((tag) => tag === "*" || tag === etag || (tag.startsWith(representationPrefix) && tag.endsWith('"')))) return;
   throw new ApiError("version_mismatch", problemText("versionMismatch", { version: current.version, etag }), {
     extensions: { currentVersion: current.version, currentEtag: etag },
   });

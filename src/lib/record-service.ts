@@ -10,8 +10,9 @@ import { paginate } from "./pagination.ts";
 import type { RequestContext } from "./request-context.ts";
 import { problemFromDatabaseError } from "./prisma-errors.ts";
 import { ApiError, notFound, type FieldError } from "./problem.ts";
-import { atVersion, lostRace, validationError, type Tx } from "./records.ts";
+import { atVersion, idsAt, lostRace, validationError, type Tx } from "./records.ts";
 import type { AnyResource, Db, Versioned } from "./resource.ts";
+import type { RowMemory } from "./row-memory.ts";
 import { searchWhere } from "./search-text.ts";
 
 /**
@@ -66,23 +67,17 @@ export type Registry = {
   lookup: (key: string) => AnyResource;
   readsOf: (definition: AnyResource, db: Db) => Pick<ReturnType<AnyResource["model"]>, "findFirst" | "findMany" | "count">;
   plainModel: (definition: AnyResource) => Promise<SqlModel | undefined>;
+  /** Rows last read or written, which an update naming their version is written against (lib/row-memory.ts). */
+  memory: RowMemory;
 };
 
-/** The ids in `value` (an id, a list of ids, or a list of objects holding one in `each`), with their JSON Pointers. */
-function idsAt(field: string, value: unknown, each: string | undefined): Array<{ path: string; id: string }> {
-  if (value == null) return [];
-  if (!Array.isArray(value)) return [{ path: `/${field}`, id: value as string }];
-  return value.map((item: unknown, index) =>
-    each ? { path: `/${field}/${index}/${each}`, id: (item as Record<string, string>)[each]! } : { path: `/${field}/${index}`, id: item as string },
-  );
-}
-
-export function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup, readsOf, plainModel }: Registry): RecordService {
+export function recordService(prisma: PrismaClient, definition: AnyResource, { present, lookup, readsOf, plainModel, memory }: Registry): RecordService {
   const { parent, hooks = {} } = definition;
   const noun = definition.names.inProblems ?? definition.names.noun;
   const model = (db: Db) => definition.model(db);
   const includeOf = (names: readonly string[] = []) => (definition.include ? definition.include(names) : definition.rowInclude);
   const scope = (parentId: string) => (parent ? { [parent.key]: parentId } : {});
+  const heldKey = (id: string, parentId: string) => `${definition.key}/${parentId}/${id}`;
 
   // What the audit log compares: the record without what every record has, its parent and what is derived.
   const notAudited = [...META, ...(parent ? [parent.key] : []), ...(definition.derived ?? [])];
@@ -173,7 +168,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
   const inTransaction = <T>(outer: Tx | undefined, context: RequestContext | undefined, run: (tx: Tx) => Promise<T>): Promise<T> => (outer ? run(outer) : prisma.$transaction(withRequestHooks(context, run)));
   const listWhere = (query: { q?: string }, parentId: string) => ({ AND: [scope(parentId), ...searchWhere(query.q), ...definition.where(query)] });
 
-  return {
+  const service: RecordService = {
     async list(query, parentId = "") {
       await assertParent(prisma, parentId);
       const { rows, nextCursor } = await paginate({
@@ -211,7 +206,9 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
     },
 
     async get(id, query = {}, parentId = "") {
-      return present(definition, await load(prisma, id, parentId, query.include), query.include);
+      const row = await load(prisma, id, parentId, query.include);
+      if (plainWrites && !query.include?.length) memory.remember(heldKey(id, parentId), row);
+      return present(definition, row, query.include);
     },
 
     async create(input, parentId = "", { tx: outer, publicBaseUrl = "", context } = {}) {
@@ -221,8 +218,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
         await assertReferences(prisma, input, undefined);
         const data = { ...definition.toData(input), ...scope(parentId) };
         const audited = (row: object) => auditEventData(auditOf("create", row as Versioned, parentId, null, auditShape(row as Versioned)), context);
-        const written = await write(() => input, async () => plain.create(data, audited));
-        if (written) return present(definition, written as Versioned);
+        const written = (await write(() => input, async () => plain.create(data, audited))) as Versioned | undefined;
+        if (written) return present(definition, memory.remember(heldKey(written.id, parentId), written));
       }
       return write(
         () => input,
@@ -249,14 +246,18 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
       let input: unknown;
       const plain = await plainWrite(outer, context);
       if (plain) {
-        const current = await load(prisma, id, parentId);
+        const held = memory.at(heldKey(id, parentId), ifMatch);
+        const current = held ?? (await load(prisma, id, parentId));
         assertIfMatch(ifMatch, current);
         input = patched(current, patch);
         await assertReferences(prisma, input as Record<string, unknown>, current);
         const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)), context);
         const saved = await write(() => input, async () => plain.update(current, definition.toData(input) as Record<string, unknown>, audited));
+        if (saved === null) memory.forget(heldKey(id, parentId));
+        // The version held here is gone (changed elsewhere, deleted): read the record as usual (412, 404 or the write).
+        if (saved === null && held) return service.update(id, patch, ifMatch, parentId, { context });
         if (saved === null) throw lostRace(noun);
-        if (saved) return present(definition, saved as Versioned);
+        if (saved) return present(definition, memory.remember(heldKey(id, parentId), saved as Versioned));
       }
       return write(
         () => input,
@@ -293,6 +294,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
         if ((await model(tx).deleteMany({ where: atVersion(current) })).count === 0) throw lostRace(noun);
         await audit(tx, context, "delete", current, parentId, auditShape(current), null);
       }));
+      memory.forget(heldKey(id, parentId));
     },
   };
+  return service;
 }

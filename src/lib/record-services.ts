@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { plainReads, type SqlModels } from "../db/sql-models.ts";
 import { recordService, type RecordService } from "./record-service.ts";
+import { rowMemory } from "./row-memory.ts";
 import type { AnyResource, Db, Versioned } from "./resource.ts";
 
 
@@ -33,12 +34,13 @@ export function recordServices(prisma: PrismaClient, definitions: readonly AnyRe
     return record as Versioned;
   }
 
+  const memory = rowMemory();
   const lookup = (key: string) => {
     const definition = byKey.get(key);
     if (!definition) throw new Error(`no record definition "${key}"`);
     return definition;
   };
-  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup, readsOf, plainModel })]));
+  const services = new Map(definitions.map((definition) => [definition, recordService(prisma, definition, { present, lookup, readsOf, plainModel, memory })]));
   return {
     /** The definition with this key (a sub-resource's parent, say). */
     definition: lookup,

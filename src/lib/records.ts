@@ -39,3 +39,12 @@ export function assertReference(found: number | boolean | null | undefined | obj
     });
   }
 }
+
+/** The ids in `value` (an id, a list of ids, or a list of objects holding one in `each`), with their JSON Pointers. */
+export function idsAt(field: string, value: unknown, each: string | undefined): Array<{ path: string; id: string }> {
+  if (value == null) return [];
+  if (!Array.isArray(value)) return [{ path: `/${field}`, id: value as string }];
+  return value.map((item: unknown, index) =>
+    each ? { path: `/${field}/${index}/${each}`, id: (item as Record<string, string>)[each]! } : { path: `/${field}/${index}`, id: item as string },
+  );
+}
