@@ -207,7 +207,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
 
     async get(id, query = {}, parentId = "") {
       const row = await load(prisma, id, parentId, query.include);
-      if (plainWrites && !query.include?.length) memory.remember(heldKey(id, parentId), row);
+      // Held only where an update can use it: the plain write path (none on PGlite).
+      if (plainWrites && !query.include?.length && (await plainModel(definition))) memory.remember(heldKey(id, parentId), row);
       return present(definition, row, query.include);
     },
 

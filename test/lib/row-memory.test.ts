@@ -21,3 +21,26 @@ t.test("large rows: no more than the byte budget", async (t) => {
   t.equal(memory.at(`meetings//${id(0)}`, tag(0)), undefined, "the oldest large row was let go");
   t.ok(memory.at(`meetings//${id(399)}`, tag(399)), "the newest is held");
 });
+
+t.test("with no plain write path (PGlite), GETs hold nothing: no update would ever use it", async (t) => {
+  const { testDatabase, usingPostgres } = await import("../helper.ts");
+  const { RESOURCES } = await import("../../src/modules/resources.ts");
+  const { coordinators } = await import("../../src/modules/coordinators/coordinators-resource.ts");
+  const real = await import("../../src/lib/row-memory.ts");
+  let held = 0;
+  const { recordServices } = await t.mockImport<typeof import("../../src/lib/record-services.ts")>("../../src/lib/record-services.ts", {
+    "../../src/lib/row-memory.ts": {
+      rowMemory: () => {
+        const memory = real.rowMemory();
+        return { ...memory, remember: (key: string, row: never) => (held++, memory.remember(key, row)) };
+      },
+    },
+  });
+  const db = await testDatabase(t);
+  // Without node-postgres models (db.sql undefined), as on PGlite.
+  const records = recordServices(db.prisma, RESOURCES, usingPostgres ? undefined : db.sql);
+  const created = await records.of(coordinators).create({ name: "Bez Pamięci" } as never);
+  await records.of(coordinators).get(created.id);
+  await records.of(coordinators).get(created.id);
+  t.equal(held, 0);
+});
