@@ -18,6 +18,9 @@ export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
     const [cursor] = await tx.$queryRaw<Array<{ position: string }>>`SELECT position::text AS position FROM webhook_dispatch WHERE id = 1 FOR UPDATE SKIP LOCKED`;
     if (!cursor) return 0;
     const after = BigInt(cursor.position);
+    // The FOR UPDATE above gives this transaction its id, and the feed's horizon (readableEvents) stays below it: a
+    // subscription that commits after this read, and any write begun after it, are left to the next round
+    // (test/modules/webhooks/webhooks-dispatch-race.test.ts). A plain SELECT here would let the round skip them.
     const subscriptions = await tx.webhookSubscription.findMany({ where: { enabled: true }, select: { id: true, eventTypes: true, createdAt: true } });
     // With no subscription nothing is delivered: the position moves straight to the feed's horizon, reading no event
     // (an instance with no webhooks would otherwise read its whole audit log, 200 events a poll, for nothing).
