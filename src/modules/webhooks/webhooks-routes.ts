@@ -43,7 +43,8 @@ export default async function webhooksRoutes(appIn: FastifyInstance) {
   app.post(
     "/webhooks/:id/rotate-secret",
     {
-      config: admin,
+      // The answer holds the new secret, which must be stored nowhere: no Idempotency-Key replay for it.
+      config: { ...admin, idempotency: false },
       schema: {
         tags: ["Webhooks"],
         operationId: "rotateWebhookSecret",

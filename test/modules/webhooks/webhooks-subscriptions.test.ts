@@ -31,8 +31,11 @@ t.test("the secret is shown once, at creation, and never in the audit log or the
   const rows = await db.prisma.auditEvent.findMany({ where: { resourceId: body.id } });
   t.notOk(JSON.stringify(rows.map((row) => [row.changes, row.data])).includes("whsec_"), "no secret stored in any event");
 
-  const rotated = await app.inject({ method: "POST", url: `/v1/webhooks/${body.id}/rotate-secret`, payload: { overlapSeconds: 3600 } });
+  // With an Idempotency-Key too: an answer that holds a secret is stored nowhere, so it is not replayed either.
+  const rotateKey = `rotate-${body.id}`;
+  const rotated = await app.inject({ method: "POST", url: `/v1/webhooks/${body.id}/rotate-secret`, headers: { "idempotency-key": rotateKey }, payload: { overlapSeconds: 3600 } });
   t.equal(rotated.statusCode, 200, rotated.body);
+  t.equal(await db.prisma.idempotencyKey.count({ where: { key: rotateKey } }), 0, "the answer with the new secret is not kept for replay");
   t.match(rotated.json().secret, /^whsec_/);
   t.not(rotated.json().secret, body.secret, "a new secret");
   t.equal(rotated.json().version, 2);
