@@ -1,3 +1,5 @@
+// The same V8 settings as the service (src/v8-flags.ts), so that the two differ only in what they do per request.
+import "../src/v8-flags.ts";
 import Fastify from "fastify";
 import pg from "pg";
 import { foldText, searchTerms } from "../src/lib/search-text.ts";

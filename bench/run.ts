@@ -26,7 +26,8 @@ const { values: args } = parseArgs({
 });
 const rows = Number(args.rows);
 const duration = Number(args.duration);
-const rounds = Math.max(1, Number(args.rounds));
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of 1 or more, not "${args.rounds}"`);
 const connections = Number(args.connections);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const root = path.resolve(import.meta.dirname, "..");
