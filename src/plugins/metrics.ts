@@ -49,11 +49,11 @@ async function metricsPlugin(app: FastifyInstance) {
     ];
     for (const { labels, count } of series.values()) lines.push(`http_requests_total{${labels}} ${count}`);
     lines.push("# HELP http_request_duration_seconds Time to answer HTTP requests.", "# TYPE http_request_duration_seconds histogram");
-    for (const { labels: key, ...entry } of series.values()) {
-      BUCKETS.forEach((bound, i) => lines.push(`http_request_duration_seconds_bucket{${key},le="${bound}"} ${entry.buckets[i]}`));
-      lines.push(`http_request_duration_seconds_bucket{${key},le="+Inf"} ${entry.count}`);
-      lines.push(`http_request_duration_seconds_sum{${key}} ${entry.sum}`);
-      lines.push(`http_request_duration_seconds_count{${key}} ${entry.count}`);
+    for (const { labels, count, sum, buckets } of series.values()) {
+      BUCKETS.forEach((bound, i) => lines.push(`http_request_duration_seconds_bucket{${labels},le="${bound}"} ${buckets[i]}`));
+      lines.push(`http_request_duration_seconds_bucket{${labels},le="+Inf"} ${count}`);
+      lines.push(`http_request_duration_seconds_sum{${labels}} ${sum}`);
+      lines.push(`http_request_duration_seconds_count{${labels}} ${count}`);
     }
     const memory = process.memoryUsage();
     lines.push(
