@@ -16,9 +16,10 @@ function sizeOf(value: unknown): number {
 }
 
 /**
- * The rows this process last read or wrote (GET by id, create, update), the most recent `max` of them and no more than
- * `maxBytes` of them, so that an update whose If-Match names the version held here is written against that row without
- * reading it first: one round trip instead of two for the usual GET -> PATCH and PATCH -> PATCH of a record.
+ * The rows this process last wrote (create, update), the most recent `max` of them and no more than `maxBytes` of them,
+ * so that an update whose If-Match names the version held here is written against that row without reading it first:
+ * one round trip instead of two for POST -> PATCH and PATCH -> PATCH of a record. Rows read are not held: holding each
+ * GET's row cost a GET by id about 60 µs of CPU (bench: 156 -> 221 µs), more than the read it saves a later PATCH.
  *
  * It cannot write over a change it has not seen. The write it feeds is conditional on that version
  * (`WHERE id = $1 AND version = $2`), every change of a record bumps its version (what ETags already rest on), so a
