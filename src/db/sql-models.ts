@@ -145,18 +145,20 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
   }
 
   /**
-   * The write (INSERT or UPDATE ... RETURNING, `$1`.. its values) and its audit event as one statement: a
-   * data-modifying CTE, atomic without BEGIN and COMMIT, one round trip. The event is made in JavaScript from the
-   * row as it will be stored — every column of it is written here with a value whose stored form is known
-   * (columnsOf) — and inserted only when the write wrote a row (an UPDATE at a version that has moved writes none).
+   * The write (INSERT or UPDATE, `$1`.. its values) and its audit event as one statement: a data-modifying CTE,
+   * atomic without BEGIN and COMMIT, one round trip. The event is made in JavaScript from the row as it will be
+   * stored — every column of it is written here with a value whose stored form is known (columnsOf) — and inserted
+   * only when the write wrote a row (an UPDATE at a version that has moved writes none). That row is also the answer
+   * (null: nothing written): the statement returns no columns, since reading a row back costs node-postgres as much
+   * per column as the read before an update (its result-shape set-up runs per query; bench/RESULTS.md).
    */
   async function writeWithAudit(write: string, values: unknown[], row: Row, audit: AuditOf): Promise<object | null> {
     const events = (await auditTable()) as TableModel | undefined;
     if (!events) throw new Error("audit_events not found");
     const event = events.insertSelect(audit(row), "written", values.length);
-    const text = `WITH written AS (${write} RETURNING ${selectList}), audited AS (${event.text}) SELECT * FROM written`;
+    const text = `WITH written AS (${write} RETURNING 1), audited AS (${event.text}) SELECT FROM written`;
     const result = await pool.query(text, [...values, ...event.values]);
-    return (result.rows[0] as object | undefined) ?? null;
+    return result.rowCount === 1 ? row : null;
   }
 
   const model: TableModel = {
