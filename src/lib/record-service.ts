@@ -91,10 +91,11 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
    * record: one 422 naming each that does not.
    */
   async function assertReferences(db: Db, input: Record<string, unknown>, current: Versioned | undefined) {
+    if (!definition.refersTo?.length) return;
     const held = (current ? inputOf(current) : {}) as Record<string, unknown>;
     const errors: FieldError[] = [];
     const missing: Array<{ noun: string; id: string }> = [];
-    for (const { field, resource, each } of definition.refersTo ?? []) {
+    for (const { field, resource, each } of definition.refersTo) {
       const heldIds = new Set(idsAt(field, held[field], each).map((reference) => reference.id));
       const added = idsAt(field, input[field], each).filter((reference) => !heldIds.has(reference.id));
       if (added.length === 0) continue;

@@ -4,15 +4,16 @@ import { recordService, type RecordService } from "./record-service.ts";
 import { rowMemory } from "./row-memory.ts";
 import type { AnyResource, Db, Versioned } from "./resource.ts";
 
-
 /** The record services of a set of definitions; embedded records are mapped by their own definition. */
 export function recordServices(prisma: PrismaClient, definitions: readonly AnyResource[], sql?: SqlModels) {
   const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
   // Reads outside a transaction: straight through node-postgres where the database offers it (src/db/sql-models.ts).
   const reads = new Map(definitions.map((definition) => [definition, plainReads(definition.model(prisma), sql)]));
   const readsOf = (definition: AnyResource, db: Db) => (db === prisma ? reads.get(definition)! : definition.model(db));
+  // Each model's name is read once: a Prisma client's model is a getter on a proxy, a few µs a write (profile of PATCH).
+  const modelNames = new Map(definitions.map((definition) => [definition, (definition.model(prisma) as { name?: unknown }).name]));
   const plainModel = (definition: AnyResource) => {
-    const name = (definition.model(prisma) as { name?: unknown }).name;
+    const name = modelNames.get(definition);
     return sql && typeof name === "string" ? sql.model(name) : Promise.resolve(undefined);
   };
 
