@@ -34,16 +34,22 @@ export function apiKeyCache(prisma: PrismaClient, options: ApiKeyCacheOptions = 
     rows.clear();
   };
 
+  /** The row of the key with this public prefix if this cache holds it now, without waiting (undefined: ask `find`). */
+  const held = (prefix: string): ApiKeyRow | undefined => {
+    const cached = listening ? rows.get(prefix) : undefined;
+    if (cached) stats.hits++;
+    return cached;
+  };
+
   return {
     stats,
 
+    held,
+
     /** The row of the key with this public prefix (null: none). */
     async find(prefix: string): Promise<ApiKeyRow | null> {
-      const cached = listening ? rows.get(prefix) : undefined;
-      if (cached) {
-        stats.hits++;
-        return cached;
-      }
+      const cached = held(prefix);
+      if (cached) return cached;
       stats.misses++;
       const began = { generation, at: performance.now() };
       const row = await prisma.apiKey.findUnique({ where: { prefix } });

@@ -72,9 +72,16 @@ export async function verifyApiKey(
   now = new Date(),
   find: (prefix: string) => Promise<ApiKeyRow | null> = (prefix) => prisma.apiKey.findUnique({ where: { prefix } }),
 ): Promise<ApiKeyVerification> {
-  const match = API_KEY_FORMAT.exec(key);
-  if (!match) return { ok: false, reason: "malformed" };
-  const row = await find(match[1]!);
+  const prefix = apiKeyPrefix(key);
+  if (prefix === undefined) return { ok: false, reason: "malformed" };
+  return checkApiKey(key, await find(prefix), now);
+}
+
+/** The public prefix of a key sent by a client; undefined when it is not shaped like a key. */
+export const apiKeyPrefix = (key: string): string | undefined => API_KEY_FORMAT.exec(key)?.[1];
+
+/** The verdict on `key` given the row its prefix names (null: none), at `now` (verifyApiKey, and the auth plugin on a cached row). */
+export function checkApiKey(key: string, row: ApiKeyRow | null, now: Date): ApiKeyVerification {
   if (!row || !secretMatches(key, row.secretHash)) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };
