@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 import fp from "fastify-plugin";
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { Redis } from "ioredis";
 import type { RateLimitConfig } from "../config.ts";
 import { ApiError } from "../lib/problem.ts";
@@ -27,8 +27,8 @@ export type RateLimitOptions = RateLimitConfig & {
 type Hit = { count: number; resetInMs: number };
 
 interface CounterStore {
-  /** Counts one request for `key` in the current window (which starts with the key's first request). */
-  hit(key: string, windowMs: number): Promise<Hit>;
+  /** Counts one request for `key` in the current window (which starts with the key's first request); in memory, at once. */
+  hit(key: string, windowMs: number): Hit | Promise<Hit>;
   close(): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ class MemoryStore implements CounterStore {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
   #lastSweep = Date.now();
 
-  async hit(key: string, windowMs: number): Promise<Hit> {
+  hit(key: string, windowMs: number): Hit {
     const now = Date.now();
     if (now - this.#lastSweep >= windowMs) {
       // At most one window's worth of clients is kept.
@@ -197,32 +197,44 @@ async function rateLimitPlugin(app: FastifyInstance, options: RateLimitOptions) 
     : new MemoryStore();
   app.addHook("onClose", () => store.close());
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (!isLimited(request)) return;
-    const actor = request.context?.actor;
-    const key = actor ? `key:${actor.keyId}` : `address:${clientAddressKey(request.ip)}`;
-    const limit = actor ? options.max : options.anonymousMax;
-
-    let hit: Hit;
-    try {
-      hit = await store.hit(key, windowMs);
-      failures.succeeded();
-    } catch (error) {
-      failures.failed(error as Error);
-      return;
-    }
-
+  const limited = (reply: FastifyReply, hit: Hit, perKey: boolean, limit: number): ApiError | undefined => {
     const resetSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
     reply.header("ratelimit-limit", String(limit));
     reply.header("ratelimit-remaining", String(Math.max(0, limit - hit.count)));
     reply.header("ratelimit-reset", String(resetSeconds));
-    if (hit.count > limit) {
-      throw new ApiError(
-        "rate_limited",
-        problemText("rateLimited", { perKey: Boolean(actor), limit, windowSeconds: options.windowSeconds, resetSeconds }),
-        { headers: { "retry-after": String(resetSeconds) } },
-      );
+    if (hit.count <= limit) return undefined;
+    return new ApiError("rate_limited", problemText("rateLimited", { perKey, limit, windowSeconds: options.windowSeconds, resetSeconds }), {
+      headers: { "retry-after": String(resetSeconds) },
+    });
+  };
+
+  // Not an async hook: the memory store counts at once, so only Redis makes a request wait (a promise per request).
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!isLimited(request)) return done();
+    const actor = request.context?.actor;
+    const key = actor ? `key:${actor.keyId}` : `address:${clientAddressKey(request.ip)}`;
+    const limit = actor ? options.max : options.anonymousMax;
+    let hit: Hit | Promise<Hit>;
+    try {
+      hit = store.hit(key, windowMs);
+    } catch (error) {
+      failures.failed(error as Error); // fail open
+      return done();
     }
+    if (!(hit instanceof Promise)) {
+      failures.succeeded();
+      return done(limited(reply, hit, Boolean(actor), limit));
+    }
+    hit.then(
+      (counted) => {
+        failures.succeeded();
+        done(limited(reply, counted, Boolean(actor), limit));
+      },
+      (error: Error) => {
+        failures.failed(error); // fail open
+        done();
+      },
+    );
   });
 }
 
