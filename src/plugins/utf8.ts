@@ -9,6 +9,8 @@ import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
  *   read as what the client meant.
  * - Bytes that are not UTF-8, in a body or in a percent-encoded query string, are a 400. Decoding them leniently (as
  *   Fastify's string parser does) would store U+FFFD in their place without a word.
+ * - So is a JSON escape that spells half of a surrogate pair (`"\ud800"`): no UTF-8 can carry it, and PostgreSQL would
+ *   store U+FFFD in its place (or, inside a JSON column, refuse the whole write). The 400 names each such member.
  */
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -47,6 +49,28 @@ function decode(text: string): string | undefined {
   }
 }
 
+/** Only an escape can put half of a surrogate pair in a body whose bytes are UTF-8: `\uD800`..`\uDFFF`. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+// String.prototype.isWellFormed (ES2024, Node 20): false for a string with half of a surrogate pair.
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** JSON Pointers of the strings (member names too) in `value` that hold half of a surrogate pair. */
+function halfSurrogatePaths(value: unknown, path: string, found: string[]): string[] {
+  if (typeof value === "string") {
+    if (!isWellFormed(value)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => halfSurrogatePaths(item, `${path}/${index}`, found));
+  } else if (value !== null && typeof value === "object") {
+    for (const [name, member] of Object.entries(value)) {
+      const at = `${path}/${pointerSegment(name)}`;
+      if (!isWellFormed(name)) found.push(at);
+      halfSurrogatePaths(member, at, found);
+    }
+  }
+  return found;
+}
+
 function parseJsonBody(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser("error", "error");
   return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
@@ -63,7 +87,14 @@ function parseJsonBody(app: FastifyInstance) {
       done(new ApiError("malformed_request", problemText("bodyNotUtf8")));
       return;
     }
-    parseJson(request, text, done);
+    if (!SURROGATE_ESCAPE.test(text)) return parseJson(request, text, done);
+    parseJson(request, text, (error, value) => {
+      if (error) return done(error);
+      const paths = halfSurrogatePaths(value, "", []);
+      if (paths.length === 0) return done(null, value);
+      const errors: FieldError[] = paths.map((path) => ({ path, message: "must be Unicode text: it holds half of a surrogate pair", location: "body" }));
+      done(new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors }));
+    });
   };
 }
 

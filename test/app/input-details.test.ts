@@ -70,6 +70,28 @@ t.test("bytes that are not UTF-8 are a 400, in a body or in a query string", asy
   t.equal(good.statusCode, 200, "valid percent-encoded UTF-8 is fine");
 });
 
+t.test("half of a surrogate pair spelled as a JSON escape is a 400 naming each member, on every write path", async (t) => {
+  const before = await db.prisma.coordinator.count();
+  const cases: Array<{ payload: string; paths: string[] }> = [
+    { payload: '{"name":"Koordynator \\ud800 Sp. z o.o."}', paths: ["/name"] },
+    { payload: '{"name":"Koordynator \\uDC00","address":{"city":"Gda\\ud83d","country":"PL"}}', paths: ["/name", "/address/city"] },
+    { payload: '{"name":"Koordynator","mandateBasis":"\\ud83d\\ud83d"}', paths: ["/mandateBasis"] },
+  ];
+  for (const { payload, paths } of cases) {
+    // Without an Idempotency-Key (the plain write path) and with one (the Prisma path): both refuse, neither stores U+FFFD.
+    for (const headers of [{ "content-type": "application/json" }, { "content-type": "application/json", "idempotency-key": `surrogate-${paths.join()}` }]) {
+      const res = await app.inject({ method: "POST", url: "/v1/coordinators", headers, payload });
+      const problem = expectProblem(t, res, 400, "validation_failed", paths);
+      t.match(problem.errors?.[0]?.message, /surrogate/);
+    }
+  }
+  t.equal(await db.prisma.coordinator.count(), before, "nothing was written");
+  // A whole pair, and an escaped backslash before "ud800", are ordinary text.
+  const emoji = await app.inject({ method: "POST", url: "/v1/coordinators", headers: { "content-type": "application/json" }, payload: '{"name":"Klaster \\ud83d\\ude80 \\\\ud800"}' });
+  t.equal(emoji.statusCode, 201, emoji.body);
+  t.equal(emoji.json().name, "Klaster \u{1F680} \\ud800");
+});
+
 t.test("a request whose body does not arrive within the request timeout is a 408 that closes the connection", async (t) => {
   const slow = await buildApp({ database: db, config: { ...TEST_CONFIG, timeouts: { requestMs: 400, connectionMs: 5000, keepAliveMs: 5000 } } });
   t.teardown(() => slow.close());
