@@ -83,8 +83,9 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
   const notAudited = [...META, ...(parent ? [parent.key] : []), ...(definition.derived ?? [])];
   const auditShape = (row: Versioned) => omit(definition.toRecord(row), notAudited);
   // What a merge patch applies to: the record as a create body would describe it.
-  const inputOf = (row: Versioned, patch: Record<string, unknown> = {}) =>
-    definition.toInput ? definition.toInput(row, patch) : omit(auditShape(row), definition.readOnly ?? []);
+  // `shape`: the row's auditShape, when the caller has it already.
+  const inputOf = (row: Versioned, patch: Record<string, unknown> = {}, shape?: object) =>
+    definition.toInput ? definition.toInput(row, patch) : omit(shape ?? auditShape(row), definition.readOnly ?? []);
 
   /**
    * Every foreign id the write adds (those the record already held were checked when they came) must name an existing
@@ -140,8 +141,8 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
   const plainWrite = async (outer: Tx | undefined, context: RequestContext | undefined) =>
     plainWrites && !outer && !context?.transactionHooks ? plainModel(definition) : undefined;
   /** The patched record's input: the merge patch applied to its input shape, passing the create schema. */
-  function patched(current: Versioned, patch: unknown) {
-    const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>), patch);
+  function patched(current: Versioned, patch: unknown, shape?: object) {
+    const merged = applyMergePatch(inputOf(current, patch as Record<string, unknown>, shape), patch);
     const parsed = definition.schemas.create.safeParse(merged, { reportInput: true });
     if (!parsed.success) throw validationError(parsed.error);
     return parsed.data;
@@ -249,9 +250,10 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
         const held = memory.at(heldKey(id, parentId), ifMatch);
         const current = held ?? (await load(prisma, id, parentId));
         assertIfMatch(ifMatch, current);
-        input = patched(current, patch);
+        const before = auditShape(current);
+        input = patched(current, patch, before);
         await assertReferences(prisma, input as Record<string, unknown>, current);
-        const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, auditShape(current), auditShape(row as Versioned)), context);
+        const audited = (row: object) => auditEventData(auditOf("update", row as Versioned, parentId, before, auditShape(row as Versioned)), context);
         const saved = await write(() => input, async () => plain.update(current, definition.toData(input) as Record<string, unknown>, audited));
         if (saved === null) memory.forget(heldKey(id, parentId));
         // The version held here is gone (changed elsewhere, deleted): read the record as usual (412, 404 or the write).
