@@ -45,6 +45,21 @@ if (!usingPostgres) {
           if (patched.statusCode !== 200) break;
           etag = (await sameAsGet(t, `patch ${n}.${i}`, `${url}/${id}`, patched)).headers.etag as string;
         }
+        // A lone surrogate (PostgreSQL would store U+FFFD, JavaScript holds U+D800): never answered as if stored.
+        // (fastpath-writes-compare.test.ts's "lone surrogate" POST also carries an unknown member "x", so it is
+        // refused by the schema before any write.)
+        const lone = JSON.stringify(row.text("S\u0001")).replace("\\u0001", "\\ud800");
+        const surrogate = await app.inject({ method: "PATCH", url: `${url}/${id}`, headers: { ...PATCH, "if-match": etag }, payload: lone });
+        t.ok(surrogate.statusCode < 500, `lone surrogate: ${surrogate.statusCode} ${surrogate.body.slice(0, 200)}`);
+        if (surrogate.statusCode === 200) etag = (await sameAsGet(t, "lone surrogate", `${url}/${id}`, surrogate)).headers.etag as string;
+        const createdLone = await app.inject({
+          method: "POST",
+          url,
+          payload: JSON.stringify({ ...body, ...row.text("S\u0001") }).replace("\\u0001", "\\ud800"),
+          headers: { "content-type": "application/json" },
+        });
+        t.ok(createdLone.statusCode < 500, `lone surrogate create: ${createdLone.statusCode}`);
+        if (createdLone.statusCode === 201) await sameAsGet(t, "lone surrogate create", `${url}/${(createdLone.json() as Json).id}`, createdLone);
         // A version that has moved: 412, and the record unchanged.
         const stale = await app.inject({ method: "PATCH", url: `${url}/${id}`, headers: { ...PATCH, "if-match": created.headers.etag as string }, payload: row.patch });
         t.equal(stale.statusCode, 412, "stale If-Match: 412");
