@@ -16,7 +16,14 @@ export const text = (max: number) =>
  */
 export const UUID_LENGTH = 36;
 
-export const Uuid = z.uuid({ error: "must be a UUID" }).meta({ maxLength: UUID_LENGTH });
+/**
+ * In lower case, as PostgreSQL writes a uuid: an id sent in upper case names the same record, and is compared,
+ * stored and answered as the database has it (a reference check compares with the ids the database returns).
+ */
+export const Uuid = z
+  .uuid({ error: "must be a UUID" })
+  .overwrite((id) => id.toLowerCase())
+  .meta({ maxLength: UUID_LENGTH });
 
 export const DateOnly = z.iso.date({ error: "must be a date in the form YYYY-MM-DD" }).meta({ maxLength: 10 });
 

@@ -1,7 +1,7 @@
 // The plain writes (src/db/sql-models.ts) answer with the row as built in JavaScript, not as read back from the
 // database: every answer of a POST and a PATCH must be what a following GET returns, and a PATCH written against the
 // row held in memory (src/lib/row-memory.ts) must give what a GET then returns.
-import t from "tap";
+import t, { type Test } from "tap";
 
 process.env.TZ = "Pacific/Kiritimati";
 import { writesOnlyItsRow } from "../../src/lib/record-service.ts";
@@ -17,7 +17,7 @@ if (!usingPostgres) {
   const { app, db } = await testApp(t);
 
   /** The answer `res` against a GET of the same record: body and ETag. */
-  const sameAsGet = async (t: { equal: (...a: unknown[]) => void; strictSame: (...a: unknown[]) => void }, label: string, url: string, res: { statusCode: number; headers: Json; json(): unknown }) => {
+  const sameAsGet = async (t: Test, label: string, url: string, res: { statusCode: number; headers: Json; json(): unknown }) => {
     const got = await app.inject(url);
     t.equal(got.statusCode, 200, `${label}: GET 200`);
     t.strictSame(res.json(), got.json(), `${label}: the answer is what GET returns`);
@@ -93,15 +93,19 @@ if (!usingPostgres) {
     }
   });
 
-  // Pre-existing, not of this range: an upper-case UUID passes the schema, but the reference check compares it with
-  // the lower-case ids PostgreSQL returns, and answers 422 "does not exist" for a record that exists.
-  t.test("clusters: a reference named by an upper-case UUID", { todo: "pre-existing: 422 reference_not_found for an existing record named in upper case" }, async (t) => {
+  // An upper-case UUID names the same record (it used to be a 422 "does not exist": the reference check compared it
+  // with the lower-case ids PostgreSQL returns); it is stored and answered in lower case.
+  t.test("clusters: a reference named by an upper-case UUID", async (t) => {
     const coordinator = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator UUID" } });
     const upper = ((coordinator.json() as Json).id as string).toUpperCase();
     const created = await app.inject({ method: "POST", url: "/v1/clusters", payload: { name: "Klaster UUID", coordinatorId: upper } });
     t.equal(created.statusCode, 201, created.body.slice(0, 300));
     const id = (created.json() as Json).id as string;
+    t.equal((created.json() as Json).coordinatorId, upper.toLowerCase(), "answered as stored: in lower case");
     const got = await sameAsGet(t, "create", `/v1/clusters/${id}`, created);
+    const byUpper = await app.inject({ method: "GET", url: `/v1/clusters/${id.toUpperCase()}` });
+    t.equal(byUpper.statusCode, 200, "the record is found by its id in upper case too");
+    t.equal((byUpper.json() as Json).id, id);
     const other = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator UUID 2" } });
     const patched = await app.inject({
       method: "PATCH",
