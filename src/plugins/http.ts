@@ -7,9 +7,10 @@ const ACCEPTABLE = ["application/json", "application/problem+json", "application
 
 /**
  * Far deeper than any schema goes. Walking JSON nested thousands of levels deep (here, and in the idempotency
- * fingerprint, which runs after this hook) would overflow the stack and answer 500.
+ * fingerprint, which runs after this hook) would overflow the stack and answer 500. The body parser's own walk
+ * (plugins/utf8.ts) stops at this depth too, and leaves the verdict to this hook.
  */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** JSON Pointers of the strings under `value` that contain U+0000. */
 function nulPaths(value: unknown, path: string, into: string[] = [], depth = 0): string[] {

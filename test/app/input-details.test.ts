@@ -86,6 +86,9 @@ t.test("half of a surrogate pair spelled as a JSON escape is a 400 naming each m
     }
   }
   t.equal(await db.prisma.coordinator.count(), before, "nothing was written");
+  // Nested thousands of levels deep, it is refused as too deep (walking it would overflow the stack), not as bad JSON.
+  const deep = await app.inject({ method: "POST", url: "/v1/coordinators", headers: { "content-type": "application/json" }, payload: `${"[".repeat(5000)}"\\ud800"${"]".repeat(5000)}` });
+  t.match(expectProblem(t, deep, 400, "validation_failed").detail, /nested more than 64 levels/);
   // A whole pair, and an escaped backslash before "ud800", are ordinary text.
   const emoji = await app.inject({ method: "POST", url: "/v1/coordinators", headers: { "content-type": "application/json" }, payload: '{"name":"Klaster \\ud83d\\ude80 \\\\ud800"}' });
   t.equal(emoji.statusCode, 201, emoji.body);
