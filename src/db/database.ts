@@ -81,17 +81,19 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
     // the client gives up a little after the statement timeout would have fired.
     query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
     connectionTimeoutMillis: poolTimeoutMs,
+    // Every session in UTC, whatever the server's TimeZone (Polish servers often run Europe/Warsaw). Prisma's driver
+    // adapter sends an instant as UTC wall-clock text without an offset, which PostgreSQL reads in the session's zone,
+    // and reads one back as if its offset were +00:00: under another zone it stored instants shifted by the zone's
+    // offset (node-postgres, which the plain paths use, then read them shifted) and could not read one before the
+    // zone's first standard offset (1930 in Amsterdam: "+00:19:32"). The pool awaits it before it hands the connection
+    // out (a query queued behind it instead is deprecated in node-postgres 8 and refused by 9), and a connection whose
+    // SET fails is not handed out at all. PgBouncer keeps TimeZone per client (a parameter it tracks), so this holds in
+    // transaction mode too.
+    onConnect: (client) => client.query("SET TIME ZONE 'UTC'"),
   });
   // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener the error
   // would be an uncaught exception.
   pool.on("error", () => undefined);
-  // Every session in UTC, whatever the server's TimeZone (Polish servers often run Europe/Warsaw). Prisma's driver
-  // adapter sends an instant as UTC wall-clock text without an offset, which PostgreSQL reads in the session's zone,
-  // and reads one back as if its offset were +00:00: under another zone it stored instants shifted by the zone's
-  // offset (node-postgres, which the plain paths use, then read them shifted) and could not read one before the zone's
-  // first standard offset (1930 in Amsterdam: "+00:19:32"). Queued before the connection's first query; PgBouncer
-  // keeps TimeZone per client (a parameter it tracks), so this holds in transaction mode too.
-  pool.on("connect", (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => undefined));
   const adapter = new PrismaPg(pool);
   const prisma = appTransactions(
     new PrismaClient({
