@@ -18,10 +18,9 @@ declare module "fastify" {
  */
 async function webhooksPlugin(app: FastifyInstance, options: { settings?: Partial<WebhookSettings> }) {
   const settings = { ...WEBHOOK_DEFAULTS, ...options.settings };
-  const metrics = new WebhookMetrics();
+  const metrics = new WebhookMetrics(app.metrics, app.prisma);
   const worker = settings.deliverInProcess ? deliveryWorker(app.prisma, settings, app.log, metrics) : undefined;
   app.decorate("webhooks", { settings, worker });
-  app.metricsSources.push(() => metrics.lines(app.prisma));
   if (worker) {
     app.addHook("onReady", async () => worker.start());
     app.addHook("preClose", async () => worker.stop());

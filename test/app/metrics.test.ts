@@ -1,4 +1,6 @@
 import t from "tap";
+import { Registry } from "prom-client";
+import { WebhookMetrics } from "../../src/modules/webhooks/webhook-metrics.ts";
 import { testApp } from "../helper.ts";
 
 t.test("GET /metrics counts requests by route pattern and status", async (t) => {
@@ -11,7 +13,30 @@ t.test("GET /metrics counts requests by route pattern and status", async (t) => 
   t.match(response.headers["content-type"], /^text\/plain; version=0\.0\.4/);
   t.match(response.body, /http_requests_total\{method="GET",route="\/v1\/coordinators",status="200"\} 1\n/);
   t.match(response.body, /http_requests_total\{method="GET",route="\/v1\/coordinators\/:id",status="400"\} 2\n/);
-  t.match(response.body, /http_request_duration_seconds_bucket\{method="GET",route="\/v1\/coordinators\/:id",status="400",le="\+Inf"\} 2\n/);
+  t.match(response.body, /http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/v1\/coordinators\/:id",status="400"\} 2\n/);
   t.match(response.body, /process_resident_memory_bytes \d+/);
   t.notMatch(response.body, /not-a-uuid/, "raw URLs never become labels");
+});
+
+t.test("GET /metrics has the process's series, once, and each app counts its own requests", async (t) => {
+  const { app } = await testApp(t);
+  const { app: other } = await testApp(t);
+  await other.inject({ method: "GET", url: "/v1/coordinators" });
+  const body = (await app.inject({ method: "GET", url: "/metrics" })).body;
+  for (const name of ["process_cpu_seconds_total", "nodejs_eventloop_lag_seconds", "nodejs_heap_size_used_bytes", "process_resident_memory_bytes"]) {
+    t.match(body, new RegExp(`^${name}(\\{[^}]*\\})? \\d`, "m"), name);
+  }
+  t.equal(body.match(/^# TYPE process_cpu_seconds_total /gm)?.length, 1, "each series is declared once");
+  t.notMatch(body, /route="\/v1\/coordinators",status="200"/, "another app's requests are not counted here");
+});
+
+t.test("the oldest undelivered event's age is NaN when the database does not answer, and /metrics still answers", async (t) => {
+  const registry = new Registry();
+  const failing = { $queryRaw: () => Promise.reject(new Error("connection refused")) };
+  const metrics = new WebhookMetrics(registry, failing as never);
+  metrics.observe({ statusCode: 204, response: null, error: null, latencyMs: 120 });
+  const text = await registry.metrics();
+  t.match(text, /^webhook_oldest_undelivered_event_age_seconds Nan$/m);
+  t.match(text, /^webhook_deliveries_total\{outcome="success"\} 1$/m);
+  t.match(text, /^webhook_attempt_duration_seconds_bucket\{le="0\.25"\} 1$/m);
 });

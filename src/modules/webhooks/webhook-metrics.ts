@@ -1,3 +1,4 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { AttemptResult } from "./webhook-sender.ts";
 
@@ -11,42 +12,45 @@ export const outcomeOf = (result: AttemptResult): Outcome => {
   return result.error?.startsWith("refused") ? "refused" : "connection_error";
 };
 
-/** This process's webhook attempts, by outcome and latency; and, from the database, the oldest undelivered event. */
+/**
+ * This process's webhook attempts, by outcome and latency; and, read from the database at each scrape, the age of the
+ * oldest undelivered event. Registered in `registry` (the app's, served at /metrics; the worker process's own).
+ */
 export class WebhookMetrics {
-  private readonly outcomes = new Map<Outcome, number>();
-  private readonly buckets = BUCKETS.map(() => 0);
-  private count = 0;
-  private sum = 0;
+  private readonly deliveries: Counter<"outcome">;
+  private readonly durations: Histogram;
 
-  observe(result: AttemptResult) {
-    const outcome = outcomeOf(result);
-    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
-    const seconds = result.latencyMs / 1000;
-    this.count += 1;
-    this.sum += seconds;
-    BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) this.buckets[i]! += 1;
+  constructor(registry: Registry = new Registry(), prisma?: PrismaClient) {
+    this.deliveries = new Counter({
+      name: "webhook_deliveries_total",
+      help: "Webhook delivery attempts made by this process, by outcome.",
+      labelNames: ["outcome"],
+      registers: [registry],
+    });
+    this.durations = new Histogram({ name: "webhook_attempt_duration_seconds", help: "Time of webhook delivery attempts.", buckets: BUCKETS, registers: [registry] });
+    if (!prisma) return;
+    new Gauge({
+      name: "webhook_oldest_undelivered_event_age_seconds",
+      help: "Age of the oldest event not yet delivered (0: none waiting; NaN: the database did not answer).",
+      registers: [registry],
+      async collect() {
+        this.set(await oldestUndeliveredAge(prisma).catch(() => Number.NaN));
+      },
     });
   }
 
-  async lines(prisma: PrismaClient): Promise<string[]> {
-    const lines = ["# HELP webhook_deliveries_total Webhook delivery attempts made by this process, by outcome.", "# TYPE webhook_deliveries_total counter"];
-    for (const [outcome, count] of this.outcomes) lines.push(`webhook_deliveries_total{outcome="${outcome}"} ${count}`);
-    lines.push("# HELP webhook_attempt_duration_seconds Time of webhook delivery attempts.", "# TYPE webhook_attempt_duration_seconds histogram");
-    BUCKETS.forEach((bound, i) => lines.push(`webhook_attempt_duration_seconds_bucket{le="${bound}"} ${this.buckets[i]}`));
-    lines.push(`webhook_attempt_duration_seconds_bucket{le="+Inf"} ${this.count}`, `webhook_attempt_duration_seconds_sum ${this.sum}`, `webhook_attempt_duration_seconds_count ${this.count}`);
-    // Pending deliveries, and events not yet fanned out: whichever is older.
-    const [row] = await prisma.$queryRaw<Array<{ oldest: Date | null }>>`
-      SELECT LEAST(
-        (SELECT min(occurred_at) FROM webhook_deliveries WHERE status = 'pending'),
-        (SELECT min(occurred_at) FROM audit_events
-         WHERE (feed_xid, sequence) > (SELECT trunc(position / 1e19)::bigint, mod(position, 1e19)::bigint FROM webhook_dispatch WHERE id = 1))) AS oldest`;
-    const age = row?.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0;
-    lines.push(
-      "# HELP webhook_oldest_undelivered_event_age_seconds Age of the oldest event not yet delivered (0: none waiting).",
-      "# TYPE webhook_oldest_undelivered_event_age_seconds gauge",
-      `webhook_oldest_undelivered_event_age_seconds ${age}`,
-    );
-    return lines;
+  observe(result: AttemptResult) {
+    this.deliveries.inc({ outcome: outcomeOf(result) });
+    this.durations.observe(result.latencyMs / 1000);
   }
+}
+
+/** Seconds since the oldest event that is pending delivery or not yet fanned out, whichever is older (0: none). */
+async function oldestUndeliveredAge(prisma: PrismaClient): Promise<number> {
+  const [row] = await prisma.$queryRaw<Array<{ oldest: Date | null }>>`
+    SELECT LEAST(
+      (SELECT min(occurred_at) FROM webhook_deliveries WHERE status = 'pending'),
+      (SELECT min(occurred_at) FROM audit_events
+       WHERE (feed_xid, sequence) > (SELECT trunc(position / 1e19)::bigint, mod(position, 1e19)::bigint FROM webhook_dispatch WHERE id = 1))) AS oldest`;
+  return row?.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0;
 }
