@@ -4,6 +4,8 @@ import { CHANGE_RESOURCE_TYPES } from "../changes/changes-schemas.ts";
 import { eventPayload, eventTypeOf, subscribedTo } from "./webhook-events.ts";
 
 const BATCH = 200;
+/** Batches one round may fan out (10,000 events): far above any write rate a poll interval sees, a bound all the same. */
+const ROUND_BATCHES = 50;
 
 /**
  * Fans committed events out to the subscriptions that want them, as delivery rows (the outbox). It reads the change
@@ -46,4 +48,19 @@ export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
     if (next !== after) await tx.webhookDispatch.update({ where: { id: 1 }, data: { position: next.toString() } });
     return events.length;
   });
+}
+
+/**
+ * Fans out batch after batch until the feed is caught up (a batch comes back short), at most ROUND_BATCHES: one batch
+ * a round capped fan-out at 200 events a poll interval, and under more writes than that the backlog grew without end.
+ * Returns how many events it read.
+ */
+export async function dispatchPending(prisma: PrismaClient): Promise<number> {
+  let read = 0;
+  for (let batch = 0; batch < ROUND_BATCHES; batch++) {
+    const events = await dispatchEvents(prisma);
+    read += events;
+    if (events < BATCH) break;
+  }
+  return read;
 }

@@ -2,7 +2,7 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { WebhookSettings } from "../../config-webhooks.ts";
 import { recordAudit } from "../../lib/audit.ts";
 import type { Tx } from "../../lib/records.ts";
-import { dispatchEvents } from "./webhook-dispatcher.ts";
+import { dispatchPending } from "./webhook-dispatcher.ts";
 import { leaseKeeper, leaseMarginMs, leaseMsFor } from "./webhook-leases.ts";
 import { WebhookMetrics } from "./webhook-metrics.ts";
 import { postDelivery, signedHeaders, type AttemptResult } from "./webhook-sender.ts";
@@ -173,7 +173,7 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
   }
 
   async function runOnce() {
-    await dispatchEvents(prisma);
+    await dispatchPending(prisma);
     for (;;) {
       const claimedAt = performance.now();
       const claimed = await claim();

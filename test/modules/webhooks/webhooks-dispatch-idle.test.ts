@@ -1,10 +1,10 @@
 import t from "tap";
 import { positionOf } from "../../../src/lib/change-feed.ts";
-import { dispatchEvents } from "../../../src/modules/webhooks/webhook-dispatcher.ts";
+import { dispatchEvents, dispatchPending } from "../../../src/modules/webhooks/webhook-dispatcher.ts";
 import { feedSettled, testDatabase } from "../../helper.ts";
 import { webhookApp } from "../../fixtures/webhooks.ts";
 
-// The dispatcher reads 200 events a round. With no subscription it must not walk the audit log 200 at a time (an
+// The dispatcher reads 200 events a batch. With no subscription it must not walk the audit log 200 at a time (an
 // instance without webhooks would read its whole history, a round a second, for nothing): one round moves its
 // position to the feed's horizon, and a subscription made later gets the events after it, and only those.
 const db = await testDatabase(t);
@@ -39,4 +39,16 @@ t.test("a subscription made afterwards gets the events written after it", async 
   const deliveries = await db.prisma.webhookDelivery.findMany({});
   t.equal(deliveries.length, 1, "only the event written after the subscription");
   t.equal(deliveries[0]!.orderingKey, created.json().id);
+});
+
+t.test("a round fans out every event waiting, not one batch of 200", async (t) => {
+  const before = await db.prisma.webhookDelivery.count();
+  for (let i = 0; i < 450; i++) {
+    const res = await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: `Koordynator Seryjny ${i}` } });
+    t.equal(res.statusCode, 201);
+  }
+  await feedSettled(db);
+  t.ok((await dispatchPending(db.prisma)) >= 450, "every event read in one round");
+  t.equal((await db.prisma.webhookDelivery.count()) - before, 450, "a delivery for each");
+  t.equal(await position(), await newest(), "the position is the newest event's");
 });
