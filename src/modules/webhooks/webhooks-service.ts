@@ -106,12 +106,14 @@ export function webhooksService(prisma: PrismaClient) {
     /** Sends a delivery again (whatever became of it), as soon as a worker is free, with a fresh schedule of retries. */
     async retry(id: string, deliveryId: string) {
       await subscription(prisma, id);
-      const { count } = await prisma.webhookDelivery.updateMany({
+      // One statement that answers the row it wrote: a delivery pruned (or its subscription deleted) between an update
+      // and a read back would have been a 500.
+      const [delivery] = await prisma.webhookDelivery.updateManyAndReturn({
         where: { id: deliveryId, subscriptionId: id },
         data: { status: "pending", nextAttemptAt: new Date(), leasedUntil: null, attempts: 0 },
       });
-      if (count === 0) throw notFound("webhook delivery", deliveryId);
-      return queued((await prisma.webhookDelivery.findUnique({ where: { id: deliveryId } }))!);
+      if (!delivery) throw notFound("webhook delivery", deliveryId);
+      return queued(delivery);
     },
   };
 }
