@@ -1,3 +1,4 @@
+import perfHooks from "node:perf_hooks";
 import t from "tap";
 import { Registry } from "prom-client";
 import { WebhookMetrics } from "../../src/modules/webhooks/webhook-metrics.ts";
@@ -39,4 +40,23 @@ t.test("the oldest undelivered event's age is NaN when the database does not ans
   t.match(text, /^webhook_oldest_undelivered_event_age_seconds Nan$/m);
   t.match(text, /^webhook_deliveries_total\{outcome="success"\} 1$/m);
   t.match(text, /^webhook_attempt_duration_seconds_bucket\{le="0\.25"\} 1$/m);
+});
+
+t.test("the process's series are collected once per process, not once per app", async (t) => {
+  // Each collection starts an event-loop delay monitor and a GC observer that nothing ever stops: one per app built
+  // would pile up in a process that builds many (the tests; a server restarted in process).
+  const original = perfHooks.monitorEventLoopDelay;
+  let monitors = 0;
+  perfHooks.monitorEventLoopDelay = (...args) => {
+    monitors += 1;
+    return original(...args);
+  };
+  t.teardown(() => {
+    perfHooks.monitorEventLoopDelay = original;
+  });
+  for (let i = 0; i < 2; i++) {
+    const { app } = await testApp(t);
+    t.match((await app.inject({ method: "GET", url: "/metrics" })).body, /^nodejs_eventloop_lag_seconds \d/m);
+  }
+  t.ok(monitors <= 1, `one event-loop monitor for the process (${monitors} started by two apps)`);
 });
