@@ -1,5 +1,6 @@
 import t from "tap";
 import { positionOf } from "../../../src/lib/change-feed.ts";
+import type { PrismaClient } from "../../../src/generated/prisma/client.ts";
 import { dispatchEvents, dispatchPending } from "../../../src/modules/webhooks/webhook-dispatcher.ts";
 import { feedSettled, testDatabase } from "../../helper.ts";
 import { webhookApp } from "../../fixtures/webhooks.ts";
@@ -52,3 +53,51 @@ t.test("a round fans out every event waiting, not one batch of 200", async (t) =
   t.equal((await db.prisma.webhookDelivery.count()) - before, 450, "a delivery for each");
   t.equal(await position(), await newest(), "the position is the newest event's");
 });
+
+/** The client, counting the transactions begun through it (one for each batch the dispatcher reads). */
+function counting(prisma: PrismaClient) {
+  const counter = { transactions: 0 };
+  const client = new Proxy(prisma, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (property === "$transaction") {
+        return (...args: unknown[]) => {
+          counter.transactions += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { client, counter };
+}
+
+/** `count` coordinator.created events written straight into the audit log, in one statement, copies of one made by the API. */
+async function backlog(count: number) {
+  await db.prisma.$executeRaw`
+    INSERT INTO audit_events (id, action, resource_type, resource_id, version, changes, data)
+    SELECT gen_random_uuid(), e.action, e.resource_type, gen_random_uuid(), e.version, e.changes, e.data
+    FROM (SELECT * FROM audit_events WHERE resource_type = 'coordinators' AND action = 'create' ORDER BY sequence DESC LIMIT 1) e,
+      generate_series(1, ${count}::int)`;
+  await feedSettled(db);
+}
+
+t.test("a round that finds the feed caught up reads one batch, not fifty", async (t) => {
+  await dispatchPending(db.prisma);
+  const { client, counter } = counting(db.prisma);
+  t.equal(await dispatchPending(client), 0);
+  t.equal(counter.transactions, 1, "one batch, short: the round ends");
+});
+
+t.test("a round fans out at most 50 batches (10,000 events); the next round goes on", async (t) => {
+  const before = await db.prisma.webhookDelivery.count();
+  await backlog(10_250);
+  const { client, counter } = counting(db.prisma);
+  t.equal(await dispatchPending(client), 10_000, "50 batches of 200");
+  t.equal(counter.transactions, 50);
+  t.ok((await position()) < (await newest()), "the rest waits for the next round");
+  t.equal(await dispatchPending(db.prisma), 250);
+  t.equal((await db.prisma.webhookDelivery.count()) - before, 10_250);
+  t.equal(await position(), await newest());
+});
+
