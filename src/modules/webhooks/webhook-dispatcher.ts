@@ -53,14 +53,15 @@ export async function dispatchEvents(prisma: PrismaClient): Promise<number> {
 /**
  * Fans out batch after batch until the feed is caught up (a batch comes back short), at most ROUND_BATCHES: one batch
  * a round capped fan-out at 200 events a poll interval, and under more writes than that the backlog grew without end.
- * Returns how many events it read.
+ * `goOn` is asked after each batch: a worker told to stop ends its round there (up to 50 batches would otherwise hold
+ * up its shutdown well past the attempt timeout it is given). Returns how many events it read.
  */
-export async function dispatchPending(prisma: PrismaClient): Promise<number> {
+export async function dispatchPending(prisma: PrismaClient, goOn: () => boolean = () => true): Promise<number> {
   let read = 0;
   for (let batch = 0; batch < ROUND_BATCHES; batch++) {
     const events = await dispatchEvents(prisma);
     read += events;
-    if (events < BATCH) break;
+    if (events < BATCH || !goOn()) break;
   }
   return read;
 }

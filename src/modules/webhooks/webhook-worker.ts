@@ -173,7 +173,7 @@ export function deliveryWorker(prisma: PrismaClient, settings: WebhookSettings, 
   }
 
   async function runOnce() {
-    await dispatchPending(prisma);
+    await dispatchPending(prisma, () => !stopped);
     for (;;) {
       const claimedAt = performance.now();
       const claimed = await claim();

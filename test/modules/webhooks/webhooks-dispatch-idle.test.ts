@@ -2,6 +2,7 @@ import t from "tap";
 import { positionOf } from "../../../src/lib/change-feed.ts";
 import type { PrismaClient } from "../../../src/generated/prisma/client.ts";
 import { dispatchEvents, dispatchPending } from "../../../src/modules/webhooks/webhook-dispatcher.ts";
+import { deliveryWorker } from "../../../src/modules/webhooks/webhook-worker.ts";
 import { feedSettled, testDatabase } from "../../helper.ts";
 import { webhookApp } from "../../fixtures/webhooks.ts";
 
@@ -55,7 +56,7 @@ t.test("a round fans out every event waiting, not one batch of 200", async (t) =
 });
 
 /** The client, counting the transactions begun through it (one for each batch the dispatcher reads). */
-function counting(prisma: PrismaClient) {
+function counting(prisma: PrismaClient, onTransaction: () => void = () => undefined) {
   const counter = { transactions: 0 };
   const client = new Proxy(prisma, {
     get(target, property) {
@@ -63,6 +64,7 @@ function counting(prisma: PrismaClient) {
       if (property === "$transaction") {
         return (...args: unknown[]) => {
           counter.transactions += 1;
+          onTransaction();
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       }
@@ -101,3 +103,13 @@ t.test("a round fans out at most 50 batches (10,000 events); the next round goes
   t.equal(await position(), await newest());
 });
 
+t.test("a worker told to stop ends its round after the batch in hand", async (t) => {
+  await backlog(450);
+  let worker: ReturnType<typeof deliveryWorker> | undefined;
+  const { client, counter } = counting(db.prisma, () => void worker?.stop());
+  worker = deliveryWorker(client, { ...app.webhooks.settings, allowPrivateTargets: true }, app.log);
+  await worker.runOnce();
+  t.equal(counter.transactions, 1, "no batch read after stop()");
+  t.ok((await position()) < (await newest()), "the rest is left to the next worker");
+  t.equal(await dispatchPending(db.prisma), 250, "which fans it out");
+});
