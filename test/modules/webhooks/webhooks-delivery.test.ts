@@ -156,8 +156,13 @@ t.test("ping, the delivery log and retry", async (t) => {
   const [attempt] = await until(async () => ((await attemptsOf(id)).length === 1 ? attemptsOf(id) : null));
   t.equal(attempt.response.length, 1024, "the first 1 KB of the response");
   t.equal(attempt.eventId, ping.json().eventId);
+  const other = (await app.inject({ method: "POST", url: "/v1/webhooks", payload: { url: receiver.url, eventTypes: ["meeting.created"] } })).json();
+  const elsewhere = await app.inject({ method: "POST", url: `/v1/webhooks/${other.id}/deliveries/${attempt.deliveryId}/retry` });
+  t.equal(elsewhere.statusCode, 404, "another subscription's delivery is not found under this one");
+  t.equal((await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: attempt.deliveryId } })).status, "succeeded", "and is left alone");
   const retry = await app.inject({ method: "POST", url: `/v1/webhooks/${id}/deliveries/${attempt.deliveryId}/retry` });
   t.equal(retry.statusCode, 202, retry.body);
+  t.strictSame(retry.json(), { deliveryId: attempt.deliveryId, eventId: ping.json().eventId, eventType: "webhook.ping", status: "pending" }, "the delivery queued again");
   await receiver.waitFor(2);
   t.equal(receiver.received[1]!.headers["webhook-id"], receiver.received[0]!.headers["webhook-id"], "the same event sent again");
   const missing = await app.inject({ method: "POST", url: `/v1/webhooks/${id}/deliveries/0193b2a6-1b22-7e53-9c4d-3f6a7b8c9d0e/retry` });
