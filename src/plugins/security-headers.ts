@@ -10,6 +10,11 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
  * Strict-Transport-Security only on requests that arrived over HTTPS (TLS at this server, or X-Forwarded-Proto:
  * https from a trusted proxy, TRUST_PROXY=true): RFC 6797 forbids it over plain HTTP, where browsers ignore it.
  * No includeSubDomains: the service cannot know what else runs under its domain.
+ *
+ * Why not @fastify/helmet: with it (its defaults, this API policy) a GET by id cost 13 % more server CPU, about 11 µs
+ * (A/B over HTTP in both orders: 1.15 and 1.11; bench/RESULTS.md). Its onRequest hook is async, a promise per request,
+ * and it sends twelve headers where a JSON API needs four; by default it also sends HSTS over plain HTTP, which
+ * RFC 6797 forbids.
  */
 
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
