@@ -16,8 +16,8 @@ declare module "fastify" {
  *
  * The HTTP series are counted here rather than by a prom-client Histogram and Counter: their `observe` and `inc`
  * make a closure and a label/value object and validate the labels on every call, and with them a GET by id cost
- * about 5 % more server CPU (A/B over HTTP, both orders, bench/RESULTS.md). This hook adds to two numbers and a
- * bucket; prom-client's exposition format is followed (label order, `le` first).
+ * about 5 % more server CPU (A/B over HTTP, both orders, bench/RESULTS.md). This hook adds to a count, a sum and the
+ * buckets the time falls in; the text follows prom-client's exposition (label order, `le` first).
  */
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -14,7 +14,8 @@ export const outcomeOf = (result: AttemptResult): Outcome => {
 
 /**
  * This process's webhook attempts, by outcome and latency; and, read from the database at each scrape, the age of the
- * oldest undelivered event. Registered in `registry` (the app's, served at /metrics; the worker process's own).
+ * oldest undelivered event (with `prisma`). Registered in `registry`: the app's, served at /metrics; by default a
+ * registry of their own, which nothing serves (the worker process has no HTTP server).
  */
 export class WebhookMetrics {
   private readonly deliveries: Counter<"outcome">;
