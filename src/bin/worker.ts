@@ -1,9 +1,13 @@
 // The webhook delivery worker as a process of its own (`npm run worker`), for deployments that set
 // WEBHOOK_DELIVER_IN_PROCESS=false on the API instances. Any number may run against one database (PostgreSQL; the
 // embedded database belongs to one process). SIGTERM/SIGINT: stop claiming, finish the attempts in flight, exit 0.
+import http from "node:http";
 import closeWithGrace from "close-with-grace";
+import { Registry } from "prom-client";
 import { ConfigError, loadConfig } from "../config.ts";
 import { openDatabase } from "../db/database.ts";
+import { processMetrics } from "../lib/process-metrics.ts";
+import { WebhookMetrics } from "../modules/webhooks/webhook-metrics.ts";
 import { deliveryWorker } from "../modules/webhooks/webhook-worker.ts";
 
 if (typeof process.loadEnvFile === "function") {
@@ -31,9 +35,13 @@ const database = await openDatabase(config.database).catch((error: Error) => {
   process.stderr.write(`error: ${error.message.split("\n")[0]}\n`);
   process.exit(1);
 });
-const worker = deliveryWorker(database.prisma, config.webhooks, log);
+// Its deliveries by outcome, their latency, the backlog and the process's own series, at GET /metrics on
+// WEBHOOK_WORKER_METRICS_PORT (the service's /metrics shows only its own instance's deliveries).
+const registry = new Registry();
+const worker = deliveryWorker(database.prisma, config.webhooks, log, new WebhookMetrics(registry, database.prisma));
+const metricsServer = config.webhooks.workerMetricsPort === null ? undefined : await serveMetrics(config.webhooks.workerMetricsPort);
 worker.start();
-log.info({ database: database.description, pid: process.pid }, "webhook worker started");
+log.info({ database: database.description, pid: process.pid, metricsPort: config.webhooks.workerMetricsPort }, "webhook worker started");
 // The delivery loop's timer does not hold the event loop open (an app that embeds it must be able to end), and an
 // empty event loop is a normal exit to close-with-grace ('beforeExit'): this process, which exists for the loop, keeps
 // itself alive until a signal. (Without it, a worker idle between two polls could stop by itself.)
@@ -43,6 +51,30 @@ closeWithGrace({ delay: config.webhooks.attemptTimeoutMs + 5_000 }, async ({ err
   clearInterval(alive);
   if (err) log.error({ err }, "uncaught error: stopping");
   await worker.stop();
+  await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
   await database.close();
   log.info({}, "webhook worker stopped");
 });
+
+/** GET /metrics on `port` (HOST), Prometheus text; anything else a 404. A port that cannot be had is one line and exit 1. */
+async function serveMetrics(port: number): Promise<http.Server> {
+  const everything = Registry.merge([registry, processMetrics()]);
+  const server = http.createServer((request, response) => {
+    if (request.method !== "GET" || request.url?.split("?")[0] !== "/metrics") {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
+      return;
+    }
+    everything.metrics().then(
+      (text) => response.writeHead(200, { "content-type": everything.contentType }).end(text),
+      () => response.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("metrics could not be collected\n"),
+    );
+  });
+  await new Promise<void>((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`error: cannot serve metrics on ${config!.host}:${port}: ${error.code ?? error.message}\n`);
+      process.exit(1);
+    });
+    server.listen(port, config!.host, resolve);
+  });
+  return server;
+}

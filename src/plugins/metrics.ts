@@ -1,6 +1,7 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
-import { Registry, collectDefaultMetrics } from "prom-client";
+import { Registry } from "prom-client";
+import { processMetrics } from "../lib/process-metrics.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -26,17 +27,6 @@ type Series = { labels: string; count: number; sum: number; buckets: number[] };
 
 const escapeLabel = (value: string) => value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 
-// The process's series belong to the process, not to an app: collected once, however many apps it builds (the tests
-// build many), so that there is one event-loop monitor and one GC observer.
-let processSeries: Registry | undefined;
-function processRegistry(): Registry {
-  if (!processSeries) {
-    processSeries = new Registry();
-    collectDefaultMetrics({ register: processSeries });
-  }
-  return processSeries;
-}
-
 function httpLines(series: Iterable<Series>): string {
   const lines = ["# HELP http_requests_total HTTP requests answered, by method, route and status.", "# TYPE http_requests_total counter"];
   const all = [...series];
@@ -53,7 +43,7 @@ function httpLines(series: Iterable<Series>): string {
 async function metricsPlugin(app: FastifyInstance) {
   const registry = new Registry();
   app.decorate("metrics", registry);
-  const processMetrics = processRegistry();
+  const processSeries = processMetrics();
   const series = new Map<string, Series>();
 
   app.addHook("onResponse", (request, reply, done) => {
@@ -74,7 +64,7 @@ async function metricsPlugin(app: FastifyInstance) {
   });
 
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
-    const others = await Registry.merge([registry, processMetrics]).metrics();
+    const others = await Registry.merge([registry, processSeries]).metrics();
     return reply.type(registry.contentType).send(`${httpLines(series.values())}\n\n${others}`);
   });
 }

@@ -55,6 +55,9 @@ t.test("configuration of the hardening variables", async (t) => {
   t.same(set.rateLimit, { enabled: false, max: 10, anonymousMax: 2, windowSeconds: 30, redisUrl: "redis://:secret@127.0.0.1:6379/2" });
   t.same(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins, ["*"]);
   t.equal(loadConfig({ REDIS_URL: "" }).rateLimit.redisUrl, undefined, "an empty REDIS_URL is unset");
+  t.equal(defaults.webhooks.workerMetricsPort, null, "a worker serves no metrics unless asked");
+  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "9464" }).webhooks.workerMetricsPort, 9464);
+  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "" }).webhooks.workerMetricsPort, null, "empty is unset");
 
   for (const [env, name] of [
     [{ CORS_ORIGINS: "app.example.com" }, "CORS_ORIGINS"],
@@ -67,6 +70,8 @@ t.test("configuration of the hardening variables", async (t) => {
     [{ REQUEST_TIMEOUT_MS: "-1" }, "REQUEST_TIMEOUT_MS"],
     [{ KEEP_ALIVE_TIMEOUT_MS: "x" }, "KEEP_ALIVE_TIMEOUT_MS"],
     [{ REQUEST_TIMEOUT_MS: "60000", CONNECTION_TIMEOUT_MS: "60000" }, "CONNECTION_TIMEOUT_MS"],
+    [{ WEBHOOK_WORKER_METRICS_PORT: "metrics" }, "WEBHOOK_WORKER_METRICS_PORT"],
+    [{ WEBHOOK_WORKER_METRICS_PORT: "70000" }, "WEBHOOK_WORKER_METRICS_PORT"],
   ] as const) {
     let error: unknown;
     try {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 import t from "tap";
 import { openDatabase } from "../../../src/db/database.ts";
@@ -28,7 +29,7 @@ if (!usingPostgres) {
    * What `npm run worker` runs, with fast polling. The attempt timeout sets the lease (the timeout plus 5 s or more): short to see a
    * killed worker's lease run out, long enough elsewhere that a worker starved by a busy machine keeps its lease.
    */
-  const startWorker = (attemptTimeoutMs = 10_000) => {
+  const startWorker = (attemptTimeoutMs = 10_000, extraEnv: Record<string, string> = {}) => {
     const worker = spawn(process.execPath, ["--import=tsx", "src/bin/worker.ts"], {
       cwd: root,
       env: {
@@ -38,6 +39,7 @@ if (!usingPostgres) {
         WEBHOOK_POLL_INTERVAL_MS: "50",
         WEBHOOK_ATTEMPT_TIMEOUT_MS: String(attemptTimeoutMs),
         LOG_LEVEL: "warn",
+        ...extraEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -72,6 +74,31 @@ if (!usingPostgres) {
     t.equal(delivery.attemptLog[0]!.statusCode, 200);
     second.kill("SIGTERM");
     await new Promise((resolve) => second.once("exit", resolve));
+  });
+
+  t.test("a worker serves its own metrics on WEBHOOK_WORKER_METRICS_PORT", async (t) => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const receiver = await startReceiver(t);
+    await subscribe(receiver.url, ["coordinator.created"]);
+    const worker = startWorker(10_000, { WEBHOOK_WORKER_METRICS_PORT: String(port), HOST: "127.0.0.1" });
+    await app.inject({ method: "POST", url: "/v1/coordinators", payload: { name: "Koordynator Policzony" } });
+    await receiver.waitFor(1);
+    const metrics = await until(async () => {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((res) => res.text(), () => "");
+      return /^webhook_deliveries_total\{outcome="success"\} 1$/m.test(text) ? text : null;
+    });
+    t.match(metrics, /^webhook_attempt_duration_seconds_count 1$/m, "the attempt's latency");
+    t.match(metrics, /^webhook_oldest_undelivered_event_age_seconds \d/m, "the backlog, from the database");
+    t.match(metrics, /^process_cpu_seconds_total \d/m, "the process's own series");
+    t.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+    worker.kill("SIGTERM");
+    await new Promise((resolve) => worker.once("exit", resolve));
+    t.equal(worker.exitCode, 0, "it stops cleanly, its metrics server too", { log: logs.get(worker)!.join("") });
   });
 
   t.test("two worker processes on one database deliver each attempt once", async (t) => {
