@@ -51,16 +51,22 @@ closeWithGrace({ delay: config.webhooks.attemptTimeoutMs + 5_000 }, async ({ err
   clearInterval(alive);
   if (err) log.error({ err }, "uncaught error: stopping");
   await worker.stop();
-  await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+  // close() waits for every connection with a request unfinished (or none begun): a scraper's socket would hold the
+  // shutdown past close-with-grace's delay (exit 1, the database never closed). A scrape cut short is only a gap.
+  await new Promise((resolve) => {
+    if (!metricsServer) return resolve(undefined);
+    metricsServer.close(resolve);
+    metricsServer.closeAllConnections();
+  });
   await database.close();
   log.info({}, "webhook worker stopped");
 });
 
-/** GET /metrics on `port` (HOST), Prometheus text; anything else a 404. A port that cannot be had is one line and exit 1. */
+/** GET (and HEAD) /metrics on `port` (HOST), Prometheus text; anything else a 404. A port that cannot be had is one line and exit 1. */
 async function serveMetrics(port: number): Promise<http.Server> {
   const everything = Registry.merge([registry, processMetrics()]);
   const server = http.createServer((request, response) => {
-    if (request.method !== "GET" || request.url?.split("?")[0] !== "/metrics") {
+    if ((request.method !== "GET" && request.method !== "HEAD") || request.url?.split("?")[0] !== "/metrics") {
       response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
       return;
     }

@@ -96,9 +96,35 @@ if (!usingPostgres) {
     t.match(metrics, /^webhook_oldest_undelivered_event_age_seconds \d/m, "the backlog, from the database");
     t.match(metrics, /^process_cpu_seconds_total \d/m, "the process's own series");
     t.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+    const head = await fetch(`http://127.0.0.1:${port}/metrics`, { method: "HEAD" });
+    t.equal(head.status, 200, "HEAD /metrics, as the service answers it");
+    t.equal(await head.text(), "", "without a body");
+    // A scraper that has connected and not finished its request (or sent nothing yet) must not hold the shutdown: Node's
+    // server.close() waits for such a socket (up to headersTimeout, 60 s), longer than close-with-grace's delay.
+    const held = net.connect(port, "127.0.0.1");
+    t.teardown(() => held.destroy());
+    await new Promise((resolve) => held.once("connect", resolve));
+    held.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    held.on("error", () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = Date.now();
     worker.kill("SIGTERM");
     await new Promise((resolve) => worker.once("exit", resolve));
     t.equal(worker.exitCode, 0, "it stops cleanly, its metrics server too", { log: logs.get(worker)!.join("") });
+    t.ok(Date.now() - stopping < 10_000, "without waiting for the unfinished scrape");
+  });
+
+  t.test("a metrics port the worker cannot have: one line on stderr, exit 1", async (t) => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    t.teardown(() => new Promise((resolve) => taken.close(resolve)));
+    const { port } = taken.address() as net.AddressInfo;
+    const worker = startWorker(10_000, { WEBHOOK_WORKER_METRICS_PORT: String(port), HOST: "127.0.0.1" });
+    let stderr = "";
+    worker.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => worker.once("exit", resolve));
+    t.equal(worker.exitCode, 1, "exit 1", { log: logs.get(worker)!.join("") });
+    t.equal(stderr, `error: cannot serve metrics on 127.0.0.1:${port}: EADDRINUSE\n`, "one line, no stack trace");
   });
 
   t.test("two worker processes on one database deliver each attempt once", async (t) => {
