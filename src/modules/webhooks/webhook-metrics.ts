@@ -14,8 +14,8 @@ export const outcomeOf = (result: AttemptResult): Outcome => {
 
 /**
  * This process's webhook attempts, by outcome and latency; and, read from the database at each scrape, the age of the
- * oldest undelivered event (with `prisma`). Registered in `registry`: the app's, served at /metrics; by default a
- * registry of their own, which nothing serves (the worker process has no HTTP server).
+ * oldest undelivered event (with `prisma`). Registered in `registry`: the app's, served at /metrics; the worker
+ * process's, served on WEBHOOK_WORKER_METRICS_PORT (src/bin/worker.ts); by default a registry of their own.
  */
 export class WebhookMetrics {
   private readonly deliveries: Counter<"outcome">;
