@@ -107,11 +107,10 @@ if (!usingPostgres) {
     held.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     held.on("error", () => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const stopping = Date.now();
     worker.kill("SIGTERM");
     await new Promise((resolve) => worker.once("exit", resolve));
-    t.equal(worker.exitCode, 0, "it stops cleanly, its metrics server too", { log: logs.get(worker)!.join("") });
-    t.ok(Date.now() - stopping < 10_000, "without waiting for the unfinished scrape");
+    // Held up by the unfinished scrape, close-with-grace would end it by its timeout: exit 1.
+    t.equal(worker.exitCode, 0, "it stops cleanly without waiting for the unfinished scrape", { log: logs.get(worker)!.join("") });
   });
 
   t.test("a metrics port the worker cannot have: one line on stderr, exit 1", async (t) => {
