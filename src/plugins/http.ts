@@ -7,27 +7,37 @@ const ACCEPTABLE = ["application/json", "application/problem+json", "application
 
 /**
  * Far deeper than any schema goes. Walking JSON nested thousands of levels deep (here, and in the idempotency
- * fingerprint, which runs after this hook) would overflow the stack and answer 500. The body parser's own walk
- * (plugins/utf8.ts) stops at this depth too, and leaves the verdict to this hook.
+ * fingerprint, which runs after this hook) would overflow the stack and answer 500. The body parser's check
+ * (plugins/utf8.ts) walks through `badStringPaths` too.
  */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 
-/** JSON Pointers of the strings under `value` that contain U+0000. */
-function nulPaths(value: unknown, path: string, into: string[] = [], depth = 0): string[] {
+/**
+ * JSON Pointers of the strings under `value` (and, with `names`, of the member names) for which `bad` holds; the
+ * one walk over a request's values for the checks of this plugin and of plugins/utf8.ts. A value nested deeper than
+ * MAX_DEPTH is a 400 that names where.
+ */
+export function badStringPaths(value: unknown, bad: (text: string) => boolean, names = false, path = "", into: string[] = [], depth = 0): string[] {
   if (depth > MAX_DEPTH) {
     throw new ApiError("validation_failed", problemText("nestedTooDeep", { max: MAX_DEPTH }), {
       errors: [{ path, message: `is nested more than ${MAX_DEPTH} levels deep`, location: "body" }],
     });
   }
   if (typeof value === "string") {
-    if (value.includes("\u0000")) into.push(path);
+    if (bad(value)) into.push(path);
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => nulPaths(item, `${path}/${i}`, into, depth + 1));
+    value.forEach((item, i) => badStringPaths(item, bad, names, `${path}/${i}`, into, depth + 1));
   } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) nulPaths(item, `${path}/${pointerSegment(key)}`, into, depth + 1);
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${path}/${pointerSegment(key)}`;
+      if (names && bad(key)) into.push(at);
+      badStringPaths(item, bad, names, at, into, depth + 1);
+    }
   }
   return into;
 }
+
+const hasNul = (text: string) => text.includes("\u0000");
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -70,8 +80,8 @@ async function httpPlugin(app: FastifyInstance) {
   // 500, so it is rejected up front for every route, naming each field.
   app.addHook("preValidation", (request, _reply, done) => {
     const errors: FieldError[] = [
-      ...nulPaths(request.query, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "query" as const })),
-      ...nulPaths(request.body, "").map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "body" as const })),
+      ...badStringPaths(request.query, hasNul).map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "query" as const })),
+      ...badStringPaths(request.body, hasNul).map((path) => ({ path, message: "must not contain the NUL character (U+0000)", location: "body" as const })),
     ];
     if (errors.length > 0) {
       throw new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors });

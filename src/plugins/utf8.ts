@@ -2,7 +2,7 @@ import fp from "fastify-plugin";
 import { problemText } from "../lib/messages/problems.ts";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
-import { MAX_DEPTH } from "./http.ts";
+import { badStringPaths } from "./http.ts";
 
 /**
  * The API reads text as UTF-8 only (RFC 8259 §8.1 requires it of JSON exchanged between systems).
@@ -56,26 +56,6 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 // String.prototype.isWellFormed (ES2024, Node 20): false for a string with half of a surrogate pair.
 const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
-/**
- * JSON Pointers of the strings (member names too) in `value` that hold half of a surrogate pair, to MAX_DEPTH: what is
- * deeper is refused as nested too deep by the http plugin (walking it could overflow the stack).
- */
-function halfSurrogatePaths(value: unknown, path: string, found: string[], depth = 0): string[] {
-  if (depth > MAX_DEPTH) return found;
-  if (typeof value === "string") {
-    if (!isWellFormed(value)) found.push(path);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => halfSurrogatePaths(item, `${path}/${index}`, found, depth + 1));
-  } else if (value !== null && typeof value === "object") {
-    for (const [name, member] of Object.entries(value)) {
-      const at = `${path}/${pointerSegment(name)}`;
-      if (!isWellFormed(name)) found.push(at);
-      halfSurrogatePaths(member, at, found, depth + 1);
-    }
-  }
-  return found;
-}
-
 function parseJsonBody(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser("error", "error");
   return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
@@ -95,7 +75,13 @@ function parseJsonBody(app: FastifyInstance) {
     if (!SURROGATE_ESCAPE.test(text)) return parseJson(request, text, done);
     parseJson(request, text, (error, value) => {
       if (error) return done(error);
-      const paths = halfSurrogatePaths(value, "", []);
+      let paths: string[];
+      try {
+        // Member names too: a name can hold half a pair as well. Nested too deep is the http plugin's 400.
+        paths = badStringPaths(value, (part) => !isWellFormed(part), true);
+      } catch (tooDeep) {
+        return done(tooDeep as Error);
+      }
       if (paths.length === 0) return done(null, value);
       const errors: FieldError[] = paths.map((path) => ({ path, message: "must be Unicode text: it holds half of a surrogate pair", location: "body" }));
       done(new ApiError("validation_failed", problemText("validationFailed", { count: errors.length }), { errors }));
