@@ -18,8 +18,6 @@ export type WebhookSettings = {
   secretOverlapSeconds: number;
   /** The waits before each retry; after the last, the delivery is failed. Svix's schedule, with jitter added. */
   retryDelaysMs: readonly number[];
-  /** The port on which an `npm run worker` process serves GET /metrics (on HOST); null: it serves nothing. */
-  workerMetricsPort: number | null;
 };
 
 export const RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
@@ -33,7 +31,6 @@ export const WEBHOOK_DEFAULTS: WebhookSettings = {
   retentionDays: 30,
   secretOverlapSeconds: 86_400,
   retryDelaysMs: RETRY_SCHEDULE_MS,
-  workerMetricsPort: null,
 };
 
 const flag = (fallback: boolean) =>
@@ -58,14 +55,9 @@ export const WEBHOOK_ENV = {
   WEBHOOK_DISABLE_AFTER_FAILURES: whole(WEBHOOK_DEFAULTS.disableAfterFailures, 1, 1_000_000),
   WEBHOOK_LOG_RETENTION_DAYS: whole(WEBHOOK_DEFAULTS.retentionDays, 1, 3650),
   WEBHOOK_SECRET_OVERLAP_SECONDS: whole(WEBHOOK_DEFAULTS.secretOverlapSeconds, 0, 604_800),
-  // Empty counts as unset, as for PORT.
-  WEBHOOK_WORKER_METRICS_PORT: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.coerce.number({ error: "must be a port number" }).int("must be a port number").min(1, "must be at least 1").max(65_535, "must be at most 65535").optional(),
-  ),
 };
 
-type WebhookEnv = z.output<z.ZodObject<typeof WEBHOOK_ENV>>;
+type WebhookEnv = { [K in keyof typeof WEBHOOK_ENV]: z.output<(typeof WEBHOOK_ENV)[K]> };
 
 export const webhookSettings = (env: WebhookEnv): WebhookSettings => ({
   deliverInProcess: env.WEBHOOK_DELIVER_IN_PROCESS,
@@ -76,5 +68,4 @@ export const webhookSettings = (env: WebhookEnv): WebhookSettings => ({
   retentionDays: env.WEBHOOK_LOG_RETENTION_DAYS,
   secretOverlapSeconds: env.WEBHOOK_SECRET_OVERLAP_SECONDS,
   retryDelaysMs: RETRY_SCHEDULE_MS,
-  workerMetricsPort: env.WEBHOOK_WORKER_METRICS_PORT ?? null,
 });

@@ -170,6 +170,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(SHUTDOWN_DEFAULTS.timeoutMs, 3_600_000),
   PUBLIC_BASE_URL: z.preprocess((value) => (value === "" ? undefined : value), publicBaseUrl.optional()),
   ...WEBHOOK_ENV,
+  WEBHOOK_WORKER_METRICS_PORT: optionalPositiveInt(65_535),
 })
   .refine((env) => env.CONNECTION_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS, {
     // An idle socket cut before the request timeout would drop the request without the timeout's answer.
@@ -212,6 +213,8 @@ export type Config = {
   shutdown: { drainDelayMs: number; timeoutMs: number };
   loadShedding: LoadSheddingOptions;
   webhooks: WebhookSettings;
+  /** The port on which an `npm run worker` process serves GET /metrics (on HOST); null: it serves nothing. */
+  workerMetricsPort: number | null;
 };
 
 export type RateLimitConfig = {
@@ -291,5 +294,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryAfterSeconds: e.LOAD_SHED_RETRY_AFTER_SECONDS,
     },
     webhooks: webhookSettings(e),
+    workerMetricsPort: e.WEBHOOK_WORKER_METRICS_PORT ?? null,
   };
 }

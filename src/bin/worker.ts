@@ -39,9 +39,9 @@ const database = await openDatabase(config.database).catch((error: Error) => {
 // WEBHOOK_WORKER_METRICS_PORT (the service's /metrics shows only its own instance's deliveries).
 const registry = new Registry();
 const worker = deliveryWorker(database.prisma, config.webhooks, log, new WebhookMetrics(registry, database.prisma));
-const metricsServer = config.webhooks.workerMetricsPort === null ? undefined : await serveMetrics(config.webhooks.workerMetricsPort);
+const metricsServer = config.workerMetricsPort === null ? undefined : await serveMetrics(config.workerMetricsPort);
 worker.start();
-log.info({ database: database.description, pid: process.pid, metricsPort: config.webhooks.workerMetricsPort }, "webhook worker started");
+log.info({ database: database.description, pid: process.pid, metricsPort: config.workerMetricsPort }, "webhook worker started");
 // The delivery loop's timer does not hold the event loop open (an app that embeds it must be able to end), and an
 // empty event loop is a normal exit to close-with-grace ('beforeExit'): this process, which exists for the loop, keeps
 // itself alive until a signal. (Without it, a worker idle between two polls could stop by itself.)

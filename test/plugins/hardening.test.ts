@@ -55,9 +55,9 @@ t.test("configuration of the hardening variables", async (t) => {
   t.same(set.rateLimit, { enabled: false, max: 10, anonymousMax: 2, windowSeconds: 30, redisUrl: "redis://:secret@127.0.0.1:6379/2" });
   t.same(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins, ["*"]);
   t.equal(loadConfig({ REDIS_URL: "" }).rateLimit.redisUrl, undefined, "an empty REDIS_URL is unset");
-  t.equal(defaults.webhooks.workerMetricsPort, null, "a worker serves no metrics unless asked");
-  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "9464" }).webhooks.workerMetricsPort, 9464);
-  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "" }).webhooks.workerMetricsPort, null, "empty is unset");
+  t.equal(defaults.workerMetricsPort, null, "a worker serves no metrics unless asked");
+  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "9464" }).workerMetricsPort, 9464);
+  t.equal(loadConfig({ WEBHOOK_WORKER_METRICS_PORT: "" }).workerMetricsPort, null, "empty is unset");
 
   for (const [env, name] of [
     [{ CORS_ORIGINS: "app.example.com" }, "CORS_ORIGINS"],
