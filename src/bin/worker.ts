@@ -1,11 +1,14 @@
 // The webhook delivery worker as a process of its own (`npm run worker`), for deployments that set
 // WEBHOOK_DELIVER_IN_PROCESS=false on the API instances. Any number may run against one database (PostgreSQL; the
 // embedded database belongs to one process). SIGTERM/SIGINT: stop claiming, finish the attempts in flight, exit 0.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import closeWithGrace from "close-with-grace";
 import { Registry } from "prom-client";
 import { ConfigError, loadConfig } from "../config.ts";
 import { openDatabase } from "../db/database.ts";
+import { problemText } from "../lib/messages/problems.ts";
+import { problemBody, type ProblemBody } from "../lib/problem.ts";
 import { processMetrics } from "../lib/process-metrics.ts";
 import { WebhookMetrics } from "../modules/webhooks/webhook-metrics.ts";
 import { deliveryWorker } from "../modules/webhooks/webhook-worker.ts";
@@ -62,17 +65,27 @@ closeWithGrace({ delay: config.webhooks.attemptTimeoutMs + 5_000 }, async ({ err
   log.info({}, "webhook worker stopped");
 });
 
-/** GET (and HEAD) /metrics on `port` (HOST), Prometheus text; anything else a 404. A port that cannot be had is one line and exit 1. */
+/**
+ * GET (and HEAD) /metrics on `port` (HOST), Prometheus text; anything else a 404, as a problem like the service's. A
+ * port that cannot be had is one line and exit 1.
+ */
 async function serveMetrics(port: number): Promise<http.Server> {
   const everything = Registry.merge([registry, processMetrics()]);
+  const problem = (response: http.ServerResponse, body: ProblemBody) =>
+    response.writeHead(body.status, { "content-type": "application/problem+json" }).end(JSON.stringify(body));
   const server = http.createServer((request, response) => {
-    if ((request.method !== "GET" && request.method !== "HEAD") || request.url?.split("?")[0] !== "/metrics") {
-      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
+    const path = request.url?.split("?")[0] ?? "";
+    if ((request.method !== "GET" && request.method !== "HEAD") || path !== "/metrics") {
+      problem(response, problemBody("not_found", problemText("nothingAt", { method: request.method ?? "", path })));
       return;
     }
     everything.metrics().then(
       (text) => response.writeHead(200, { "content-type": everything.contentType }).end(text),
-      () => response.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end("metrics could not be collected\n"),
+      (error: unknown) => {
+        const requestId = randomUUID();
+        log.error({ err: error as Error, requestId }, "metrics could not be collected");
+        problem(response, problemBody("internal_error", problemText("internalError", { requestId }), { requestId }));
+      },
     );
   });
   await new Promise<void>((resolve) => {

@@ -95,7 +95,10 @@ if (!usingPostgres) {
     t.match(metrics, /^webhook_attempt_duration_seconds_count 1$/m, "the attempt's latency");
     t.match(metrics, /^webhook_oldest_undelivered_event_age_seconds \d/m, "the backlog, from the database");
     t.match(metrics, /^process_cpu_seconds_total \d/m, "the process's own series");
-    t.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+    const other = await fetch(`http://127.0.0.1:${port}/other`);
+    t.equal(other.status, 404);
+    t.equal(other.headers.get("content-type"), "application/problem+json", "a problem, as the service answers");
+    t.match(await other.json(), { type: "/problems/not_found", status: 404, code: "not_found", detail: "There is nothing at GET /other." });
     const head = await fetch(`http://127.0.0.1:${port}/metrics`, { method: "HEAD" });
     t.equal(head.status, 200, "HEAD /metrics, as the service answers it");
     t.equal(await head.text(), "", "without a body");
