@@ -83,17 +83,31 @@ type Row = {
   data?: unknown;
 };
 
+/** The newest event below the horizon (everything up to it is final); undefined while there is none. */
+async function feedHorizon(db: Pick<PrismaClient, "$queryRaw">) {
+  const [horizon] = await db.$queryRaw<Array<{ feed_xid: bigint; sequence: bigint }>>`
+    SELECT feed_xid, sequence FROM audit_events
+    WHERE feed_xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+    ORDER BY feed_xid DESC, sequence DESC LIMIT 1`;
+  return horizon;
+}
+
+/**
+ * The newest position a reader may pass (0n: no event yet). A reader already there has nothing to read: whatever
+ * commits later comes after it.
+ */
+export async function readablePosition(db: Pick<PrismaClient, "$queryRaw">): Promise<bigint> {
+  const horizon = await feedHorizon(db);
+  return horizon ? positionOf(horizon.feed_xid, horizon.sequence) : 0n;
+}
+
 export async function readableEvents(
   db: Pick<PrismaClient, "$queryRaw">,
   options: { after: bigint; limit: number; resourceTypes: readonly string[]; details?: boolean },
 ): Promise<ReadableEvents> {
   const { after, limit, resourceTypes, details = false } = options;
-  // The newest event below the horizon: everything up to it is final. Read first, so that the page below (read a
-  // moment later) can only be bounded by it, never see past it.
-  const [horizon] = await db.$queryRaw<Array<{ feed_xid: bigint; sequence: bigint }>>`
-    SELECT feed_xid, sequence FROM audit_events
-    WHERE feed_xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
-    ORDER BY feed_xid DESC, sequence DESC LIMIT 1`;
+  // Read first, so that the page below (read a moment later) can only be bounded by it, never see past it.
+  const horizon = await feedHorizon(db);
   if (!horizon) return { events: [], next: after, hasMore: false };
   const newest = positionOf(horizon.feed_xid, horizon.sequence);
   if (newest <= after || resourceTypes.length === 0) return { events: [], next: after > newest ? after : newest, hasMore: false };

@@ -84,11 +84,15 @@ async function backlog(count: number) {
   await feedSettled(db);
 }
 
-t.test("a round that finds the feed caught up reads one batch, not fifty", async (t) => {
+t.test("a round that finds the feed caught up opens no transaction; one event behind, it reads one batch", async (t) => {
   await dispatchPending(db.prisma);
   const { client, counter } = counting(db.prisma);
   t.equal(await dispatchPending(client), 0);
+  t.equal(counter.transactions, 0, "nothing past the position: no transaction at all");
+  await backlog(1);
+  t.equal(await dispatchPending(client), 1);
   t.equal(counter.transactions, 1, "one batch, short: the round ends");
+  t.equal(await position(), await newest());
 });
 
 t.test("a round fans out at most 50 batches (10,000 events); the next round goes on", async (t) => {

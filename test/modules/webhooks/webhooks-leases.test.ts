@@ -83,7 +83,8 @@ t.test("a worker stalled between its claim and the send: past its lease, it does
       if (property === "$queryRaw") {
         return async (...args: unknown[]) => {
           const rows = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (!stalled && Array.isArray(rows) && rows.length > 0) {
+          // A claim's rows, not another read's (the dispatcher's position, say): they name a delivery's subscription.
+          if (!stalled && Array.isArray(rows) && rows.length > 0 && "subscription_id" in (rows[0] as object)) {
             stalled = true;
             await sleep(leaseMs + 1_500);
           }
