@@ -119,12 +119,12 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
     }
     const held = cache.held(prefix);
     if (held) {
-      request.authOutcome = outcomeOf(request, checkApiKey(token, held, new Date()));
+      request.authOutcome = outcomeOf(request, checkApiKey(token, held, new Date(), cache.matches));
       return done();
     }
     cache
       .find(prefix)
-      .then((row) => outcomeOf(request, checkApiKey(token, row, new Date())))
+      .then((row) => outcomeOf(request, checkApiKey(token, row, new Date(), cache.matches)))
       .catch((error: unknown): Outcome => ({ ok: false, error })) // the database did not answer: a 503 in preParsing
       .then((outcome) => {
         request.authOutcome = outcome;

@@ -65,6 +65,22 @@ t.test("a GET answered from the cache: the key's row is read once, not on every 
   t.equal(a.apiKeyCache.stats.hits, hits + 2, "both answered from the cache");
 });
 
+t.test("a held key is hashed once: the match is remembered with its row, and no other secret shares it", async (t) => {
+  const key = await createTestKey(dbA, "reader");
+  t.equal((await get(a, key.key)).statusCode, 200);
+  const row = a.apiKeyCache.held(key.record.prefix)!;
+  t.ok(row, "the row is held");
+  // Damaged in place: from now on only the remembered match can let the key in.
+  const { secretHash } = row;
+  row.secretHash = "0".repeat(64);
+  t.teardown(() => a.apiKeyCache.forget(key.record.prefix));
+  t.equal((await get(a, key.key)).statusCode, 200, "the key is not hashed again");
+  const other = `${key.key.slice(0, -1)}${key.key.endsWith("A") ? "B" : "A"}`;
+  t.equal((await get(a, other)).statusCode, 401, "a secret that differs in its last character is not the remembered key");
+  row.secretHash = secretHash;
+  t.equal((await get(a, other)).statusCode, 401, "nor does it match the real hash");
+});
+
 t.test("revoked on instance A: A refuses at once, B within a second", async (t) => {
   const key = await createTestKey(dbA, "editor");
   t.equal((await get(a, key.key)).statusCode, 200);

@@ -80,9 +80,17 @@ export async function verifyApiKey(
 /** The public prefix of a key sent by a client; undefined when it is not shaped like a key. */
 export const apiKeyPrefix = (key: string): string | undefined => API_KEY_FORMAT.exec(key)?.[1];
 
-/** The verdict on `key` given the row its prefix names (null: none), at `now` (verifyApiKey, and the auth plugin on a cached row). */
-export function checkApiKey(key: string, row: ApiKeyRow | null, now: Date): ApiKeyVerification {
-  if (!row || !secretMatches(key, row.secretHash)) return { ok: false, reason: "unknown" };
+/**
+ * The verdict on `key` given the row its prefix names (null: none), at `now` (verifyApiKey, and the auth plugin on a
+ * cached row). `matches`: whether the key is the row's (the auth plugin passes its cache's, which remembers a match).
+ */
+export function checkApiKey(
+  key: string,
+  row: ApiKeyRow | null,
+  now: Date,
+  matches: (key: string, row: ApiKeyRow) => boolean = (key, row) => secretMatches(key, row.secretHash),
+): ApiKeyVerification {
+  if (!row || !matches(key, row)) return { ok: false, reason: "unknown" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };
   return { ok: true, key: row };
