@@ -43,6 +43,7 @@ import { REQUEST_ID_MAX_LENGTH } from "./lib/problem.ts";
 import { RESOURCES } from "./modules/resources.ts";
 import { handleClientError } from "./lib/client-errors.ts";
 import { serializerCompiler } from "./lib/serializer.ts";
+import { lazyChildLogger } from "./lib/lazy-logger.ts";
 
 export type AppOptions = {
   database: Database;
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions) {
   const timeouts = config.timeouts ?? TIMEOUT_DEFAULTS;
   const app = Fastify({
     logger: options.logger ?? false,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     // Receiving a request (Node answers 408 and closes) and answering it (503 request_timeout, plugins/request-timeout.ts) each have
