@@ -5,6 +5,7 @@ import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import { describeRouteSecurity, isProtectedPath, requiredRole, roleAllows } from "../lib/roles.ts";
 import { API_KEY_CHANNEL, apiKeyCache, type ApiKeyCache, type ApiKeyCacheOptions } from "../modules/api-keys/api-key-cache.ts";
 import { apiKeyPrefix, checkApiKey, touchApiKeyLastUsed, type ApiKeyVerification } from "../modules/api-keys/api-keys-service.ts";
+import { routeOf } from "./request-context.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -53,7 +54,8 @@ function unauthorized(failure: Failure, sent: boolean): ApiError {
 
 /** The path as routed: the route's pattern when one matched (so percent-encoding cannot dodge the check), else the URL. */
 function routedPath(request: FastifyRequest): string {
-  if (request.routeOptions.url !== undefined && !request.is404) return request.routeOptions.url;
+  const { url } = routeOf(request);
+  if (url !== undefined && !request.is404) return url;
   const raw = request.url.split("?")[0] ?? "/";
   try {
     return decodeURIComponent(raw);
@@ -105,7 +107,7 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
   app.addHook("onRequest", (request, _reply, done) => {
     // CORS preflights carry no credentials by design; a calendar feed's link is its own credential (config.ownToken).
     if (request.method === "OPTIONS" || !isProtectedPath(routedPath(request))) return done();
-    if (!request.is404 && request.routeOptions.config.ownToken) return done();
+    if (!request.is404 && routeOf(request).config.ownToken) return done();
     const header = request.headers.authorization;
     if (header === undefined || header.trim() === "") {
       request.authOutcome = { ok: false, failure: "missing", sent: false };
@@ -142,9 +144,9 @@ async function authPlugin(app: FastifyInstance, options: ApiKeyCacheOptions) {
     // A path that matches no route (404/405) needs a valid key, but no particular role.
     if (request.is404) return done(null, payload);
     const actor = request.context.actor!;
-    const required = requiredRole(request.method, request.routeOptions.config.minRole);
+    const required = requiredRole(request.method, routeOf(request).config.minRole);
     if (!roleAllows(actor.role, required)) {
-      throw new ApiError("forbidden", problemText("forbidden", { method: request.method, url: String(request.routeOptions.url), required, role: actor.role }), {
+      throw new ApiError("forbidden", problemText("forbidden", { method: request.method, url: String(routeOf(request).url), required, role: actor.role }), {
         extensions: { requiredRole: required, role: actor.role },
       });
     }

@@ -2,6 +2,7 @@ import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
 import { ApiError, pointerSegment, type FieldError } from "../lib/problem.ts";
 import { problemText } from "../lib/messages/problems.ts";
+import { routeOf } from "./request-context.ts";
 
 const ACCEPTABLE = ["application/json", "application/problem+json", "application/merge-patch+json", "application/*", "*/*"];
 
@@ -60,7 +61,7 @@ async function httpPlugin(app: FastifyInstance) {
     const accept = request.headers.accept;
     if (accept && request.url.startsWith("/v1/")) {
       // A route may answer with other media types too (`config.produces`, e.g. text/calendar), which it then picks.
-      const produces = request.routeOptions.config?.produces ?? [];
+      const produces = routeOf(request).config?.produces ?? [];
       const types = accept.split(",").map((part) => part.split(";")[0]!.trim().toLowerCase());
       const acceptable = (type: string) =>
         ACCEPTABLE.includes(type) || type.endsWith("+json") || produces.some((media) => type === media || type === `${media.split("/")[0]}/*`);

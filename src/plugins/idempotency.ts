@@ -4,6 +4,7 @@ import { ApiError } from "../lib/problem.ts";
 import { problemText, type DetailMessage } from "../lib/messages/problems.ts";
 import { canonicalJson, idempotencyClaims, requestFingerprint, type Claim, type StoredAnswer } from "../lib/idempotency-claims.ts";
 import type { Tx } from "../lib/records.ts";
+import { routeOf } from "./request-context.ts";
 
 /**
  * Idempotency-Key on POST (Stripe's model). The first request with a key claims it (a row with no response yet);
@@ -174,7 +175,7 @@ async function idempotencyPlugin(app: FastifyInstance, options: { leaseMs?: numb
    * record, such as a grant application's transition, which answers with that record).
    */
   async function rebuildAnswer(request: FastifyRequest, path: string, resultId: string | null): Promise<StoredAnswer> {
-    const routeUrl = request.routeOptions.url ?? "";
+    const routeUrl = routeOf(request).url ?? "";
     const created = app.hasRoute({ method: "GET", url: `${routeUrl}/:id` });
     const recordPath = created ? `${path}/${resultId}` : path.replace(/\/[^/]+$/, "");
     const authorization = request.headers.authorization;

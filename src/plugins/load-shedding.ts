@@ -4,6 +4,7 @@ import underPressure from "@fastify/under-pressure";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { LOAD_SHEDDING_DEFAULTS, type LoadSheddingOptions } from "../config.ts";
 import { ApiError } from "../lib/problem.ts";
+import { routeOf } from "./request-context.ts";
 
 /**
  * Overload is shed early, with a 503 `overloaded` and Retry-After, instead of being queued for seconds (at 220 req/s
@@ -35,7 +36,7 @@ async function loadSheddingPlugin(app: FastifyInstance, options: LoadSheddingOpt
       ? { healthCheck: async () => app.db.poolWaiting() <= options.maxPoolWaiters, healthCheckInterval: sampleInterval }
       : {}),
     pressureHandler: (request: FastifyRequest, _reply: unknown, type: string, value: number | undefined) => {
-      if (NEVER_SHED.has(request.routeOptions.url ?? "") || Date.now() < warmUntil) return undefined; // served as usual
+      if (NEVER_SHED.has(routeOf(request).url ?? "") || Date.now() < warmUntil) return undefined; // served as usual
       const reason =
         type === "healthCheck"
           ? "too many requests are waiting for a database connection"

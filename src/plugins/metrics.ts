@@ -2,6 +2,7 @@ import fp from "fastify-plugin";
 import type { FastifyInstance } from "fastify";
 import { Registry } from "prom-client";
 import { processMetrics } from "../lib/process-metrics.ts";
+import { routeOf } from "./request-context.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -47,7 +48,7 @@ async function metricsPlugin(app: FastifyInstance) {
   const series = new Map<string, Series>();
 
   app.addHook("onResponse", (request, reply, done) => {
-    const route = request.routeOptions.url ?? "unmatched";
+    const route = routeOf(request).url ?? "unmatched";
     if (route === "/metrics") return done();
     // Escaped into the exposition's label text once per series, not on every response.
     const key = `${request.method} ${reply.statusCode} ${route}`;

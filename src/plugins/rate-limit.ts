@@ -6,6 +6,7 @@ import type { RateLimitConfig } from "../config.ts";
 import { ApiError } from "../lib/problem.ts";
 import { problemText } from "../lib/messages/problems.ts";
 import { problemResponse } from "../lib/schemas.ts";
+import { routeOf } from "./request-context.ts";
 
 /**
  * Rate limits on /v1 (health, docs, metrics and the problem catalogue are not limited): a fixed window per API key
@@ -152,7 +153,7 @@ export function clientAddressKey(ip: string): string {
 
 /** Only the versioned API is limited. The route pattern, not the raw URL, so that `/%761/...` cannot slip past. */
 const isLimited = (request: FastifyRequest) => {
-  const path = request.routeOptions.url ?? request.url.split("?")[0] ?? "";
+  const path = routeOf(request).url ?? request.url.split("?")[0] ?? "";
   return path === "/v1" || path.startsWith("/v1/");
 };
 

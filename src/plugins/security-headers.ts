@@ -1,5 +1,6 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { routeOf } from "./request-context.ts";
 
 /**
  * Security headers on every response (OWASP's REST Security cheat sheet). The API answers JSON that no browser
@@ -35,7 +36,7 @@ const DOCS_POLICY = [
 const HSTS = "max-age=31536000";
 
 const isDocs = (request: FastifyRequest) => {
-  const path = request.routeOptions.url ?? request.url.split("?")[0] ?? "";
+  const path = routeOf(request).url ?? request.url.split("?")[0] ?? "";
   return path === "/docs" || path.startsWith("/docs/") || path === "/reference" || path.startsWith("/reference/");
 };
 
