@@ -45,6 +45,21 @@ if (!usingPostgres) {
     });
   }
 
+  t.test("a record by its fields (made once, then reused): each read gets its own row, and a wrong parent none", async (t) => {
+    const memberships = RESOURCES.find((definition) => definition.parent !== undefined)!;
+    const delegate = memberships.model(db.prisma) as unknown as Delegate & { findFirst(args: object): Promise<unknown> };
+    const model = (await sql.model(delegate.name)) as SqlModel;
+    const rows = await delegate.findMany({ orderBy: [{ id: "asc" }], take: 2 });
+    t.equal(rows.length, 2, "two rows to read");
+    const parentKey = memberships.parent!.key;
+    for (const row of [...rows, ...rows]) {
+      t.strictSame(await model.findFirst({ where: { id: row.id } }), row, `by id ${row.id}`);
+      t.strictSame(await model.findFirst({ where: { id: row.id, [parentKey]: row[parentKey] } }), row, "by id within its parent");
+    }
+    t.equal(await model.findFirst({ where: { id: rows[0]!.id, [parentKey]: "00000000-0000-0000-0000-000000000000" } }), null, "not within another parent");
+    t.strictSame(await model.findFirst({ where: { [parentKey]: rows[0]![parentKey], id: rows[0]!.id } }), rows[0], "the same fields in another order");
+  });
+
   t.test("filters: the SQL selects what Prisma selects", async (t) => {
     const organizations = RESOURCES.find((definition) => definition.key === "organizations")!;
     const delegate = organizations.model(db.prisma) as unknown as Delegate;
