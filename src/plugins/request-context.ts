@@ -2,8 +2,11 @@ import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { RequestContext } from "../lib/request-context.ts";
 
-/** What the hooks read of the route a request matched: its pattern (undefined: none matched) and its config. */
-type RouteOf = { url: string | undefined; config: FastifyRequest["routeOptions"]["config"] };
+/**
+ * What the hooks read of the route a request matched: its pattern (undefined: none matched) and its config; `is404`:
+ * whether it was read from the not-found handler's route.
+ */
+type RouteOf = { url: string | undefined; config: FastifyRequest["routeOptions"]["config"]; is404: boolean };
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -18,9 +21,12 @@ declare module "fastify" {
  * members at every read, and the auth, rate limit, security header and metrics hooks read it seven times a request.
  */
 export function routeOf(request: FastifyRequest): RouteOf {
-  if (!request.matchedRoute) {
+  // A request's route changes once at most: a handler that calls reply.callNotFound() hands the request over to the
+  // not-found handler's route (request.is404 turns true), and what was read of the route it left no longer holds.
+  const is404 = request.is404;
+  if (!request.matchedRoute || request.matchedRoute.is404 !== is404) {
     const { url, config } = request.routeOptions;
-    request.matchedRoute = { url, config };
+    request.matchedRoute = { url, config, is404 };
   }
   return request.matchedRoute;
 }

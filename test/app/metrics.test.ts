@@ -19,6 +19,19 @@ t.test("GET /metrics counts requests by route pattern and status", async (t) => 
   t.notMatch(response.body, /not-a-uuid/, "raw URLs never become labels");
 });
 
+t.test("a route that hands over to the 404 handler (reply.callNotFound) is counted as the 404 it became", async (t) => {
+  const { app } = await testApp(t);
+  // GET /problems/:code matches a route, whose handler finds no such code and calls reply.callNotFound(): from then on
+  // the request is the not-found handler's (request.is404), and its answer is counted as unmatched, as every 404 is.
+  const missing = await app.inject({ method: "GET", url: "/problems/no_such_code" });
+  t.equal(missing.statusCode, 404);
+  t.equal((await app.inject({ method: "GET", url: "/problems/not_found" })).statusCode, 200);
+  const body = (await app.inject({ method: "GET", url: "/metrics" })).body;
+  t.match(body, /http_requests_total\{method="GET",route="unmatched",status="404"\} 1\n/);
+  t.match(body, /http_requests_total\{method="GET",route="\/problems\/:code",status="200"\} 1\n/);
+  t.notMatch(body, /route="\/problems\/:code",status="404"/, "not under the route it left");
+});
+
 t.test("GET /metrics has the process's series, once, and each app counts its own requests", async (t) => {
   const { app } = await testApp(t);
   const { app: other } = await testApp(t);
