@@ -60,6 +60,34 @@ if (!usingPostgres) {
     t.strictSame(await model.findFirst({ where: { [parentKey]: rows[0]![parentKey], id: rows[0]!.id } }), rows[0], "the same fields in another order");
   });
 
+  t.test("a statement made once is reused only for the same fields and limit, never across null, lists or select", async (t) => {
+    const memberships = RESOURCES.find((definition) => definition.parent !== undefined)!;
+    const delegate = memberships.model(db.prisma) as unknown as Delegate;
+    const model = (await sql.model(delegate.name)) as SqlModel;
+    const parentKey = memberships.parent!.key;
+    const [first] = await delegate.findMany({ orderBy: [{ id: "asc" }], take: 1 });
+    const where = { [parentKey]: first![parentKey] };
+    const all = await delegate.findMany({ where, orderBy: [{ id: "asc" }] });
+    t.ok(all.length >= 2, "a parent with two records");
+    const sorted = (rows: object[]) => [...(rows as Array<Record<string, unknown>>)].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    // One row, then every row, then two, then one again: the limit is part of what is reused.
+    t.equal((await model.findFirst({ where }) as Record<string, unknown> | null)?.[parentKey], first![parentKey], "findFirst: one row");
+    t.strictSame(sorted((await model.findMany({ where }))!), all, "findMany without take: every row, not the first's LIMIT 1");
+    t.equal((await model.findMany({ where, take: 2 }))!.length, 2, "take 2: two rows");
+    t.strictSame(sorted((await model.findMany({ where }))!), all, "and every row again");
+    // select: ids only, whatever was made for the same where before.
+    t.strictSame(((await model.findMany({ where, select: { id: true } }))! as Array<{ id: string }>).map((row) => Object.keys(row)), all.map(() => ["id"]));
+    // The same field, equal to a value, then to null (IS NULL, no placeholder), then to a value again.
+    const nullable = ["notes", "description", "shortName"].find((field) => first![field] === null);
+    t.ok(nullable, "a text field left empty");
+    if (nullable) {
+      const byId = { id: first!.id };
+      t.strictSame(await model.findFirst({ where: { ...byId, [nullable]: null } }), first, `${nullable} IS NULL`);
+      t.equal(await model.findFirst({ where: { ...byId, [nullable]: "not this" } }), null, `${nullable} = a value`);
+      t.strictSame(await model.findFirst({ where: { ...byId, [nullable]: null } }), first, `${nullable} IS NULL again`);
+    }
+  });
+
   t.test("filters: the SQL selects what Prisma selects", async (t) => {
     const organizations = RESOURCES.find((definition) => definition.key === "organizations")!;
     const delegate = organizations.model(db.prisma) as unknown as Delegate;
