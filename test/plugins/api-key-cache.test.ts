@@ -5,7 +5,7 @@ import t from "tap";
 import { buildApp } from "../../src/app.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { API_KEY_CACHE_DEFAULTS, apiKeyCache } from "../../src/modules/api-keys/api-key-cache.ts";
-import { verifyApiKey } from "../../src/modules/api-keys/api-keys-service.ts";
+import { hashApiKey, verifyApiKey } from "../../src/modules/api-keys/api-keys-service.ts";
 import { TEST_CONFIG, bearer, createPostgresDatabase, createTestKey, testDatabase } from "../helper.ts";
 import { sleep } from "../expect.ts";
 
@@ -79,6 +79,23 @@ t.test("a held key is hashed once: the match is remembered with its row, and no 
   t.equal((await get(a, other)).statusCode, 401, "a secret that differs in its last character is not the remembered key");
   row.secretHash = secretHash;
   t.equal((await get(a, other)).statusCode, 401, "nor does it match the real hash");
+});
+
+t.test("a key whose secret changed in the database: the match remembered for the old row does not let the old key in", async (t) => {
+  const key = await createTestKey(dbA, "reader");
+  for (const app of [a, b]) {
+    t.equal((await get(app, key.key)).statusCode, 200);
+    t.equal((await get(app, key.key)).statusCode, 200, "from the cache, the match remembered");
+  }
+  // The same prefix, another secret (as a rotation would store it), written behind both instances' backs.
+  const rotated = `crk_${key.record.prefix}_${"R".repeat(43)}`;
+  await dbB.prisma.apiKey.update({ where: { id: key.id }, data: { secretHash: hashApiKey(rotated), version: { increment: 1 } } });
+  for (const [name, app] of [["A", a], ["B", b]] as const) {
+    t.ok(await eventually(async () => (await get(app, key.key)).statusCode === 401), `${name}: the old key is refused`);
+    t.equal((await get(app, key.key)).json().reason, "unknown");
+    t.equal((await get(app, rotated)).statusCode, 200, `${name}: the new key works`);
+    t.equal((await get(app, key.key)).statusCode, 401, `${name}: and the old one still does not`);
+  }
 });
 
 t.test("revoked on instance A: A refuses at once, B within a second", async (t) => {
