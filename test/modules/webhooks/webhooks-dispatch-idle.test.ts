@@ -117,3 +117,21 @@ t.test("a worker told to stop ends its round after the batch in hand", async (t)
   t.ok((await position()) < (await newest()), "the rest is left to the next worker");
   t.equal(await dispatchPending(db.prisma), 250, "which fans it out");
 });
+
+t.test("events the feed leaves out (API keys) still move the position: the round that skips nothing past it is not skipped", async (t) => {
+  await dispatchPending(db.prisma);
+  for (const withSubscription of [true, false]) {
+    if (!withSubscription) await db.prisma.webhookSubscription.deleteMany({});
+    const res = await app.inject({ method: "POST", url: "/v1/api-keys", payload: { name: `Klucz ${withSubscription}`, role: "reader" } });
+    t.equal(res.statusCode, 201);
+    await feedSettled(db);
+    const [last] = await db.prisma.$queryRaw<Array<{ resource_type: string }>>`SELECT resource_type FROM audit_events ORDER BY feed_xid DESC, sequence DESC LIMIT 1`;
+    t.equal(last!.resource_type, "api-keys", "the newest event is one no subscription can receive");
+    const { client, counter } = counting(db.prisma);
+    t.equal(await dispatchPending(client), 0, "no event read");
+    t.equal(counter.transactions, 1, `${withSubscription ? "with" : "without"} a subscription: a round that moves the position`);
+    t.equal(await position(), await newest(), "to the newest event");
+    t.equal(await dispatchPending(client), 0);
+    t.equal(counter.transactions, 1, "and then, caught up, no transaction");
+  }
+});
