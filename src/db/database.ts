@@ -10,6 +10,7 @@ import { migrate, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { listenPostgres, type NotificationHandlers } from "./notifications.ts";
 import { openPglite } from "./pglite.ts";
 import { serialTransactions } from "./serial-transactions.ts";
+import { dataModelOf } from "./sql-catalog.ts";
 import { sqlModels, type SqlModels } from "./sql-models.ts";
 import { appTransactions } from "./transactions.ts";
 
@@ -95,17 +96,16 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }
   // would be an uncaught exception.
   pool.on("error", () => undefined);
   const adapter = new PrismaPg(pool);
-  const prisma = appTransactions(
-    new PrismaClient({
-      adapter: serialTransactions(adapter),
-      transactionOptions: { maxWait: poolTimeoutMs, timeout: statementTimeoutMs },
-    }),
-  );
+  const client = new PrismaClient({
+    adapter: serialTransactions(adapter),
+    transactionOptions: { maxWait: poolTimeoutMs, timeout: statementTimeoutMs },
+  });
+  const prisma = appTransactions(client);
   return {
     kind: "postgres",
     description,
     prisma,
-    sql: sqlModels(pool),
+    sql: sqlModels(pool, dataModelOf(client)),
     createdNow: false,
     async migrate() {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });

@@ -3,13 +3,16 @@ import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../generated/prisma/client.ts";
 import { dateOnlyFromDb } from "../lib/dates.ts";
+import { camel, quote, readCatalog, tableOf, type Catalog, type Column, type DataModel } from "./sql-catalog.ts";
+import { decodeLinks, linksOf, linksSql, type Link } from "./sql-links.ts";
 import { orderSql, whereSql } from "./sql-where.ts";
 
 /**
- * The record service's plain reads (a row by its filters, a page of rows, a count: no `include`) straight through
- * node-postgres, on PostgreSQL. The rows are the ones Prisma returns — the same fields (camelCase, from the
- * snake_case columns), the same values (Date for dates and instants, Prisma.Decimal for numeric, BigInt for int8) —
- * so every mapper reads them unchanged; test/db/sql-models.test.ts compares the two for every record type.
+ * The record service's plain reads (a row by its filters, a page of rows, a count; with its one-to-many links, such
+ * as an activity's meeting ids, in the same statement: src/db/sql-links.ts) straight through node-postgres, on
+ * PostgreSQL. The rows are the ones Prisma returns — the same fields (camelCase, from the snake_case columns), the
+ * same values (Date for dates and instants, Prisma.Decimal for numeric, BigInt for int8) — so every mapper reads them
+ * unchanged; test/db/sql-models.test.ts compares the two for every record type.
  *
  * Also the plain writes (create, update) of a record type that writes only its own row, each one statement with its
  * audit event (lib/record-service.ts decides which): one round trip, where a transaction of BEGIN, the write, the
@@ -17,15 +20,16 @@ import { orderSql, whereSql } from "./sql-where.ts";
  *
  * Why: a profile of GET /v1/coordinators/{id} put Prisma's client and query compiler at about a quarter of the
  * server's CPU, a page of 25 rows spent more in Prisma's result mapping than in PostgreSQL, and Prisma's interactive
- * transaction was 40 % of a POST (bench/RESULTS.md). `include=`, any filter this subset cannot write
- * (src/db/sql-where.ts), other writes and every transaction of more than one row still go through Prisma, which stays
- * the one place that knows the schema: table and column names are read from the database, and a model whose table
- * is not found keeps using Prisma.
+ * transaction was 40 % of a POST (bench/RESULTS.md). `include=` (related records in full), any filter this subset
+ * cannot write (src/db/sql-where.ts), other writes and every transaction of more than one row still go through Prisma,
+ * which stays the one place that knows the schema: table, column and foreign-key names are read from the database,
+ * relations from Prisma's data model, and a model whose table is not found keeps using Prisma.
  */
 
-export type SqlReadArgs = { where?: object; orderBy?: ReadonlyArray<Record<string, unknown>>; take?: number; select?: { id: true } };
+/** `include`: only what src/db/sql-links.ts loads (a one-to-many relation's list of one field), else the read is Prisma's. */
+export type SqlReadArgs = { where?: object; orderBy?: ReadonlyArray<Record<string, unknown>>; take?: number; select?: { id: true }; include?: object };
 export type SqlModel = {
-  /** undefined: this `where` or `orderBy` needs Prisma. */
+  /** undefined: this `where`, `orderBy` or `include` needs Prisma. */
   findMany(args: SqlReadArgs): Promise<object[]> | undefined;
   findFirst(args: SqlReadArgs): Promise<object | null> | undefined;
   count(args: { where?: object }): Promise<number> | undefined;
@@ -82,12 +86,6 @@ function newId(): string {
   return uuidv7({ random, msecs: idMs, seq: idSeq });
 }
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-/** Prisma model name -> table, as this schema names them: snake_case, plural ("MediaPartner" -> "media_partners"). */
-const tableOf = (model: string) => `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
-
 /**
  * The key of a `where` whose every member is field = a string or a number (its fields, then `limit`), whose statement
  * takes its values in member order; undefined for any other `where`.
@@ -104,7 +102,7 @@ function equalitiesKey(where: object | undefined, limit: number | undefined): st
 }
 
 /** The plain reads and writes of one table: its columns by field, rows named by field. */
-function tableModel(pool: pg.Pool, table: string, described: Column[], auditTable: () => Promise<SqlModel | undefined>): SqlModel {
+function tableModel(pool: pg.Pool, table: string, described: Column[], links: ReadonlyMap<string, Link>, auditTable: () => Promise<SqlModel | undefined>): SqlModel {
   // By field: the column, its quoted name, and its type's quoted name (a parameter's cast).
   const columns = new Map(described.map((column) => [camel(column.name), { ...column, quoted: quote(column.name), cast: quote(column.type) }]));
   const columnOf = (field: string) => columns.get(field)?.quoted;
@@ -112,25 +110,29 @@ function tableModel(pool: pg.Pool, table: string, described: Column[], auditTabl
   const selectList = [...columns]
     .map(([field, { name }]) => (field === name ? quote(name) : `${quote(name)} AS ${quote(field)}`))
     .join(", ");
-  const from = ` FROM ${quote(table)}`;
+  const quotedTable = quote(table);
+  const from = ` FROM ${quotedTable}`;
 
   // The statement of a read whose `where` only says field = value (a record by its id, within its parent: every GET
   // of one record), by its fields and limit, made once: building it each time was 1 % of a GET by id.
   const statements = new Map<string, string>();
 
   function query(args: SqlReadArgs, limit: number | undefined) {
-    const key = args.orderBy || args.select ? undefined : equalitiesKey(args.where, limit);
+    const key = args.orderBy || args.select || args.include ? undefined : equalitiesKey(args.where, limit);
     const known = key === undefined ? undefined : statements.get(key);
     if (known !== undefined) return pool.query(known, Object.values(args.where!)).then((result) => result.rows as object[]);
+    const linked = args.include && !args.select ? linksSql(args.include, links, quotedTable) : undefined;
+    if (args.include && !linked) return undefined;
     const values: unknown[] = [];
     const where = whereSql(args.where, columnOf, values);
     const order = orderSql(args.orderBy, columnOf);
     if (where === undefined || order === undefined) return undefined;
-    const list = args.select ? '"id"' : selectList;
+    const list = args.select ? '"id"' : linked ? selectList + linked.sql : selectList;
     const take = limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.trunc(limit))}`;
     const text = `SELECT ${list}${from} WHERE ${where}${order}${take}`;
     if (key !== undefined) statements.set(key, text);
-    return pool.query(text, values).then((result) => result.rows as object[]);
+    const rows = pool.query(text, values).then((result) => result.rows as object[]);
+    return linked && linked.fields.length > 0 ? rows.then((found) => decodeLinks(found, linked.fields)) : rows;
   }
 
   /**
@@ -230,27 +232,36 @@ type TableModel = SqlModel & {
 };
 
 /** The plain models of a PostgreSQL database, each made on first use (after migrations have made the tables). */
-export function sqlModels(pool: pg.Pool): SqlModels {
+export function sqlModels(pool: pg.Pool, dataModel?: DataModel): SqlModels {
   // Every connection of the pool reads values as Prisma gives them (PARSERS). Prisma's own queries on the same pool
   // bring their own parsers with each query, which take precedence.
   pool.on("connect", (client) => {
     for (const [oid, parse] of Object.entries(PARSERS)) client.setTypeParser(Number(oid), "text", parse);
   });
+  let catalog: Promise<Catalog> | undefined;
   const made = new Map<string, Promise<SqlModel | undefined>>();
   const models: SqlModels = {
     model(name) {
       let model = made.get(name);
       if (!model) {
-        const table = tableOf(name);
-        model = pool
-          .query<Column>(
-            `SELECT column_name AS name, udt_name AS type, data_type IN ('json', 'jsonb') AS json FROM information_schema.columns
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
-            [table],
-          )
-          .then(({ rows }) => (rows.length === 0 ? undefined : tableModel(pool, table, rows, () => models.model("AuditEvent"))));
+        const table = tableOf(name, dataModel);
+        catalog ??= readCatalog(pool);
+        model = catalog.then(({ columns, foreignKeys }) => {
+          const described = columns.get(table);
+          // No such table (yet): the next model's lookup reads the catalog again, in case migrations have run since.
+          if (!described) return void (catalog = undefined);
+          const fieldsOf = (related: string) => {
+            const list = columns.get(related);
+            return list && new Map(list.map((column) => [camel(column.name), { quoted: quote(column.name), type: column.type }]));
+          };
+          const links = linksOf(dataModel, name, table, foreignKeys, fieldsOf);
+          return tableModel(pool, table, described, links, () => models.model("AuditEvent"));
+        });
         // A failed lookup (the database was down) is tried again next time.
-        model.catch(() => made.delete(name));
+        model.catch(() => {
+          made.delete(name);
+          catalog = undefined;
+        });
         made.set(name, model);
       }
       return model;
@@ -259,9 +270,6 @@ export function sqlModels(pool: pg.Pool): SqlModels {
   return models;
 }
 
-/** A column: its name, its type's name in the catalog (udt_name: "text", "date", "timestamptz", "_text", an enum's name). */
-type Column = { name: string; type: string; json: boolean };
-
 type Delegate = {
   findFirst(args: { where: object; include?: object }): Promise<unknown>;
   findMany(args: { where: object; orderBy?: object[]; take?: number; include?: object; select?: { id: true } }): Promise<unknown[]>;
@@ -269,8 +277,8 @@ type Delegate = {
 };
 
 /**
- * A Prisma model's reads, made through `sql` where they can be (no `include`, a `where` and `orderBy` that
- * src/db/sql-where.ts writes), else through the model itself. Only for reads outside a transaction: a transaction's
+ * A Prisma model's reads, made through `sql` where they can be (an `include` that src/db/sql-links.ts writes or none,
+ * a `where` and `orderBy` that src/db/sql-where.ts writes), else through the model itself. Only for reads outside a transaction: a transaction's
  * reads stay on its own connection.
  */
 export function plainReads<D extends Delegate>(delegate: D, sql: SqlModels | undefined): Pick<D, "findFirst" | "findMany" | "count"> {
@@ -279,10 +287,8 @@ export function plainReads<D extends Delegate>(delegate: D, sql: SqlModels | und
   let model: SqlModel | undefined | null = null;
   const plain = async () => (model === null ? (model = await sql.model(name)) : model);
   return {
-    findFirst: (async (args: Parameters<D["findFirst"]>[0]) =>
-      (args.include ? undefined : (await plain())?.findFirst(args)) ?? delegate.findFirst(args)) as D["findFirst"],
-    findMany: (async (args: Parameters<D["findMany"]>[0]) =>
-      (args.include ? undefined : (await plain())?.findMany(args as SqlReadArgs)) ?? delegate.findMany(args)) as D["findMany"],
+    findFirst: (async (args: Parameters<D["findFirst"]>[0]) => (await plain())?.findFirst(args) ?? delegate.findFirst(args)) as D["findFirst"],
+    findMany: (async (args: Parameters<D["findMany"]>[0]) => (await plain())?.findMany(args as SqlReadArgs) ?? delegate.findMany(args)) as D["findMany"],
     count: (async (args: Parameters<D["count"]>[0]) => (await plain())?.count(args) ?? delegate.count(args)) as D["count"],
   };
 }

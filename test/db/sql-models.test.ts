@@ -118,6 +118,52 @@ if (!usingPostgres) {
       await delegate.findMany({ where: { memberships: { some: {} } }, orderBy: [{ id: "asc" }] }), "plainReads falls back to Prisma");
   });
 
+  t.test("links (a one-to-many relation's ids) in the same statement: the rows Prisma gives, in its order and number", async (t) => {
+    const activities = RESOURCES.find((definition) => definition.key === "activities")!;
+    const delegate = activities.model(db.prisma) as unknown as Delegate & { findFirst(args: object): Promise<unknown> };
+    const model = (await sql.model(delegate.name)) as SqlModel;
+    const include = activities.rowInclude as Record<string, { take?: number }>;
+    const orderBy = [{ year: "asc" }, { id: "asc" }];
+    // The demo data's publications name no activity: two of them now name the first.
+    const [first] = await delegate.findMany({ orderBy, take: 1 });
+    const publications = await db.prisma.mediaPublication.findMany({ take: 2, orderBy: { id: "asc" } });
+    t.equal(publications.length, 2, "two publications to link");
+    await db.prisma.mediaPublication.updateMany({ where: { id: { in: publications.map((row) => row.id) } }, data: { activityId: String(first!.id) } });
+    const expected = await delegate.findMany({ orderBy, include });
+    t.ok(expected.some((row) => (row.meetings as unknown[]).length > 1), "an activity with two meetings or more");
+    for (const relation of ["mediaPartners", "meetings", "grantApplications", "publications"]) {
+      t.ok(expected.some((row) => (row[relation] as unknown[]).length > 0), `an activity with ${relation}`);
+    }
+    const plain = model.findMany({ orderBy, include });
+    t.ok(plain, "read without Prisma");
+    t.strictSame(await plain, expected, "every activity with its links");
+    // A page, by id: the same statement shape the API's list and GET use.
+    const where = { id: { in: expected.slice(0, 3).map((row) => row.id) } };
+    t.strictSame(await model.findMany({ where, orderBy, take: 2, include }), await delegate.findMany({ where, orderBy, take: 2, include }), "a page");
+    t.strictSame(await model.findFirst({ where: { id: expected[0]!.id }, include }), await delegate.findFirst({ where: { id: expected[0]!.id }, include }), "by id");
+    // take and orderBy are the relation's: the first of two meetings by date, then the last by date descending.
+    const busy = expected.find((row) => (row.meetings as unknown[]).length > 1)!;
+    for (const meetings of [{ select: { id: true }, orderBy: [{ date: "asc" }, { id: "asc" }], take: 1 }, { select: { id: true }, orderBy: { date: "desc" }, take: 1 }, { select: { id: true } }]) {
+      const args = { where: { id: busy.id }, include: { meetings } };
+      const rows = (await model.findMany(args)) as Array<Record<string, unknown>>;
+      const [row] = await delegate.findMany(args);
+      t.strictSame(rows[0]!.meetings, row!.meetings, `meetings ${JSON.stringify(meetings)}`);
+    }
+    // What it cannot write goes to Prisma: related rows in full, a to-one relation, a filter, a field that is not text.
+    for (const other of [
+      { meetings: true },
+      { coordinator: true },
+      { meetings: { select: { id: true }, where: { status: "held" } } },
+      { meetings: { select: { sequenceNumber: true } } },
+      { meetings: { select: { id: true, title: true } } },
+      { nothing: { select: { id: true } } },
+    ]) {
+      t.equal(model.findMany({ include: other }), undefined, `include ${JSON.stringify(other)} goes to Prisma`);
+    }
+    const reads = plainReads(delegate as never, sql) as unknown as Delegate;
+    t.strictSame(await reads.findMany({ where, orderBy, include: { coordinator: true } }), await delegate.findMany({ where, orderBy, include: { coordinator: true } }), "plainReads falls back to Prisma");
+  });
+
   t.test("plain writes: the row and its audit event in one transaction", async (t) => {
     const plain = RESOURCES.filter(writesOnlyItsRow).map((definition) => definition.key);
     t.ok(plain.includes("coordinators") && plain.includes("organizations"), `written straight through node-postgres: ${plain.join(", ")}`);
