@@ -200,7 +200,7 @@ export function recordService(prisma: PrismaClient, definition: AnyResource, { p
           limit: SCAN_PAGE,
           cursor,
           where: listWhere(query, parentId),
-          findMany: (args) => model(prisma).findMany({ ...args, include: rowInclude }),
+          findMany: (args) => readsOf(definition, prisma).findMany({ ...args, include: rowInclude }),
         });
         yield page.rows.map((row) => ({ record: present(definition, row), row }));
         cursor = page.nextCursor ?? undefined;
