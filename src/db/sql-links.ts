@@ -7,8 +7,8 @@ import { orderSql } from "./sql-where.ts";
  * [{ date: "asc" }, { id: "asc" }], take: 10 } }`, an activity's meeting ids. Each such relation is a correlated
  * `ARRAY(SELECT ...)` in the select list, which PostgreSQL evaluates for the rows of the page only (after its LIMIT),
  * one index probe each: the page and its links in one round trip, where Prisma sends a query per relation and maps
- * each result. Anything else (a to-one relation, whole related rows, a filter on them) answers undefined, and the
- * read goes to Prisma.
+ * each result. Anything else (a to-one relation, whole related rows, a filter on them, `take` with no order) answers
+ * undefined, and the read goes to Prisma.
  */
 
 /** A one-to-many relation: the related table, its column that points at the parent's id, and its columns by field. */
@@ -39,6 +39,8 @@ export function linksSql(include: object, links: ReadonlyMap<string, Link>, pare
     const order = orderSql(orderBy === undefined ? undefined : [orderBy].flat(), (name) => link.columns.get(name)?.quoted);
     if (order === undefined) return undefined;
     if (take !== undefined && !(typeof take === "number" && Number.isInteger(take) && take >= 0)) return undefined;
+    // Given no order, Prisma takes the first by the related model's primary key (its query orders by it).
+    if (take !== undefined && order === "") return undefined;
     const limit = take === undefined ? "" : ` LIMIT ${take}`;
     // The value is named apart from every column: ORDER BY "id" would otherwise sort by the output `"id"::text`.
     sql += `, ARRAY(SELECT ${column.quoted}::text AS " value" FROM ${link.table} WHERE ${link.key} = ${parent}."id"${order}${limit}) AS ${quote(relation)}`;

@@ -100,4 +100,19 @@ if (!usingPostgres) {
       t.strictSame(await plain, await db.prisma.activity.findMany(args as never), JSON.stringify(meetings));
     }
   });
+
+  t.test("take with no order: Prisma takes the first by primary key, whatever order the rows were written in", async (t) => {
+    const model = (await sql.model("Activity")) as SqlModel;
+    const [activity] = await db.prisma.activity.findMany({ orderBy: { id: "desc" }, take: 1 });
+    const { id: mediaPartnerId } = await db.prisma.mediaPartner.findFirstOrThrow();
+    // The lowest id written last: first neither in the table nor in its index on activity_id.
+    for (const id of [undefined, "00000000-0000-7000-8000-000000000001"]) {
+      await db.prisma.mediaPublication.create({ data: { id, mediaPartnerId, activityId: activity!.id, title: "taken" } });
+    }
+    for (const publications of [{ select: { id: true }, take: 1 }, { select: { id: true }, orderBy: [], take: 1 }]) {
+      const args = { where: { id: activity!.id }, include: { publications } };
+      const expected = await db.prisma.activity.findMany(args as never);
+      t.strictSame(await (model.findMany(args) ?? expected), expected, JSON.stringify(publications));
+    }
+  });
 }
