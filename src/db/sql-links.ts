@@ -61,6 +61,8 @@ export function decodeLinks(rows: object[], fields: LinksSql["fields"]): object[
  * The one-to-many relations of `model` (stored in `table`) that a plain read can load: a relation field whose model's
  * table has exactly one foreign key to this table, and that this table has none back to (which would leave it unclear
  * which side the relation's key is on), and not to itself (a subquery on the same table would hide the outer one).
+ * Only the one relation between the two models: of two (one many-to-many, say, or on a key the catalog does not
+ * read), the data model does not say which the foreign key is.
  */
 export function linksOf(
   dataModel: DataModel | undefined,
@@ -70,8 +72,10 @@ export function linksOf(
   columnsOf: (table: string) => Link["columns"] | undefined,
 ): Map<string, Link> {
   const links = new Map<string, Link>();
-  for (const field of dataModel?.models[model]?.fields ?? []) {
-    if (field.kind !== "object") continue;
+  const fields = dataModel?.models[model]?.fields ?? [];
+  const relations = (type: string) => fields.filter((field) => field.kind === "object" && field.type === type).length;
+  for (const field of fields) {
+    if (field.kind !== "object" || relations(field.type) !== 1) continue;
     const related = tableOf(field.type, dataModel);
     if (related === table) continue;
     const keys = foreignKeys.filter((key) => key.table === related && key.references === table);

@@ -26,6 +26,9 @@ t.test("linksOf: a relation is loaded only when its one foreign key is beyond do
   t.strictSame(links([relation("children", "Child")], [key("children", "parent_id", "parents"), key("children", "other_id", "parents")]), [], "two foreign keys to the parent");
   t.strictSame(links([relation("children", "Child")], [key("children", "parent_id", "parents"), key("parents", "child_id", "children")]), [], "foreign keys both ways");
   t.strictSame(links([relation("children", "Parent"), relation("parent", "Parent")], [key("parents", "parent_id", "parents")], "parents"), [], "a self-relation");
+  // Two relations to one model, one of them many-to-many (or on a key of two columns, or to a column other than id):
+  // the one foreign key read is only one relation's, and which is not known.
+  t.strictSame(links([relation("children", "Child"), relation("tagged", "Child")], [key("children", "parent_id", "parents")]), [], "two relations to one model");
 });
 
 t.test("linksSql: what it cannot write exactly as Prisma reads it goes to Prisma", async (t) => {
