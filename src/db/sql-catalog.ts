@@ -13,8 +13,11 @@ const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.
 /** A column: its name, its type's name in the catalog (udt_name: "text", "date", "timestamptz", "_text", an enum's name). */
 export type Column = { name: string; type: string; json: boolean };
 
-/** A foreign key of one column, from `table.column` to `references."id"`. */
-export type ForeignKey = { table: string; column: string; references: string };
+/**
+ * A foreign key of one column, from `table.column` to `references."id"`; `unique` when a unique index holds that
+ * column alone (Prisma's one-to-one: the other side's relation field is one record, not a list).
+ */
+export type ForeignKey = { table: string; column: string; references: string; unique: boolean };
 
 /** The part of Prisma's runtime data model read here: each model's table, its relation fields and the model they point at. */
 export type DataModel = {
@@ -49,7 +52,10 @@ export async function readCatalog(pool: pg.Pool): Promise<Catalog> {
        FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
     ),
     pool.query<ForeignKey>(
-      `SELECT t.relname AS table, a.attname AS column, r.relname AS references FROM pg_constraint c
+      `SELECT t.relname AS table, a.attname AS column, r.relname AS references,
+         EXISTS (SELECT FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indisunique AND i.indnkeyatts = 1
+           AND i.indkey[0] = c.conkey[1]) AS "unique"
+       FROM pg_constraint c
        JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
        JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]

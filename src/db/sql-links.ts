@@ -59,8 +59,9 @@ export function decodeLinks(rows: object[], fields: LinksSql["fields"]): object[
 
 /**
  * The one-to-many relations of `model` (stored in `table`) that a plain read can load: a relation field whose model's
- * table has exactly one foreign key to this table, and that this table has none back to (which would leave it unclear
- * which side the relation's key is on), and not to itself (a subquery on the same table would hide the outer one).
+ * table has exactly one foreign key to this table, not unique (a one-to-one, read as one record), and that this table
+ * has none back to (which would leave it unclear which side the relation's key is on), and not to itself (a subquery
+ * on the same table would hide the outer one).
  * Only the one relation between the two models: of two (one many-to-many, say, or on a key the catalog does not
  * read), the data model does not say which the foreign key is.
  */
@@ -81,7 +82,7 @@ export function linksOf(
     const keys = foreignKeys.filter((key) => key.table === related && key.references === table);
     const back = foreignKeys.some((key) => key.table === table && key.references === related);
     const columns = columnsOf(related);
-    if (keys.length !== 1 || back || !columns) continue;
+    if (keys.length !== 1 || keys[0]!.unique || back || !columns) continue;
     links.set(field.name, { table: quote(related), key: quote(keys[0]!.column), columns });
   }
   return links;

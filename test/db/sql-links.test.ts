@@ -13,7 +13,7 @@ import { ACTIVITY_LINKS } from "../../src/modules/activities/activities-mapper.t
 import { createPostgresDatabase, usingPostgres } from "../helper.ts";
 
 const relation = (name: string, type: string) => ({ name, kind: "object", type });
-const key = (table: string, column: string, references: string): ForeignKey => ({ table, column, references });
+const key = (table: string, column: string, references: string, unique = false): ForeignKey => ({ table, column, references, unique });
 const idColumns = () => new Map([["id", { quoted: '"id"', type: "uuid" }], ["parentId", { quoted: '"parent_id"', type: "uuid" }]]);
 
 t.test("linksOf: a relation is loaded only when its one foreign key is beyond doubt", async (t) => {
@@ -23,6 +23,7 @@ t.test("linksOf: a relation is loaded only when its one foreign key is beyond do
 
   t.strictSame(links([relation("children", "Child")], [key("children", "parent_id", "parents")]), ["children"], "one-to-many, one foreign key");
   t.strictSame(links([relation("children", "Child")], []), [], "no foreign key (many-to-many through a join table)");
+  t.strictSame(links([relation("child", "Child")], [key("children", "parent_id", "parents", true)]), [], "one-to-one: the key is unique");
   t.strictSame(links([relation("children", "Child")], [key("children", "parent_id", "parents"), key("children", "other_id", "parents")]), [], "two foreign keys to the parent");
   t.strictSame(links([relation("children", "Child")], [key("children", "parent_id", "parents"), key("parents", "child_id", "children")]), [], "foreign keys both ways");
   t.strictSame(links([relation("children", "Parent"), relation("parent", "Parent")], [key("parents", "parent_id", "parents")], "parents"), [], "a self-relation");
@@ -66,15 +67,19 @@ if (!usingPostgres) {
     t.ok(model.findMany({ include: ACTIVITY_LINKS }), "with its links");
   });
 
-  t.test("the catalog: single-column foreign keys to an id, of this schema only", async (t) => {
+  t.test("the catalog: single-column foreign keys to an id, of this schema only, and which are unique", async (t) => {
     await pool.query(`
       CREATE TABLE coded (id uuid PRIMARY KEY, code text UNIQUE);
       CREATE TABLE by_code (id uuid PRIMARY KEY, code text REFERENCES coded (code));
+      CREATE TABLE profiles (id uuid PRIMARY KEY, coordinator_id uuid UNIQUE REFERENCES coordinators (id));
       CREATE SCHEMA elsewhere;
       CREATE TABLE elsewhere.meetings (id uuid PRIMARY KEY, activity_id uuid REFERENCES public.activities (id));`);
     const { foreignKeys } = await readCatalog(pool);
     const keys = foreignKeys.map((key) => `${key.table}.${key.column} -> ${key.references}`);
     t.ok(keys.includes("meetings.activity_id -> activities"), "meetings.activity_id");
+    const unique = (table: string) => foreignKeys.find((key) => key.table === table)?.unique;
+    t.equal(unique("meetings"), false, "a key of many rows (one-to-many)");
+    t.equal(unique("profiles"), true, "a unique key (one-to-one)");
     t.notOk(keys.includes("by_code.code -> coded"), "not one to a column other than id");
     t.equal(keys.filter((key) => key === "meetings.activity_id -> activities").length, 1, "not one of another schema's table");
   });
