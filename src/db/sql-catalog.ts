@@ -59,7 +59,7 @@ export async function readCatalog(pool: pg.Pool): Promise<Catalog> {
        JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
        JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
-       WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND ra.attname = 'id'
+       WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND ra.attname = 'id' AND r.relnamespace = t.relnamespace
          AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
     ),
   ]);

@@ -73,7 +73,10 @@ if (!usingPostgres) {
       CREATE TABLE by_code (id uuid PRIMARY KEY, code text REFERENCES coded (code));
       CREATE TABLE profiles (id uuid PRIMARY KEY, coordinator_id uuid UNIQUE REFERENCES coordinators (id));
       CREATE SCHEMA elsewhere;
-      CREATE TABLE elsewhere.meetings (id uuid PRIMARY KEY, activity_id uuid REFERENCES public.activities (id));`);
+      CREATE TABLE elsewhere.activities (id uuid PRIMARY KEY);
+      CREATE TABLE elsewhere.meetings (id uuid PRIMARY KEY, activity_id uuid REFERENCES elsewhere.activities (id));
+      CREATE TABLE elsewhere.publications (id uuid PRIMARY KEY, activity_id uuid REFERENCES public.activities (id));
+      CREATE TABLE notes (id uuid PRIMARY KEY, activity_id uuid REFERENCES elsewhere.activities (id));`);
     const { foreignKeys } = await readCatalog(pool);
     const keys = foreignKeys.map((key) => `${key.table}.${key.column} -> ${key.references}`);
     t.ok(keys.includes("meetings.activity_id -> activities"), "meetings.activity_id");
@@ -82,6 +85,8 @@ if (!usingPostgres) {
     t.equal(unique("profiles"), true, "a unique key (one-to-one)");
     t.notOk(keys.includes("by_code.code -> coded"), "not one to a column other than id");
     t.equal(keys.filter((key) => key === "meetings.activity_id -> activities").length, 1, "not one of another schema's table");
+    t.equal(keys.filter((key) => key === "publications.activity_id -> activities").length, 0, "not one from another schema's table");
+    t.notOk(keys.includes("notes.activity_id -> activities"), "not one to another schema's table of the same name");
   });
 
   t.test("a relation's own order, NULLs included: the ids Prisma gives", async (t) => {
