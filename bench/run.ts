@@ -64,7 +64,9 @@ const versions = async (pool: string[]) => {
   const { rows: found } = await client.query<{ id: string; version: number }>("SELECT id, version FROM coordinators WHERE id = ANY($1::uuid[])", [pool]);
   return new Map(found.map((row) => [row.id, row.version]));
 };
-const drafts = async () => loadDraftApplications(client, Math.max(5_000, (duration + 1) * 2_000 * rounds));
+// Enough for both sides at 5,000 moves a second through the warm-up and every round: at 2,000 a second, the floor ran
+// out on a faster machine and its last rounds were 409s.
+const drafts = async () => loadDraftApplications(client, (rounds * duration + 1) * 5_000 * 2);
 // A page 1,000 pages deep (at 25 a page), or half-way down a smaller table.
 const depth = Math.min(1_000, Math.floor(rows / 25 / 2 / 4) * 4);
 const { rows: deep } = await client.query<{ name: string; id: string }>("SELECT name, id FROM coordinators ORDER BY name, id OFFSET $1 LIMIT 1", [depth * 25 - 1]);
