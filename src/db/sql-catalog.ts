@@ -7,7 +7,7 @@ import type pg from "pg";
  */
 
 export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 const snake = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 /** A column: its name, its type's name in the catalog (udt_name: "text", "date", "timestamptz", "_text", an enum's name). */
@@ -42,6 +42,10 @@ export function dataModelOf(client: object): DataModel | undefined {
  */
 export const tableOf = (model: string, dataModel?: DataModel) =>
   dataModel?.models[model]?.dbName ?? `${snake(model.charAt(0).toLowerCase() + model.slice(1)).replace(/([^aeiou])y$/, "$1ie")}s`;
+
+/** A table's columns by field (camelCase of the column name), each with its quoted name and its type's quoted name. */
+export const columnsByField = (columns: readonly Column[]) =>
+  new Map(columns.map((column) => [camel(column.name), { ...column, quoted: quote(column.name), cast: quote(column.type) }]));
 
 /** The tables' columns (by table, in order) and single-column foreign keys to an `id`, of the current schema. */
 export type Catalog = { columns: Map<string, Column[]>; foreignKeys: ForeignKey[] };

@@ -3,7 +3,7 @@ import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { Prisma } from "../generated/prisma/client.ts";
 import { dateOnlyFromDb } from "../lib/dates.ts";
-import { camel, quote, readCatalog, tableOf, type Catalog, type Column, type DataModel } from "./sql-catalog.ts";
+import { columnsByField, quote, readCatalog, tableOf, type Catalog, type Column, type DataModel } from "./sql-catalog.ts";
 import { decodeLinks, linksOf, linksSql, type Link } from "./sql-links.ts";
 import { orderSql, whereSql } from "./sql-where.ts";
 
@@ -104,7 +104,7 @@ function equalitiesKey(where: object | undefined, limit: number | undefined): st
 /** The plain reads and writes of one table: its columns by field, rows named by field. */
 function tableModel(pool: pg.Pool, table: string, described: Column[], links: ReadonlyMap<string, Link>, auditTable: () => Promise<SqlModel | undefined>): SqlModel {
   // By field: the column, its quoted name, and its type's quoted name (a parameter's cast).
-  const columns = new Map(described.map((column) => [camel(column.name), { ...column, quoted: quote(column.name), cast: quote(column.type) }]));
+  const columns = columnsByField(described);
   const columnOf = (field: string) => columns.get(field)?.quoted;
   // The select list names each column by its field, so a row needs no renaming: `"short_name" AS "shortName"`.
   const selectList = [...columns]
@@ -252,7 +252,7 @@ export function sqlModels(pool: pg.Pool, dataModel?: DataModel): SqlModels {
           if (!described) return void (catalog = undefined);
           const fieldsOf = (related: string) => {
             const list = columns.get(related);
-            return list && new Map(list.map((column) => [camel(column.name), { quoted: quote(column.name), type: column.type }]));
+            return list && columnsByField(list);
           };
           const links = linksOf(dataModel, name, table, foreignKeys, fieldsOf);
           return tableModel(pool, table, described, links, () => models.model("AuditEvent"));
@@ -278,8 +278,8 @@ type Delegate = {
 
 /**
  * A Prisma model's reads, made through `sql` where they can be (an `include` that src/db/sql-links.ts writes or none,
- * a `where` and `orderBy` that src/db/sql-where.ts writes), else through the model itself. Only for reads outside a transaction: a transaction's
- * reads stay on its own connection.
+ * a `where` and `orderBy` that src/db/sql-where.ts writes), else through the model itself. Only for reads outside a
+ * transaction: a transaction's reads stay on its own connection.
  */
 export function plainReads<D extends Delegate>(delegate: D, sql: SqlModels | undefined): Pick<D, "findFirst" | "findMany" | "count"> {
   const name = (delegate as { name?: unknown }).name;
